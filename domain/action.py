@@ -1,0 +1,354 @@
+"""Action: a concrete step one region takes under a commitment, with its progress reports.
+
+Reports live inside the action so that the rules spanning both (no report on a cancelled
+action, percent never silently going backwards, one open report per period) are checked
+against one consistent version.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from domain.action_events import (
+    ActionCancelled,
+    ActionCompleted,
+    ActionEvent,
+    ActionPlanned,
+    ActionRescheduled,
+    ActionStarted,
+    ActionVerified,
+    ProgressReportReturned,
+    ProgressReportSubmitted,
+    ProgressReportVerified,
+    ReturnReason,
+)
+from domain.commitment import Commitment, CommitmentStatus
+from domain.errors import InvalidInput, RuleViolated
+from domain.period import ReportingPeriod
+from domain.regions import RegionCatalogue
+from domain.values import (
+    Actor,
+    Evidence,
+    Indicator,
+    IndicatorType,
+    Partner,
+    RpjmnTag,
+    check_evidence,
+    check_kkp,
+    check_rpjmn,
+    require_reason,
+    require_text,
+)
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    VERIFIED = "verified"
+    CANCELLED = "cancelled"
+
+
+class ReportStatus(StrEnum):
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    RESUBMITTED = "resubmitted"
+    VERIFIED = "verified"
+
+
+OPEN_REPORT = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED, ReportStatus.RETURNED)
+AWAITING_REVIEW = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
+
+
+class ProgressReport(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    period: ReportingPeriod
+    percent: float | None
+    indicator_value: float | None
+    narrative: str
+    evidence: tuple[Evidence, ...]
+    status: ReportStatus
+    reporter: Actor
+    submitted_at: datetime
+    correction_reason: str | None = None
+    reviewer: Actor | None = None
+    reviewed_at: datetime | None = None
+    return_reason: ReturnReason | None = None
+    review_note: str | None = None
+
+
+class Action(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    version: int
+    commitment_id: UUID
+    forum_id: UUID
+    region_code: str
+    province_code: str
+    title: str
+    description: str
+    owner_opd: str
+    partners: tuple[Partner, ...]
+    rpjmn: tuple[RpjmnTag, ...]
+    kkp_criterion: int | None
+    indicator_type: IndicatorType
+    indicator: Indicator | None
+    due_on: date
+    status: ActionStatus
+    reports: tuple[ProgressReport, ...]
+    completion_evidence: tuple[Evidence, ...]
+    closing_note: str | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+
+    def report(self, report_id: UUID) -> ProgressReport:
+        for report in self.reports:
+            if report.id == report_id:
+                return report
+        raise InvalidInput(
+            "unknown-report",
+            f"Laporan {report_id} tidak ada pada aksi ini.",
+            f"Report {report_id} does not belong to this action.",
+        )
+
+    def latest_percent(self, excluding: UUID | None = None) -> float | None:
+        """The last percent reported and not returned: what the public sees as progress."""
+        for report in reversed(self.reports):
+            if report.id == excluding or report.status is ReportStatus.RETURNED:
+                continue
+            if report.percent is not None:
+                return report.percent
+        return None
+
+    @property
+    def completion(self) -> float:
+        if self.status in (ActionStatus.COMPLETED, ActionStatus.VERIFIED):
+            return 100.0
+        return self.latest_percent() or 0.0
+
+    def require_status(self, *allowed: ActionStatus, doing_id: str, doing_en: str) -> None:
+        if self.status not in allowed:
+            raise RuleViolated(
+                f"action-{self.status.value.replace('_', '-')}",
+                f"Tidak dapat {doing_id}: status aksi {self.status.value}.",
+                f"Cannot {doing_en}: the action is {self.status.value.replace('_', ' ')}.",
+            )
+
+
+def plan(
+    *,
+    action_id: UUID,
+    commitment: Commitment,
+    region_code: str,
+    title: str,
+    description: str,
+    owner_opd: str,
+    partners: tuple[Partner, ...],
+    rpjmn: tuple[RpjmnTag, ...],
+    kkp_criterion: int | None,
+    indicator_type: IndicatorType,
+    indicator: Indicator | None,
+    due_on: date,
+    regions: RegionCatalogue,
+    actor: Actor,
+    at: datetime,
+) -> ActionPlanned:
+    region = regions.require(region_code)
+    check_rpjmn(rpjmn)
+    if kkp_criterion is not None:
+        check_kkp((kkp_criterion,))
+    if commitment.status is CommitmentStatus.WITHDRAWN:
+        raise RuleViolated(
+            "commitment-withdrawn",
+            "Komitmen sudah ditarik; aksi baru tidak dapat ditambahkan.",
+            "The commitment was withdrawn; no new actions can be added.",
+        )
+    if not commitment.covers(region_code, regions):
+        raise RuleViolated(
+            "region-not-signatory",
+            f"{region.name} bukan penanda tangan komitmen ini.",
+            f"{region.name} did not sign this commitment.",
+        )
+    if due_on < commitment.made_on:
+        raise InvalidInput(
+            "due-before-commitment",
+            "Tenggat aksi mendahului tanggal komitmen.",
+            "The action is due before its commitment was made.",
+        )
+    return ActionPlanned(
+        action_id=action_id,
+        commitment_id=commitment.id,
+        forum_id=commitment.forum_id,
+        region_code=region.code,
+        province_code=region.province_code,
+        title=require_text(title, "title", max_length=300),
+        description=description.strip(),
+        owner_opd=require_text(owner_opd, "owner_opd", max_length=200),
+        partners=partners,
+        rpjmn=rpjmn,
+        kkp_criterion=kkp_criterion,
+        indicator_type=indicator_type,
+        indicator=indicator,
+        due_on=due_on,
+        actor=actor,
+        at=at,
+    )
+
+
+def start(action: Action, *, actor: Actor, at: datetime) -> ActionStarted:
+    action.require_status(ActionStatus.PLANNED, doing_id="memulai aksi", doing_en="start")
+    return ActionStarted(actor=actor, at=at)
+
+
+def reschedule(
+    action: Action, *, due_on: date, reason: str | None, actor: Actor, at: datetime
+) -> ActionRescheduled:
+    action.require_status(
+        ActionStatus.PLANNED,
+        ActionStatus.IN_PROGRESS,
+        doing_id="menjadwal ulang",
+        doing_en="reschedule",
+    )
+    why = require_reason(reason)
+    if due_on == action.due_on:
+        raise InvalidInput(
+            "same-due-date", "Tenggat baru sama dengan yang lama.", "The new due date is unchanged."
+        )
+    return ActionRescheduled(
+        previous_due_on=action.due_on, due_on=due_on, reason=why, actor=actor, at=at
+    )
+
+
+def complete(
+    action: Action, *, evidence: tuple[Evidence, ...], note: str, actor: Actor, at: datetime
+) -> ActionCompleted:
+    action.require_status(ActionStatus.IN_PROGRESS, doing_id="menyelesaikan", doing_en="complete")
+    check_evidence(evidence)
+    reported = [
+        e for r in action.reports if r.status is not ReportStatus.RETURNED for e in r.evidence
+    ]
+    if not evidence and not reported:
+        raise RuleViolated(
+            "completion-needs-evidence",
+            "Penyelesaian aksi memerlukan bukti.",
+            "Completing an action needs evidence.",
+        )
+    return ActionCompleted(evidence=evidence, note=note.strip(), actor=actor, at=at)
+
+
+def verify_completion(action: Action, *, note: str, actor: Actor, at: datetime) -> ActionVerified:
+    action.require_status(
+        ActionStatus.COMPLETED, doing_id="memverifikasi penyelesaian", doing_en="verify"
+    )
+    return ActionVerified(note=note.strip(), actor=actor, at=at)
+
+
+def cancel(action: Action, *, reason: str | None, actor: Actor, at: datetime) -> ActionCancelled:
+    action.require_status(
+        ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, doing_id="membatalkan", doing_en="cancel"
+    )
+    return ActionCancelled(reason=require_reason(reason), actor=actor, at=at)
+
+
+def _with_report(action: Action, report_id: UUID, **changes: object) -> tuple[ProgressReport, ...]:
+    return tuple(
+        msgspec.structs.replace(r, **changes) if r.id == report_id else r for r in action.reports
+    )
+
+
+def evolve(action: Action | None, event: ActionEvent) -> Action:
+    if isinstance(event, ActionPlanned):
+        return Action(
+            id=event.action_id,
+            version=1,
+            commitment_id=event.commitment_id,
+            forum_id=event.forum_id,
+            region_code=event.region_code,
+            province_code=event.province_code,
+            title=event.title,
+            description=event.description,
+            owner_opd=event.owner_opd,
+            partners=event.partners,
+            rpjmn=event.rpjmn,
+            kkp_criterion=event.kkp_criterion,
+            indicator_type=event.indicator_type,
+            indicator=event.indicator,
+            due_on=event.due_on,
+            status=ActionStatus.PLANNED,
+            reports=(),
+            completion_evidence=(),
+            closing_note=None,
+            created_at=event.at,
+            updated_at=event.at,
+        )
+    assert action is not None
+    replace = msgspec.structs.replace
+    a = replace(action, version=action.version + 1, updated_at=event.at)
+    if isinstance(event, ActionStarted):
+        return replace(a, status=ActionStatus.IN_PROGRESS)
+    if isinstance(event, ActionRescheduled):
+        return replace(a, due_on=event.due_on)
+    if isinstance(event, ActionCompleted):
+        return replace(
+            a,
+            status=ActionStatus.COMPLETED,
+            completion_evidence=event.evidence,
+            closing_note=event.note,
+            completed_at=event.at,
+        )
+    if isinstance(event, ActionVerified):
+        return replace(a, status=ActionStatus.VERIFIED)
+    if isinstance(event, ActionCancelled):
+        return replace(a, status=ActionStatus.CANCELLED, closing_note=event.reason)
+    if isinstance(event, ProgressReportSubmitted):
+        report = ProgressReport(
+            id=event.report_id,
+            period=event.period,
+            percent=event.percent,
+            indicator_value=event.indicator_value,
+            narrative=event.narrative,
+            evidence=event.evidence,
+            status=ReportStatus.SUBMITTED,
+            reporter=event.actor,
+            submitted_at=event.at,
+            correction_reason=event.correction_reason,
+        )
+        return replace(a, reports=(*a.reports, report))
+    if isinstance(event, ProgressReportVerified):
+        reports = _with_report(
+            a,
+            event.report_id,
+            status=ReportStatus.VERIFIED,
+            reviewer=event.actor,
+            reviewed_at=event.at,
+            review_note=event.note,
+            return_reason=None,
+        )
+        return replace(a, reports=reports)
+    if isinstance(event, ProgressReportReturned):
+        reports = _with_report(
+            a,
+            event.report_id,
+            status=ReportStatus.RETURNED,
+            reviewer=event.actor,
+            reviewed_at=event.at,
+            review_note=event.note,
+            return_reason=event.reason_code,
+        )
+        return replace(a, reports=reports)
+    reports = _with_report(
+        a,
+        event.report_id,
+        status=ReportStatus.RESUBMITTED,
+        percent=event.percent,
+        indicator_value=event.indicator_value,
+        narrative=event.narrative,
+        evidence=event.evidence,
+        correction_reason=event.correction_reason,
+        submitted_at=event.at,
+    )
+    return replace(a, reports=reports)

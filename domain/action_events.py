@@ -1,0 +1,105 @@
+"""Events of the Action aggregate, including the progress reports it owns."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from domain.events import DomainEvent
+from domain.period import ReportingPeriod
+from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag
+
+
+class ReturnReason(StrEnum):
+    """Why a Kanwil sends a report back; stable codes so returns can be counted."""
+
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+    INCONSISTENT_DATA = "inconsistent_data"
+    WRONG_PERIOD = "wrong_period"
+    OUT_OF_SCOPE = "out_of_scope"
+    OTHER = "other"
+
+
+class ActionPlanned(DomainEvent, frozen=True, kw_only=True):
+    action_id: UUID
+    commitment_id: UUID
+    forum_id: UUID
+    region_code: str
+    province_code: str
+    title: str
+    description: str
+    owner_opd: str
+    partners: tuple[Partner, ...]
+    rpjmn: tuple[RpjmnTag, ...]
+    kkp_criterion: int | None
+    indicator_type: IndicatorType
+    indicator: Indicator | None
+    due_on: date
+
+
+class ActionStarted(DomainEvent, frozen=True, kw_only=True):
+    pass
+
+
+class ActionRescheduled(DomainEvent, frozen=True, kw_only=True):
+    previous_due_on: date
+    due_on: date
+    reason: str
+
+
+class ActionCompleted(DomainEvent, frozen=True, kw_only=True):
+    evidence: tuple[Evidence, ...]
+    note: str
+
+
+class ActionVerified(DomainEvent, frozen=True, kw_only=True):
+    note: str
+
+
+class ActionCancelled(DomainEvent, frozen=True, kw_only=True):
+    reason: str
+
+
+class ProgressReportSubmitted(DomainEvent, frozen=True, kw_only=True):
+    report_id: UUID
+    period: ReportingPeriod
+    percent: float | None
+    indicator_value: float | None
+    narrative: str
+    evidence: tuple[Evidence, ...]
+    correction_reason: str | None = None
+
+
+class ProgressReportVerified(DomainEvent, frozen=True, kw_only=True):
+    report_id: UUID
+    note: str
+
+
+class ProgressReportReturned(DomainEvent, frozen=True, kw_only=True):
+    report_id: UUID
+    reason_code: ReturnReason
+    note: str
+
+
+class ProgressReportResubmitted(DomainEvent, frozen=True, kw_only=True):
+    report_id: UUID
+    percent: float | None
+    indicator_value: float | None
+    narrative: str
+    evidence: tuple[Evidence, ...]
+    correction_reason: str | None = None
+
+
+ActionEvent = (
+    ActionPlanned
+    | ActionStarted
+    | ActionRescheduled
+    | ActionCompleted
+    | ActionVerified
+    | ActionCancelled
+    | ProgressReportSubmitted
+    | ProgressReportVerified
+    | ProgressReportReturned
+    | ProgressReportResubmitted
+)

@@ -1,0 +1,79 @@
+"""Reporting periods: RANHAM's four-monthly B04/B08/B12, quarters, or months of a year."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+import msgspec
+
+from domain.errors import InvalidInput
+
+
+class PeriodKind(StrEnum):
+    FOUR_MONTHLY = "four_monthly"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+_PATTERNS = (
+    (re.compile(r"^(\d{4})-B(04|08|12)$"), PeriodKind.FOUR_MONTHLY),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), PeriodKind.QUARTER),
+    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), PeriodKind.MONTH),
+)
+
+
+class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
+    kind: PeriodKind
+    year: int
+    number: int  # 4/8/12 for B04/B08/B12, 1-4 for quarters, 1-12 for months
+
+    @classmethod
+    def parse(cls, label: str) -> ReportingPeriod:
+        for pattern, kind in _PATTERNS:
+            match = pattern.match(label.strip())
+            if match:
+                year = int(match.group(1))
+                if not 2000 <= year <= 2100:
+                    break
+                return cls(kind=kind, year=year, number=int(match.group(2)))
+        raise InvalidInput(
+            "period-format",
+            f"Periode {label!r} tidak dikenal; gunakan 2025-B04, 2025-Q2 atau 2025-07.",
+            f"Unknown period {label!r}; use 2025-B04, 2025-Q2 or 2025-07.",
+        )
+
+    @property
+    def label(self) -> str:
+        if self.kind is PeriodKind.FOUR_MONTHLY:
+            return f"{self.year}-B{self.number:02d}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.year}-Q{self.number}"
+        return f"{self.year}-{self.number:02d}"
+
+    @property
+    def first_month(self) -> int:
+        if self.kind is PeriodKind.FOUR_MONTHLY:
+            return self.number - 3
+        if self.kind is PeriodKind.QUARTER:
+            return self.number * 3 - 2
+        return self.number
+
+    @property
+    def last_month(self) -> int:
+        if self.kind is PeriodKind.FOUR_MONTHLY:
+            return self.number
+        if self.kind is PeriodKind.QUARTER:
+            return self.number * 3
+        return self.number
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.year, self.first_month, 1)
+
+    @property
+    def ends_on(self) -> date:
+        if self.last_month == 12:
+            return date(self.year, 12, 31)
+        return date.fromordinal(date(self.year, self.last_month + 1, 1).toordinal() - 1)

@@ -1,0 +1,193 @@
+"""Commands on the progress reports an action owns: submit, verify, return, resubmit."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from uuid import UUID
+
+from domain.action import AWAITING_REVIEW, OPEN_REPORT, Action, ActionStatus, ReportStatus
+from domain.action_events import (
+    ActionEvent,
+    ActionStarted,
+    ProgressReportResubmitted,
+    ProgressReportReturned,
+    ProgressReportSubmitted,
+    ProgressReportVerified,
+    ReturnReason,
+)
+from domain.errors import InvalidInput, RuleViolated
+from domain.period import ReportingPeriod
+from domain.values import Actor, Evidence, check_evidence, require_text
+
+
+def _check_measures(
+    action: Action,
+    percent: float | None,
+    indicator_value: float | None,
+    correction_reason: str | None,
+    excluding: UUID | None,
+) -> str | None:
+    if percent is None and indicator_value is None:
+        raise InvalidInput(
+            "measure-required",
+            "Laporan harus memuat persentase atau nilai indikator.",
+            "A report needs a percent complete or an indicator value.",
+        )
+    if percent is not None and not (math.isfinite(percent) and 0 <= percent <= 100):
+        raise InvalidInput(
+            "percent-range",
+            f"Persentase {percent} di luar rentang 0–100.",
+            f"Percent {percent} is outside 0–100.",
+        )
+    if indicator_value is not None:
+        if action.indicator is None:
+            raise InvalidInput(
+                "no-indicator",
+                "Aksi ini tidak memiliki indikator untuk diisi nilainya.",
+                "This action has no indicator to report a value against.",
+            )
+        if not math.isfinite(indicator_value) or indicator_value < 0:
+            raise InvalidInput(
+                "indicator-value-range",
+                "Nilai indikator harus bilangan tidak negatif.",
+                "The indicator value must be a non-negative number.",
+            )
+    reason = correction_reason.strip() if correction_reason else None
+    previous = action.latest_percent(excluding=excluding)
+    if percent is not None and previous is not None and percent < previous and not reason:
+        raise RuleViolated(
+            "percent-backwards",
+            f"Persentase turun dari {previous:g} ke {percent:g}; sertakan alasan koreksi.",
+            f"Percent goes back from {previous:g} to {percent:g}; give a correction reason.",
+        )
+    return reason
+
+
+def _require_reportable(action: Action) -> None:
+    action.require_status(
+        ActionStatus.PLANNED,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.COMPLETED,
+        doing_id="melaporkan kemajuan",
+        doing_en="report progress",
+    )
+
+
+def submit_report(
+    action: Action,
+    *,
+    report_id: UUID,
+    period: ReportingPeriod,
+    percent: float | None,
+    indicator_value: float | None,
+    narrative: str,
+    evidence: tuple[Evidence, ...],
+    correction_reason: str | None = None,
+    actor: Actor,
+    at: datetime,
+) -> list[ActionEvent]:
+    """Submitting the first report of a planned action also starts it."""
+    _require_reportable(action)
+    if period.starts_on > at.date():
+        raise InvalidInput(
+            "period-in-future",
+            f"Periode {period.label} belum dimulai.",
+            f"Period {period.label} has not started yet.",
+        )
+    for report in action.reports:
+        if report.period == period and report.status in OPEN_REPORT:
+            raise RuleViolated(
+                "period-has-open-report",
+                f"Sudah ada laporan terbuka untuk periode {period.label}.",
+                f"There is already an open report for period {period.label}.",
+            )
+    check_evidence(evidence)
+    reason = _check_measures(action, percent, indicator_value, correction_reason, None)
+    events: list[ActionEvent] = []
+    if action.status is ActionStatus.PLANNED:
+        events.append(ActionStarted(actor=actor, at=at))
+    events.append(
+        ProgressReportSubmitted(
+            report_id=report_id,
+            period=period,
+            percent=percent,
+            indicator_value=indicator_value,
+            narrative=require_text(narrative, "narrative", max_length=10_000),
+            evidence=evidence,
+            correction_reason=reason,
+            actor=actor,
+            at=at,
+        )
+    )
+    return events
+
+
+def _awaiting_review(action: Action, report_id: UUID) -> None:
+    report = action.report(report_id)
+    if report.status not in AWAITING_REVIEW:
+        raise RuleViolated(
+            f"report-{report.status.value}",
+            f"Laporan berstatus {report.status.value}; hanya laporan yang diajukan dapat ditinjau.",
+            f"The report is {report.status.value}; only a submitted report can be reviewed.",
+        )
+
+
+def verify_report(
+    action: Action, *, report_id: UUID, note: str, actor: Actor, at: datetime
+) -> ProgressReportVerified:
+    _awaiting_review(action, report_id)
+    return ProgressReportVerified(report_id=report_id, note=note.strip(), actor=actor, at=at)
+
+
+def return_report(
+    action: Action,
+    *,
+    report_id: UUID,
+    reason_code: ReturnReason,
+    note: str,
+    actor: Actor,
+    at: datetime,
+) -> ProgressReportReturned:
+    _awaiting_review(action, report_id)
+    return ProgressReportReturned(
+        report_id=report_id,
+        reason_code=reason_code,
+        note=require_text(note, "note", max_length=2000),
+        actor=actor,
+        at=at,
+    )
+
+
+def resubmit_report(
+    action: Action,
+    *,
+    report_id: UUID,
+    percent: float | None,
+    indicator_value: float | None,
+    narrative: str,
+    evidence: tuple[Evidence, ...],
+    correction_reason: str | None = None,
+    actor: Actor,
+    at: datetime,
+) -> ProgressReportResubmitted:
+    _require_reportable(action)
+    report = action.report(report_id)
+    if report.status is not ReportStatus.RETURNED:
+        raise RuleViolated(
+            "report-not-returned",
+            "Hanya laporan yang dikembalikan dapat diajukan ulang.",
+            "Only a returned report can be resubmitted.",
+        )
+    check_evidence(evidence)
+    reason = _check_measures(action, percent, indicator_value, correction_reason, report_id)
+    return ProgressReportResubmitted(
+        report_id=report_id,
+        percent=percent,
+        indicator_value=indicator_value,
+        narrative=require_text(narrative, "narrative", max_length=10_000),
+        evidence=evidence,
+        correction_reason=reason,
+        actor=actor,
+        at=at,
+    )

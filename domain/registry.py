@@ -1,0 +1,46 @@
+"""Every event type by its stored topic, and the aggregate each belongs to.
+
+Adapters use this to encode and decode events without pickle and without importing
+classes by dotted path from the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain import action, commitment, forum
+from domain.action_events import ActionEvent
+from domain.commitment import CommitmentEvent
+from domain.events import DomainEvent
+from domain.forum import ForumEvent
+
+AGGREGATE_EVENTS: dict[str, Any] = {
+    "forum": ForumEvent,
+    "commitment": CommitmentEvent,
+    "action": ActionEvent,
+}
+
+AGGREGATE_STATES: dict[str, type[Any]] = {
+    "forum": forum.Forum,
+    "commitment": commitment.Commitment,
+    "action": action.Action,
+}
+
+EVOLVERS: dict[str, Any] = {
+    "forum": forum.evolve,
+    "commitment": commitment.evolve,
+    "action": action.evolve,
+}
+
+
+def _members(union: Any) -> tuple[type[DomainEvent], ...]:
+    return tuple(union.__args__)
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.__name__: cls for union in AGGREGATE_EVENTS.values() for cls in _members(union)
+}
+
+AGGREGATE_OF_EVENT: dict[str, str] = {
+    cls.__name__: kind for kind, union in AGGREGATE_EVENTS.items() for cls in _members(union)
+}

@@ -1,0 +1,146 @@
+"""Value objects shared by the aggregates.
+
+All are frozen msgspec Structs so that events holding them can be encoded without pickle.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+import msgspec
+
+from domain.errors import InvalidInput
+
+
+class Role(StrEnum):
+    PEMDA = "pemda"
+    KANWIL = "kanwil"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+class Actor(msgspec.Struct, frozen=True, kw_only=True):
+    """Who did something: recorded on every event."""
+
+    user_id: str
+    role: Role
+    office: str
+
+
+class IndicatorType(StrEnum):
+    """The KKP HAM assessment looks at structure, process and outcome indicators."""
+
+    STRUCTURE = "structure"
+    PROCESS = "process"
+    OUTCOME = "outcome"
+
+
+class Indicator(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    unit: str
+    baseline: float
+    target: float
+
+
+class Evidence(msgspec.Struct, frozen=True, kw_only=True):
+    """A document or page proving progress; sha256 lets readers check it was not swapped."""
+
+    title: str
+    url: str
+    sha256: str | None = None
+    public: bool = True
+
+
+class Signatory(msgspec.Struct, frozen=True, kw_only=True):
+    region_code: str
+    office: str
+
+
+class Partner(msgspec.Struct, frozen=True, kw_only=True):
+    """A stakeholder working with the owner OPD: CSO, business, Kanwil, Komnas HAM…"""
+
+    name: str
+    kind: str
+
+
+class RpjmnTag(msgspec.Struct, frozen=True, kw_only=True):
+    """A Prioritas Nasional of RPJMN 2025-2029 (PN1–PN8), optionally a finer programme code."""
+
+    pn: str
+    code: str | None = None
+
+
+_PN = re.compile(r"^PN[1-8]$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+KKP_CRITERIA = range(1, 11)
+
+
+def require_text(value: str, field: str, *, max_length: int = 2000) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidInput(
+            "empty-text", f"Kolom {field} wajib diisi.", f"Field {field} must not be empty."
+        )
+    if len(text) > max_length:
+        raise InvalidInput(
+            "text-too-long",
+            f"Kolom {field} melebihi {max_length} karakter.",
+            f"Field {field} exceeds {max_length} characters.",
+        )
+    return text
+
+
+def require_reason(reason: str | None) -> str:
+    if reason is None or not reason.strip():
+        raise InvalidInput(
+            "reason-required", "Alasan wajib diisi.", "A reason is required for this change."
+        )
+    return require_text(reason, "reason")
+
+
+def check_rpjmn(tags: tuple[RpjmnTag, ...]) -> None:
+    for tag in tags:
+        if not _PN.match(tag.pn):
+            raise InvalidInput(
+                "unknown-rpjmn-pn",
+                f"Prioritas Nasional {tag.pn!r} tidak dikenal (PN1–PN8).",
+                f"Unknown RPJMN national priority {tag.pn!r} (expected PN1–PN8).",
+            )
+
+
+def check_kkp(criteria: tuple[int, ...]) -> None:
+    for criterion in criteria:
+        if criterion not in KKP_CRITERIA:
+            raise InvalidInput(
+                "unknown-kkp-criterion",
+                f"Kriteria KKP HAM {criterion} tidak dikenal (1–10).",
+                f"Unknown KKP HAM criterion {criterion} (expected 1–10).",
+            )
+
+
+def check_evidence(items: tuple[Evidence, ...]) -> None:
+    for item in items:
+        require_text(item.title, "evidence.title", max_length=300)
+        if not (item.url.startswith("https://") or item.url.startswith("http://")):
+            raise InvalidInput(
+                "evidence-url",
+                "Tautan bukti harus diawali http:// atau https://.",
+                "Evidence URL must start with http:// or https://.",
+            )
+        if item.sha256 is not None and not _SHA256.match(item.sha256):
+            raise InvalidInput(
+                "evidence-sha256",
+                "Sidik jari sha256 harus 64 karakter heksadesimal huruf kecil.",
+                "Evidence sha256 must be 64 lowercase hexadecimal characters.",
+            )
+
+
+def check_date_order(start: date, end: date, what: str) -> None:
+    if end < start:
+        raise InvalidInput(
+            "date-order",
+            f"Tanggal akhir {what} sebelum tanggal mulai.",
+            f"The end date of {what} is before its start date.",
+        )
