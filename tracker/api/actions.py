@@ -1,0 +1,224 @@
+"""/api/v1/actions: plan, report progress, review, complete, cancel, and read history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from adapters import codec, readstore
+from domain import action as action_domain
+from domain import progress as progress_domain
+from domain.period import ReportingPeriod
+from tracker.api.forums import After
+from tracker.api.http import actor_of, command_response, expected_version, in_thread
+from tracker.api.reads import aggregate_response, raw_items, wait_for_read_model
+from tracker.api.schemas import (
+    ActionIn,
+    CompletionIn,
+    ProgressIn,
+    ReasonIn,
+    RescheduleIn,
+    ResubmissionIn,
+    ReturnIn,
+    VerificationIn,
+)
+from tracker.errors import NotFound
+
+
+async def history(state: State, aggregate_id: UUID, kind: str) -> list[dict[str, Any]]:
+    rows = await readstore.history_rows(state.container.pool, aggregate_id)
+    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
+        raise NotFound(kind, str(aggregate_id))
+    entries = []
+    for row in rows:
+        event = codec.decode_event(row["topic"], row["state"])
+        data = codec.to_builtins(event)
+        data.pop("type", None)
+        entries.append(
+            {
+                "position": row["notification_id"],
+                "version": row["originator_version"],
+                "type": row["topic"],
+                "at": data.pop("at"),
+                "actor": data.pop("actor"),
+                "data": data,
+            }
+        )
+    return entries
+
+
+class ActionController(Controller):
+    path = "/actions"
+    tags = ["actions"]
+
+    @get("/", summary="Papan aksi / action board")
+    async def list_actions(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        region: str | None = None,
+        province: str | None = None,
+        status: str | None = None,
+        owner_opd: str | None = None,
+        kkp: int | None = Parameter(query="kkp", required=False, ge=1, le=10),
+        pn: str | None = Parameter(query="pn", required=False, pattern=r"^PN[1-8]$"),
+        commitment_id: UUID | None = None,
+        forum_id: UUID | None = None,
+        due_before: date | None = None,
+        overdue: bool = False,
+        limit: int = Parameter(query="limit", default=100, ge=1, le=500),
+        offset: int = Parameter(query="offset", default=0, ge=0),
+        after: int | None = After,
+    ) -> Any:
+        if (late := await wait_for_read_model(request, state, after)) is not None:
+            return late
+        where = readstore.ActionFilter(
+            region_code=region,
+            province_code=province,
+            status=status,
+            owner_opd=owner_opd,
+            kkp_criterion=kkp,
+            rpjmn_pn=pn,
+            commitment_id=commitment_id,
+            forum_id=forum_id,
+            due_before=due_before,
+            overdue_on=state.container.clock().date() if overdue else None,
+        )
+        docs = await readstore.list_actions(state.container.pool, where, limit, offset)
+        return raw_items(docs, limit=limit, offset=offset)
+
+    @post("/", summary="Rencanakan aksi / plan an action")
+    async def plan(self, request: Request[Any, Any, Any], state: State, data: ActionIn) -> Response[Any]:
+        result = await in_thread(
+            state.container.service.plan_action,
+            actor_of(request),
+            data.commitment_id,
+            region_code=data.region_code,
+            title=data.title,
+            description=data.description,
+            owner_opd=data.owner_opd,
+            partners=tuple(data.partners),
+            rpjmn=tuple(data.rpjmn),
+            kkp_criterion=data.kkp_criterion,
+            indicator_type=data.indicator_type,
+            indicator=data.indicator,
+            due_on=data.due_on,
+        )
+        return command_response(result, 201, f"/api/v1/actions/{result.id}")
+
+    @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
+    async def get_action(self, state: State, action_id: UUID) -> Response[Any]:
+        return await aggregate_response(state, "action", action_id)
+
+    @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
+    async def get_history(self, state: State, action_id: UUID) -> dict[str, Any]:
+        return {"items": await history(state, action_id, "action")}
+
+    async def _act(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, command: Any, **fields: Any
+    ) -> Response[Any]:
+        result = await in_thread(
+            state.container.service.act,
+            action_id,
+            expected_version(request),
+            actor_of(request),
+            command,
+            **fields,
+        )
+        return command_response(result)
+
+    @post("/{action_id:uuid}/progress", summary="Kirim laporan kemajuan / submit a progress report")
+    async def submit_progress(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: ProgressIn
+    ) -> Response[Any]:
+        response = await self._act(
+            request,
+            state,
+            action_id,
+            progress_domain.submit_report,
+            report_id=uuid4(),
+            period=ReportingPeriod.parse(data.period),
+            percent=data.percent,
+            indicator_value=data.indicator_value,
+            narrative=data.narrative,
+            evidence=tuple(data.evidence),
+            correction_reason=data.correction_reason,
+        )
+        response.status_code = 201
+        return response
+
+    @post("/{action_id:uuid}/progress/{report_id:uuid}/verification", status_code=200)
+    async def verify_report(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, report_id: UUID, data: VerificationIn
+    ) -> Response[Any]:
+        return await self._act(
+            request, state, action_id, progress_domain.verify_report, report_id=report_id, note=data.note
+        )
+
+    @post("/{action_id:uuid}/progress/{report_id:uuid}/return", status_code=200)
+    async def return_report(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, report_id: UUID, data: ReturnIn
+    ) -> Response[Any]:
+        return await self._act(
+            request,
+            state,
+            action_id,
+            progress_domain.return_report,
+            report_id=report_id,
+            reason_code=data.reason_code,
+            note=data.note,
+        )
+
+    @post("/{action_id:uuid}/progress/{report_id:uuid}/resubmission", status_code=200)
+    async def resubmit_report(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, report_id: UUID, data: ResubmissionIn
+    ) -> Response[Any]:
+        return await self._act(
+            request,
+            state,
+            action_id,
+            progress_domain.resubmit_report,
+            report_id=report_id,
+            percent=data.percent,
+            indicator_value=data.indicator_value,
+            narrative=data.narrative,
+            evidence=tuple(data.evidence),
+            correction_reason=data.correction_reason,
+        )
+
+    @post("/{action_id:uuid}/start", status_code=200)
+    async def start(self, request: Request[Any, Any, Any], state: State, action_id: UUID) -> Response[Any]:
+        return await self._act(request, state, action_id, action_domain.start)
+
+    @post("/{action_id:uuid}/completion", status_code=200)
+    async def complete(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: CompletionIn
+    ) -> Response[Any]:
+        return await self._act(
+            request, state, action_id, action_domain.complete, evidence=tuple(data.evidence), note=data.note
+        )
+
+    @post("/{action_id:uuid}/verification", status_code=200)
+    async def verify(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: VerificationIn
+    ) -> Response[Any]:
+        return await self._act(request, state, action_id, action_domain.verify_completion, note=data.note)
+
+    @post("/{action_id:uuid}/rescheduling", status_code=200)
+    async def reschedule(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: RescheduleIn
+    ) -> Response[Any]:
+        return await self._act(
+            request, state, action_id, action_domain.reschedule, due_on=data.due_on, reason=data.reason
+        )
+
+    @post("/{action_id:uuid}/cancellation", status_code=200)
+    async def cancel(
+        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: ReasonIn
+    ) -> Response[Any]:
+        return await self._act(request, state, action_id, action_domain.cancel, reason=data.reason)

@@ -1,0 +1,124 @@
+"""The litestar application: routes, problem details, request ids, OpenAPI at /schema."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from litestar import Litestar, Request, Router, get
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters import readstore
+from tracker.api.actions import ActionController
+from tracker.api.forums import CommitmentController, ForumController
+from tracker.api.problems import EXCEPTION_HANDLERS, problem
+from tracker.api.regions import ReferenceController, RegionController
+from tracker.container import Container
+
+MAX_BODY_BYTES = 1_048_576
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Bind a request id (from X-Request-ID or new) to every log line of the request."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
+        request_id = incoming if incoming.isprintable() and incoming else uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            structlog.get_logger("http").info(
+                "request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+    return middleware
+
+
+@get("/health", tags=["ops"], summary="Proses hidup / liveness")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/ready", tags=["ops"], summary="Siap melayani / readiness")
+async def ready(request: Request[Any, Any, Any], state: State) -> Any:
+    container: Container = state.container
+    try:
+        events = await readstore.count_events(container.pool)
+    except Exception as error:  # the database is what we are probing
+        return problem(
+            request, 503, "database-unavailable", f"Basis data: {error}", f"Database: {error}"
+        )
+    return {
+        "status": "ready",
+        "events": events,
+        "projection_position": container.projector.position if container.projector else 0,
+        "nats": container.nats_url is not None,
+    }
+
+
+def create_app(container: Container, *, debug: bool = False) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await container.start()
+        try:
+            yield
+        finally:
+            await container.stop()
+
+    api = Router(
+        path="/api/v1",
+        route_handlers=[
+            ForumController,
+            CommitmentController,
+            ActionController,
+            RegionController,
+            ReferenceController,
+        ],
+    )
+    return Litestar(
+        route_handlers=[api, health, ready],
+        lifespan=[lifespan],
+        state=State({"container": container}),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_id_middleware],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="Pelacak Komitmen HAM Pemda / Regional Human-Rights Commitment Tracker",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            create_examples=True,
+        ),
+        logging_config=None,
+        debug=debug,
+    )

@@ -1,0 +1,153 @@
+"""/api/v1/forums and /api/v1/commitments."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from adapters import readstore
+from tracker.api.http import actor_of, command_response, expected_version, in_thread
+from tracker.api.reads import aggregate_response, raw_items, wait_for_read_model
+from tracker.api.schemas import (
+    CommitmentAmendmentIn,
+    CommitmentIn,
+    ForumCorrectionIn,
+    ForumIn,
+    ReasonIn,
+)
+
+After = Parameter(
+    query="after", required=False, ge=0, description="Wait until this position is visible."
+)
+
+
+class ForumController(Controller):
+    path = "/forums"
+    tags = ["forums"]
+
+    @get("/", summary="Daftar forum / list forums")
+    async def list_forums(
+        self, request: Request[Any, Any, Any], state: State, after: int | None = After
+    ) -> Any:
+        if (late := await wait_for_read_model(request, state, after)) is not None:
+            return late
+        return raw_items(await readstore.list_forums(state.container.pool))
+
+    @post("/", summary="Catat forum / record a forum")
+    async def convene(self, request: Request[Any, Any, Any], state: State, data: ForumIn) -> Response[Any]:
+        service = state.container.service
+        result = await in_thread(
+            service.convene_forum,
+            actor_of(request),
+            kind=data.kind,
+            title=data.title,
+            theme=data.theme,
+            organisers=tuple(data.organisers),
+            host_region_code=data.host_region_code,
+            venue=data.venue,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+        )
+        return command_response(result, 201, f"/api/v1/forums/{result.id}")
+
+    @get("/{forum_id:uuid}", summary="Satu forum / one forum")
+    async def get_forum(self, state: State, forum_id: UUID) -> Response[Any]:
+        return await aggregate_response(state, "forum", forum_id)
+
+    @patch("/{forum_id:uuid}", summary="Koreksi forum / correct a forum")
+    async def correct(
+        self, request: Request[Any, Any, Any], state: State, forum_id: UUID, data: ForumCorrectionIn
+    ) -> Response[Any]:
+        result = await in_thread(
+            state.container.service.correct_forum,
+            forum_id,
+            expected_version(request),
+            actor_of(request),
+            reason=data.reason,
+            title=data.title,
+            theme=data.theme,
+            venue=data.venue,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+        )
+        return command_response(result)
+
+
+class CommitmentController(Controller):
+    path = "/commitments"
+    tags = ["commitments"]
+
+    @get("/", summary="Daftar komitmen / list commitments")
+    async def list_commitments(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        forum_id: UUID | None = None,
+        region: str | None = None,
+        after: int | None = After,
+    ) -> Any:
+        if (late := await wait_for_read_model(request, state, after)) is not None:
+            return late
+        docs = await readstore.list_commitments(state.container.pool, forum_id, region)
+        return raw_items(docs)
+
+    @post("/", summary="Catat komitmen / record a commitment")
+    async def make(self, request: Request[Any, Any, Any], state: State, data: CommitmentIn) -> Response[Any]:
+        result = await in_thread(
+            state.container.service.make_commitment,
+            actor_of(request),
+            data.forum_id,
+            title=data.title,
+            summary=data.summary,
+            made_on=data.made_on,
+            signatories=tuple(data.signatories),
+            rpjmn=tuple(data.rpjmn),
+            kkp_criteria=tuple(data.kkp_criteria),
+        )
+        return command_response(result, 201, f"/api/v1/commitments/{result.id}")
+
+    @get("/{commitment_id:uuid}", summary="Satu komitmen / one commitment")
+    async def get_commitment(self, state: State, commitment_id: UUID) -> Response[Any]:
+        return await aggregate_response(state, "commitment", commitment_id)
+
+    @patch("/{commitment_id:uuid}", summary="Ubah komitmen / amend a commitment")
+    async def amend(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        commitment_id: UUID,
+        data: CommitmentAmendmentIn,
+    ) -> Response[Any]:
+        def as_tuple(value: list[Any] | None) -> tuple[Any, ...] | None:
+            return tuple(value) if value is not None else None
+
+        result = await in_thread(
+            state.container.service.amend_commitment,
+            commitment_id,
+            expected_version(request),
+            actor_of(request),
+            reason=data.reason,
+            title=data.title,
+            summary=data.summary,
+            signatories=as_tuple(data.signatories),
+            rpjmn=as_tuple(data.rpjmn),
+            kkp_criteria=as_tuple(data.kkp_criteria),
+        )
+        return command_response(result)
+
+    @post("/{commitment_id:uuid}/withdrawal", summary="Tarik komitmen / withdraw", status_code=200)
+    async def withdraw(
+        self, request: Request[Any, Any, Any], state: State, commitment_id: UUID, data: ReasonIn
+    ) -> Response[Any]:
+        result = await in_thread(
+            state.container.service.withdraw_commitment,
+            commitment_id,
+            expected_version(request),
+            actor_of(request),
+            data.reason,
+        )
+        return command_response(result)

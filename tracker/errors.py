@@ -1,0 +1,19 @@
+"""Application-level refusals that are not domain rules (HTTP maps each to a status)."""
+
+from __future__ import annotations
+
+
+class NotFound(Exception):
+    def __init__(self, kind: str, ident: str) -> None:
+        super().__init__(f"{kind} {ident} not found")
+        self.kind = kind
+        self.ident = ident
+
+
+class StaleVersion(Exception):
+    """If-Match named a version that is no longer current (or a concurrent write won)."""
+
+    def __init__(self, expected: int | None, current: int | None) -> None:
+        super().__init__(f"expected version {expected}, current is {current}")
+        self.expected = expected
+        self.current = current

@@ -1,0 +1,170 @@
+"""Use cases: load an aggregate, let the domain decide, append the events.
+
+Every method here is synchronous (eventsourcing/psycopg) and must be called from a worker
+thread by async code; see `tracker.api.commands.run_command`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import msgspec
+
+from adapters.eventstore import ConcurrencyConflict, EventStore
+from domain import action as action_domain
+from domain import commitment as commitment_domain
+from domain import forum as forum_domain
+from domain.events import DomainEvent
+from domain.regions import RegionCatalogue
+from domain.values import Actor
+from tracker.errors import NotFound, StaleVersion
+
+
+class CommandResult(msgspec.Struct, frozen=True):
+    """What every write answers: the aggregate, its new version and the position of its
+    last event, which readers pass back to wait for the read models."""
+
+    id: UUID
+    version: int
+    position: int
+    state: Any
+
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TrackerService:
+    def __init__(
+        self, store: EventStore, regions: RegionCatalogue, clock: Clock = utc_now
+    ) -> None:
+        self.store = store
+        self.regions = regions
+        self.clock = clock
+
+    # -- generic ---------------------------------------------------------------------------
+    def get(self, kind: str, aggregate_id: UUID) -> Any:
+        state = self.store.load(kind, aggregate_id)
+        if state is None:
+            raise NotFound(kind, str(aggregate_id))
+        return state
+
+    def create(self, kind: str, decide: Callable[[UUID, datetime], DomainEvent]) -> CommandResult:
+        new_id = uuid4()
+        event = decide(new_id, self.clock())
+        state, position = self.store.append(kind, new_id, None, [event])
+        return CommandResult(new_id, state.version, position, state)
+
+    def change(
+        self,
+        kind: str,
+        aggregate_id: UUID,
+        expected_version: int | None,
+        decide: Callable[[Any, datetime], DomainEvent | list[Any]],
+    ) -> CommandResult:
+        """Optimistic concurrency: the If-Match version must be current, and the append
+        fails if someone else appended the same version meanwhile."""
+        state = self.get(kind, aggregate_id)
+        if expected_version is not None and expected_version != state.version:
+            raise StaleVersion(expected_version, state.version)
+        decided = decide(state, self.clock())
+        events = decided if isinstance(decided, list) else [decided]
+        try:
+            new_state, position = self.store.append(kind, aggregate_id, state, events)
+        except ConcurrencyConflict:
+            raise StaleVersion(expected_version, None) from None
+        return CommandResult(aggregate_id, new_state.version, position, new_state)
+
+    # -- forums ----------------------------------------------------------------------------
+    def convene_forum(self, actor: Actor, **fields: Any) -> CommandResult:
+        return self.create(
+            "forum",
+            lambda new_id, at: forum_domain.convene(
+                forum_id=new_id, regions=self.regions, actor=actor, at=at, **fields
+            ),
+        )
+
+    def correct_forum(
+        self, forum_id: UUID, expected: int | None, actor: Actor, **fields: Any
+    ) -> CommandResult:
+        return self.change(
+            "forum",
+            forum_id,
+            expected,
+            lambda state, at: forum_domain.correct(state, actor=actor, at=at, **fields),
+        )
+
+    # -- commitments -----------------------------------------------------------------------
+    def make_commitment(self, actor: Actor, forum_id: UUID, **fields: Any) -> CommandResult:
+        forum = self.get("forum", forum_id)
+        return self.create(
+            "commitment",
+            lambda new_id, at: commitment_domain.make(
+                commitment_id=new_id,
+                forum_id=forum.id,
+                forum_starts_on=forum.starts_on,
+                regions=self.regions,
+                actor=actor,
+                at=at,
+                **fields,
+            ),
+        )
+
+    def amend_commitment(
+        self, commitment_id: UUID, expected: int | None, actor: Actor, **fields: Any
+    ) -> CommandResult:
+        return self.change(
+            "commitment",
+            commitment_id,
+            expected,
+            lambda state, at: commitment_domain.amend(
+                state, regions=self.regions, actor=actor, at=at, **fields
+            ),
+        )
+
+    def withdraw_commitment(
+        self, commitment_id: UUID, expected: int | None, actor: Actor, reason: str | None
+    ) -> CommandResult:
+        return self.change(
+            "commitment",
+            commitment_id,
+            expected,
+            lambda state, at: commitment_domain.withdraw(state, reason=reason, actor=actor, at=at),
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+    def plan_action(self, actor: Actor, commitment_id: UUID, **fields: Any) -> CommandResult:
+        commitment = self.get("commitment", commitment_id)
+        return self.create(
+            "action",
+            lambda new_id, at: action_domain.plan(
+                action_id=new_id,
+                commitment=commitment,
+                regions=self.regions,
+                actor=actor,
+                at=at,
+                **fields,
+            ),
+        )
+
+    def act(
+        self,
+        action_id: UUID,
+        expected: int | None,
+        actor: Actor,
+        command: Callable[..., DomainEvent | list[Any]],
+        **fields: Any,
+    ) -> CommandResult:
+        """Any command on an existing action (start, report, verify, cancel…)."""
+        return self.change(
+            "action",
+            action_id,
+            expected,
+            lambda state, at: command(state, actor=actor, at=at, **fields),
+        )

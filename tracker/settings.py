@@ -1,0 +1,53 @@
+"""Settings from the environment (TRACKER_*), overridable by CLI flags.
+
+With no URLs configured the tracker embeds PostgreSQL and NATS under the data directory;
+with TRACKER_DATABASE_URL / TRACKER_NATS_URL it embeds nothing and uses those servers.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".tracker")
+    database_url: str | None = None
+    nats_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_format: str = "auto"  # auto | json | console
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls(
+            data_dir=Path(env.get("TRACKER_DATA_DIR", ".tracker")),
+            database_url=env.get("TRACKER_DATABASE_URL") or None,
+            nats_url=env.get("TRACKER_NATS_URL") or None,
+            host=env.get("TRACKER_HOST", "127.0.0.1"),
+            port=int(env.get("TRACKER_PORT", "8000")),
+            log_format=env.get("TRACKER_LOG_FORMAT", "auto"),
+            log_level=env.get("TRACKER_LOG_LEVEL", "info"),
+        )
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def embeds_anything(self) -> bool:
+        return self.database_url is None or self.nats_url is None
+
+    def redacted_database_url(self) -> str | None:
+        """For logs: never print a password."""
+        if self.database_url is None:
+            return None
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.database_url)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+            return urlunsplit(parts._replace(netloc=netloc))
+        return self.database_url
