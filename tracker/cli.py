@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="serve the API (embeds PostgreSQL and NATS)")
     serve_cmd.add_argument("--host", help="default 127.0.0.1 or TRACKER_HOST")
     serve_cmd.add_argument("--port", type=int, help="default 8000 or TRACKER_PORT")
-    serve_cmd.add_argument("--demo", action="store_true", help="load the demo if the store is empty")
+    serve_cmd.add_argument(
+        "--demo", action="store_true", help="load the demo if the store is empty"
+    )
     return parser
 
 

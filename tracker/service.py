@@ -41,9 +41,7 @@ def utc_now() -> datetime:
 
 
 class TrackerService:
-    def __init__(
-        self, store: EventStore, regions: RegionCatalogue, clock: Clock = utc_now
-    ) -> None:
+    def __init__(self, store: EventStore, regions: RegionCatalogue, clock: Clock = utc_now) -> None:
         self.store = store
         self.regions = regions
         self.clock = clock

@@ -79,7 +79,12 @@ def seeded(client: TestClient[Any]) -> dict[str, Any]:
                 "due_on": "2026-12-31",
                 "kkp_criterion": 1,
                 "rpjmn": [{"pn": "PN1"}],
-                "indicator": {"name": "ASN terlatih", "unit": "orang", "baseline": 0, "target": 500},
+                "indicator": {
+                    "name": "ASN terlatih",
+                    "unit": "orang",
+                    "baseline": 0,
+                    "target": 500,
+                },
             },
         ),
         201,

@@ -94,7 +94,8 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
         ),
         pytest.param(
             lambda c, s: c.post(
-                f"/api/v1/actions/{s['action']['id']}/progress", json={**REPORT, "period": "2025-B05"}
+                f"/api/v1/actions/{s['action']['id']}/progress",
+                json={**REPORT, "period": "2025-B05"},
             ),
             422,
             "period-format",
@@ -121,7 +122,12 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     ],
 )
 def test_refusal_is_a_problem_and_writes_nothing(
-    client: Any, seeded: dict[str, Any], count_events: Any, make_request: Any, status: int, code: str
+    client: Any,
+    seeded: dict[str, Any],
+    count_events: Any,
+    make_request: Any,
+    status: int,
+    code: str,
 ) -> None:
     before = count_events()
     assert_problem(make_request(client, seeded), status, code)
@@ -155,7 +161,9 @@ def test_unknown_route_and_region_are_404_problems(client: Any) -> None:
     assert_problem(client.get("/api/v1/regions/99.99"), 404, "unknown-region")
 
 
-def test_region_not_signatory_is_409(client: Any, seeded: dict[str, Any], count_events: Any) -> None:
+def test_region_not_signatory_is_409(
+    client: Any, seeded: dict[str, Any], count_events: Any
+) -> None:
     before = count_events()
     response = client.post(
         "/api/v1/actions",

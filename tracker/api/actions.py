@@ -8,14 +8,14 @@ from uuid import UUID, uuid4
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters import codec, readstore
 from domain import action as action_domain
 from domain import progress as progress_domain
 from domain.period import ReportingPeriod
-from tracker.api.forums import After
 from tracker.api.http import actor_of, command_response, expected_version, in_thread
+from tracker.api.params import After, Kkp, Limit, Offset, Pn
 from tracker.api.reads import aggregate_response, raw_items, wait_for_read_model
 from tracker.api.schemas import (
     ActionIn,
@@ -54,26 +54,26 @@ async def history(state: State, aggregate_id: UUID, kind: str) -> list[dict[str,
 
 class ActionController(Controller):
     path = "/actions"
-    tags = ["actions"]
+    tags = ("actions",)
 
     @get("/", summary="Papan aksi / action board")
     async def list_actions(
         self,
         request: Request[Any, Any, Any],
         state: State,
-        region: str | None = None,
-        province: str | None = None,
-        status: str | None = None,
-        owner_opd: str | None = None,
-        kkp: int | None = Parameter(query="kkp", required=False, ge=1, le=10),
-        pn: str | None = Parameter(query="pn", required=False, pattern=r"^PN[1-8]$"),
-        commitment_id: UUID | None = None,
-        forum_id: UUID | None = None,
-        due_before: date | None = None,
-        overdue: bool = False,
-        limit: int = Parameter(query="limit", default=100, ge=1, le=500),
-        offset: int = Parameter(query="offset", default=0, ge=0),
-        after: int | None = After,
+        region: FromQuery[str | None] = None,
+        province: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        owner_opd: FromQuery[str | None] = None,
+        kkp: Kkp = None,
+        pn: Pn = None,
+        commitment_id: FromQuery[UUID | None] = None,
+        forum_id: FromQuery[UUID | None] = None,
+        due_before: FromQuery[date | None] = None,
+        overdue: FromQuery[bool] = False,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        after: After = None,
     ) -> Any:
         if (late := await wait_for_read_model(request, state, after)) is not None:
             return late
@@ -93,7 +93,9 @@ class ActionController(Controller):
         return raw_items(docs, limit=limit, offset=offset)
 
     @post("/", summary="Rencanakan aksi / plan an action")
-    async def plan(self, request: Request[Any, Any, Any], state: State, data: ActionIn) -> Response[Any]:
+    async def plan(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[ActionIn]
+    ) -> Response[Any]:
         result = await in_thread(
             state.container.service.plan_action,
             actor_of(request),
@@ -112,15 +114,20 @@ class ActionController(Controller):
         return command_response(result, 201, f"/api/v1/actions/{result.id}")
 
     @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
-    async def get_action(self, state: State, action_id: UUID) -> Response[Any]:
+    async def get_action(self, state: State, action_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(state, "action", action_id)
 
     @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(self, state: State, action_id: UUID) -> dict[str, Any]:
+    async def get_history(self, state: State, action_id: FromPath[UUID]) -> dict[str, Any]:
         return {"items": await history(state, action_id, "action")}
 
     async def _act(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, command: Any, **fields: Any
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        command: Any,
+        **fields: Any,
     ) -> Response[Any]:
         result = await in_thread(
             state.container.service.act,
@@ -134,7 +141,11 @@ class ActionController(Controller):
 
     @post("/{action_id:uuid}/progress", summary="Kirim laporan kemajuan / submit a progress report")
     async def submit_progress(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: ProgressIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        data: JSONBody[ProgressIn],
     ) -> Response[Any]:
         response = await self._act(
             request,
@@ -154,15 +165,30 @@ class ActionController(Controller):
 
     @post("/{action_id:uuid}/progress/{report_id:uuid}/verification", status_code=200)
     async def verify_report(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, report_id: UUID, data: VerificationIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        report_id: FromPath[UUID],
+        data: JSONBody[VerificationIn],
     ) -> Response[Any]:
         return await self._act(
-            request, state, action_id, progress_domain.verify_report, report_id=report_id, note=data.note
+            request,
+            state,
+            action_id,
+            progress_domain.verify_report,
+            report_id=report_id,
+            note=data.note,
         )
 
     @post("/{action_id:uuid}/progress/{report_id:uuid}/return", status_code=200)
     async def return_report(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, report_id: UUID, data: ReturnIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        report_id: FromPath[UUID],
+        data: JSONBody[ReturnIn],
     ) -> Response[Any]:
         return await self._act(
             request,
@@ -176,7 +202,12 @@ class ActionController(Controller):
 
     @post("/{action_id:uuid}/progress/{report_id:uuid}/resubmission", status_code=200)
     async def resubmit_report(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, report_id: UUID, data: ResubmissionIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        report_id: FromPath[UUID],
+        data: JSONBody[ResubmissionIn],
     ) -> Response[Any]:
         return await self._act(
             request,
@@ -192,33 +223,63 @@ class ActionController(Controller):
         )
 
     @post("/{action_id:uuid}/start", status_code=200)
-    async def start(self, request: Request[Any, Any, Any], state: State, action_id: UUID) -> Response[Any]:
+    async def start(
+        self, request: Request[Any, Any, Any], state: State, action_id: FromPath[UUID]
+    ) -> Response[Any]:
         return await self._act(request, state, action_id, action_domain.start)
 
     @post("/{action_id:uuid}/completion", status_code=200)
     async def complete(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: CompletionIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        data: JSONBody[CompletionIn],
     ) -> Response[Any]:
         return await self._act(
-            request, state, action_id, action_domain.complete, evidence=tuple(data.evidence), note=data.note
+            request,
+            state,
+            action_id,
+            action_domain.complete,
+            evidence=tuple(data.evidence),
+            note=data.note,
         )
 
     @post("/{action_id:uuid}/verification", status_code=200)
     async def verify(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: VerificationIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        data: JSONBody[VerificationIn],
     ) -> Response[Any]:
-        return await self._act(request, state, action_id, action_domain.verify_completion, note=data.note)
+        return await self._act(
+            request, state, action_id, action_domain.verify_completion, note=data.note
+        )
 
     @post("/{action_id:uuid}/rescheduling", status_code=200)
     async def reschedule(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: RescheduleIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        data: JSONBody[RescheduleIn],
     ) -> Response[Any]:
         return await self._act(
-            request, state, action_id, action_domain.reschedule, due_on=data.due_on, reason=data.reason
+            request,
+            state,
+            action_id,
+            action_domain.reschedule,
+            due_on=data.due_on,
+            reason=data.reason,
         )
 
     @post("/{action_id:uuid}/cancellation", status_code=200)
     async def cancel(
-        self, request: Request[Any, Any, Any], state: State, action_id: UUID, data: ReasonIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        action_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
     ) -> Response[Any]:
         return await self._act(request, state, action_id, action_domain.cancel, reason=data.reason)

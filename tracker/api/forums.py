@@ -7,10 +7,11 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters import readstore
 from tracker.api.http import actor_of, command_response, expected_version, in_thread
+from tracker.api.params import After
 from tracker.api.reads import aggregate_response, raw_items, wait_for_read_model
 from tracker.api.schemas import (
     CommitmentAmendmentIn,
@@ -20,25 +21,23 @@ from tracker.api.schemas import (
     ReasonIn,
 )
 
-After = Parameter(
-    query="after", required=False, ge=0, description="Wait until this position is visible."
-)
-
 
 class ForumController(Controller):
     path = "/forums"
-    tags = ["forums"]
+    tags = ("forums",)
 
     @get("/", summary="Daftar forum / list forums")
     async def list_forums(
-        self, request: Request[Any, Any, Any], state: State, after: int | None = After
+        self, request: Request[Any, Any, Any], state: State, after: After = None
     ) -> Any:
         if (late := await wait_for_read_model(request, state, after)) is not None:
             return late
         return raw_items(await readstore.list_forums(state.container.pool))
 
     @post("/", summary="Catat forum / record a forum")
-    async def convene(self, request: Request[Any, Any, Any], state: State, data: ForumIn) -> Response[Any]:
+    async def convene(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[ForumIn]
+    ) -> Response[Any]:
         service = state.container.service
         result = await in_thread(
             service.convene_forum,
@@ -55,12 +54,16 @@ class ForumController(Controller):
         return command_response(result, 201, f"/api/v1/forums/{result.id}")
 
     @get("/{forum_id:uuid}", summary="Satu forum / one forum")
-    async def get_forum(self, state: State, forum_id: UUID) -> Response[Any]:
+    async def get_forum(self, state: State, forum_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(state, "forum", forum_id)
 
     @patch("/{forum_id:uuid}", summary="Koreksi forum / correct a forum")
     async def correct(
-        self, request: Request[Any, Any, Any], state: State, forum_id: UUID, data: ForumCorrectionIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        forum_id: FromPath[UUID],
+        data: JSONBody[ForumCorrectionIn],
     ) -> Response[Any]:
         result = await in_thread(
             state.container.service.correct_forum,
@@ -79,16 +82,16 @@ class ForumController(Controller):
 
 class CommitmentController(Controller):
     path = "/commitments"
-    tags = ["commitments"]
+    tags = ("commitments",)
 
     @get("/", summary="Daftar komitmen / list commitments")
     async def list_commitments(
         self,
         request: Request[Any, Any, Any],
         state: State,
-        forum_id: UUID | None = None,
-        region: str | None = None,
-        after: int | None = After,
+        forum_id: FromQuery[UUID | None] = None,
+        region: FromQuery[str | None] = None,
+        after: After = None,
     ) -> Any:
         if (late := await wait_for_read_model(request, state, after)) is not None:
             return late
@@ -96,7 +99,9 @@ class CommitmentController(Controller):
         return raw_items(docs)
 
     @post("/", summary="Catat komitmen / record a commitment")
-    async def make(self, request: Request[Any, Any, Any], state: State, data: CommitmentIn) -> Response[Any]:
+    async def make(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[CommitmentIn]
+    ) -> Response[Any]:
         result = await in_thread(
             state.container.service.make_commitment,
             actor_of(request),
@@ -111,7 +116,7 @@ class CommitmentController(Controller):
         return command_response(result, 201, f"/api/v1/commitments/{result.id}")
 
     @get("/{commitment_id:uuid}", summary="Satu komitmen / one commitment")
-    async def get_commitment(self, state: State, commitment_id: UUID) -> Response[Any]:
+    async def get_commitment(self, state: State, commitment_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(state, "commitment", commitment_id)
 
     @patch("/{commitment_id:uuid}", summary="Ubah komitmen / amend a commitment")
@@ -119,8 +124,8 @@ class CommitmentController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        commitment_id: UUID,
-        data: CommitmentAmendmentIn,
+        commitment_id: FromPath[UUID],
+        data: JSONBody[CommitmentAmendmentIn],
     ) -> Response[Any]:
         def as_tuple(value: list[Any] | None) -> tuple[Any, ...] | None:
             return tuple(value) if value is not None else None
@@ -141,7 +146,11 @@ class CommitmentController(Controller):
 
     @post("/{commitment_id:uuid}/withdrawal", summary="Tarik komitmen / withdraw", status_code=200)
     async def withdraw(
-        self, request: Request[Any, Any, Any], state: State, commitment_id: UUID, data: ReasonIn
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        commitment_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
     ) -> Response[Any]:
         result = await in_thread(
             state.container.service.withdraw_commitment,

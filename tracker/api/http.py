@@ -56,12 +56,16 @@ async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
 
 
-def command_response(result: CommandResult, status: int = 200, location: str | None = None) -> Response[Any]:
+def command_response(
+    result: CommandResult, status: int = 200, location: str | None = None
+) -> Response[Any]:
     headers = {"ETag": etag(result.version), POSITION_HEADER: str(result.position)}
     if location:
         headers["Location"] = location
     return Response(
-        CommandOut(id=result.id, version=result.version, position=result.position, data=result.state),
+        CommandOut(
+            id=result.id, version=result.version, position=result.position, data=result.state
+        ),
         status_code=status,
         headers=headers,
     )

@@ -6,11 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath
 
 from adapters import readstore
 from adapters.reference_data import kkp_criteria, national_priorities, region_catalogue
-from tracker.api.forums import After
+from tracker.api.params import After, Limit, Offset
 from tracker.api.reads import raw_items, wait_for_read_model
 from tracker.errors import NotFound
 
@@ -24,7 +24,7 @@ def _region(code: str) -> Any:
 
 class RegionController(Controller):
     path = "/regions"
-    tags = ["regions"]
+    tags = ("regions",)
 
     @get("/", summary="Provinsi / provinces")
     async def provinces(self) -> dict[str, Any]:
@@ -32,7 +32,11 @@ class RegionController(Controller):
 
     @get("/{code:str}", summary="Satu wilayah / one region")
     async def region(
-        self, request: Request[Any, Any, Any], state: State, code: str, after: int | None = After
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        code: FromPath[str],
+        after: After = None,
     ) -> Any:
         region = _region(code)
         if (late := await wait_for_read_model(request, state, after)) is not None:
@@ -51,10 +55,10 @@ class RegionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        code: str,
-        limit: int = Parameter(query="limit", default=100, ge=1, le=500),
-        offset: int = Parameter(query="offset", default=0, ge=0),
-        after: int | None = After,
+        code: FromPath[str],
+        limit: Limit = 100,
+        offset: Offset = 0,
+        after: After = None,
     ) -> Any:
         region = _region(code)
         if (late := await wait_for_read_model(request, state, after)) is not None:
@@ -70,7 +74,7 @@ class RegionController(Controller):
 
 class ReferenceController(Controller):
     path = "/reference"
-    tags = ["reference"]
+    tags = ("reference",)
 
     @get("/kkp-ham", summary="10 kriteria KKP HAM")
     async def kkp(self) -> dict[str, Any]:

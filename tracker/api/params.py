@@ -1,0 +1,19 @@
+"""Query parameters shared by the read endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.params import QueryParameter
+
+After = Annotated[
+    int | None,
+    QueryParameter(
+        ge=0,
+        description="Tunggu sampai posisi ini terlihat / wait until this position is visible",
+    ),
+]
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+Kkp = Annotated[int | None, QueryParameter(ge=1, le=10)]
+Pn = Annotated[str | None, QueryParameter(pattern=r"^PN[1-8]$")]
