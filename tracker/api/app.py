@@ -74,6 +74,7 @@ async def ready(request: Request[Any, Any, Any], state: State) -> Any:
     container: Container = state.container
     try:
         events = await readstore.count_events(container.pool)
+        head = await readstore.head_position(container.pool) if events else 0
     except Exception as error:  # the database is what we are probing
         return problem(
             request, 503, "database-unavailable", f"Basis data: {error}", f"Database: {error}"
@@ -81,6 +82,7 @@ async def ready(request: Request[Any, Any, Any], state: State) -> Any:
     return {
         "status": "ready",
         "events": events,
+        "head_position": head,
         "projection_position": container.projector.position if container.projector else 0,
         "nats": container.nats_url is not None,
     }

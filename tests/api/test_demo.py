@@ -1,0 +1,51 @@
+"""The demo scenario is readable through the API, as the README's tour promises."""
+
+from __future__ import annotations
+
+from litestar.testing import TestClient
+
+from tests.api.conftest import ok
+from tracker.api.app import create_app
+from tracker.container import Container
+
+
+def test_demo_tour(database_url: str) -> None:
+    with TestClient(create_app(Container(database_url, load_demo=True))) as client:
+        ready = ok(client.get("/ready"))
+        head = ready["head_position"]
+        assert ready["events"] > 100
+
+        forums = ok(client.get(f"/api/v1/forums?after={head}"))["items"]
+        singkawang = next(f for f in forums if f["host_region_code"] == "61.72")
+        assert singkawang["starts_on"] == "2025-11-13"
+        assert singkawang["kind"] == "rakernas"
+
+        commitments = ok(client.get(f"/api/v1/commitments?forum_id={singkawang['id']}"))["items"]
+        assert len(commitments) == 1
+        joint = commitments[0]
+        signed = {s["region_code"] for s in joint["signatories"]}
+        assert {"61.72", "35.72"} <= signed and len(signed) >= 3
+        assert [t["pn"] for t in joint["rpjmn"]] == ["PN1"]
+
+        blitar = ok(client.get(f"/api/v1/regions/35.72/actions?after={head}"))["items"]
+        assert len(blitar) >= 3
+        assert {a["status"] for a in blitar} >= {"verified", "in_progress"}
+        reported = next(a for a in blitar if len(a["reports"]) >= 2)
+        history = ok(client.get(f"/api/v1/actions/{reported['id']}/history"))["items"]
+        kinds = [h["type"] for h in history]
+        assert kinds.count("ProgressReportSubmitted") >= 2
+        assert "ProgressReportVerified" in kinds or "ProgressReportReturned" in kinds
+        assert history[0]["at"] < history[-1]["at"]  # spread over time, not one instant
+
+        pekalongan = ok(client.get(f"/api/v1/actions?region=33.75&after={head}"))["items"]
+        assert sorted(a["kkp_criterion"] for a in pekalongan) == list(range(1, 11))
+        overdue = ok(client.get(f"/api/v1/actions?region=33.75&overdue=true&after={head}"))
+        assert any(a["kkp_criterion"] == 9 for a in overdue["items"])
+
+
+def test_demo_is_not_loaded_twice(database_url: str) -> None:
+    counts = []
+    for _ in range(2):
+        with TestClient(create_app(Container(database_url, load_demo=True))) as client:
+            counts.append(ok(client.get("/ready"))["events"])
+    assert counts[0] == counts[1] > 0

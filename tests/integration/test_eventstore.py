@@ -1,0 +1,141 @@
+"""The event store on a real PostgreSQL: JSON (not pickle) rows, snapshots, conflicts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+import pytest
+
+from adapters.eventstore import SNAPSHOT_INTERVAL, ConcurrencyConflict, EventStore, open_event_store
+from adapters.reference_data import region_catalogue
+from domain import action as action_domain
+from domain import progress
+from domain.forum import ForumKind
+from domain.period import ReportingPeriod
+from domain.registry import EVOLVERS
+from domain.values import Actor, Role, Signatory
+from tracker.service import TrackerService
+
+ACTOR = Actor(user_id="u1", role=Role.PEMDA, office="Bagian Hukum")
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[EventStore]:
+    event_store = open_event_store(database_url)
+    yield event_store
+    event_store.close()
+
+
+def fetch(database_url: str, sql: str) -> list[asyncpg.Record]:
+    async def run() -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            return list(await conn.fetch(sql))
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def _action(service: TrackerService) -> object:
+    forum = service.convene_forum(
+        ACTOR,
+        kind=ForumKind.FGD,
+        title="FGD",
+        theme="",
+        organisers=("Bagian Hukum",),
+        host_region_code="33.75",
+        venue="",
+        starts_on=date(2023, 6, 21),
+        ends_on=date(2023, 6, 21),
+    )
+    commitment = service.make_commitment(
+        ACTOR,
+        forum.id,
+        title="Peduli HAM",
+        summary="",
+        made_on=date(2023, 6, 21),
+        signatories=(Signatory(region_code="33.75", office="Wali Kota Pekalongan"),),
+        rpjmn=(),
+        kkp_criteria=(5,),
+    )
+    return service.plan_action(
+        ACTOR,
+        commitment.id,
+        region_code="33.75",
+        title="Dokumen kependudukan",
+        description="",
+        owner_opd="Dindukcapil",
+        partners=(),
+        rpjmn=(),
+        kkp_criterion=5,
+        indicator_type=action_domain.IndicatorType.OUTCOME,
+        indicator=None,
+        due_on=date(2026, 12, 31),
+    )
+
+
+def test_rows_are_json_not_pickle(store: EventStore, database_url: str) -> None:
+    _action(TrackerService(store, region_catalogue()))
+    rows = fetch(database_url, "SELECT topic, state FROM tracker_events ORDER BY notification_id")
+    assert [r["topic"] for r in rows] == ["ForumConvened", "CommitmentMade", "ActionPlanned"]
+    for row in rows:
+        payload = json.loads(bytes(row["state"]))
+        assert payload["type"] == row["topic"]
+        assert payload["actor"] == {"user_id": "u1", "role": "pemda", "office": "Bagian Hukum"}
+
+
+def test_snapshots_give_the_same_state_as_full_replay(store: EventStore, database_url: str) -> None:
+    moments = iter(datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=n) for n in range(400))
+    service = TrackerService(store, region_catalogue(), clock=lambda: next(moments))
+    planned = _action(service)
+    action_id = planned.id  # type: ignore[attr-defined]
+    # 36 months of reports, each verified: 2 events a month, well past the interval.
+    for month in range(36):
+        period = ReportingPeriod.parse(f"{2023 + month // 12}-{month % 12 + 1:02d}")
+        result = service.act(
+            action_id,
+            None,
+            ACTOR,
+            progress.submit_report,
+            report_id=uuid4(),
+            period=period,
+            percent=min(100.0, month * 3.0),
+            indicator_value=None,
+            narrative=f"bulan {month}",
+            evidence=(),
+        )
+        report_id = result.state.reports[-1].id
+        service.act(action_id, None, ACTOR, progress.verify_report, report_id=report_id, note="")
+    snapshots = fetch(database_url, "SELECT originator_version, state FROM tracker_snapshots")
+    assert len(snapshots) >= 2
+    assert all(r["originator_version"] % SNAPSHOT_INTERVAL == 0 for r in snapshots)
+    assert json.loads(bytes(snapshots[0]["state"]))["id"] == str(action_id)
+
+    replayed = None
+    for recorded in store.events.get(action_id):
+        replayed = EVOLVERS["action"](replayed, recorded.payload)
+    loaded = store.load("action", action_id)
+    assert loaded == replayed
+    assert loaded.version == 2 + 36 * 2  # planned, started, 36 x (report, verification)
+
+
+def test_concurrent_append_of_same_version_conflicts(store: EventStore) -> None:
+    service = TrackerService(store, region_catalogue())
+    planned = _action(service)
+    state = store.load("action", planned.id)  # type: ignore[attr-defined]
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    store.append("action", state.id, state, [action_domain.start(state, actor=ACTOR, at=at)])
+    with pytest.raises(ConcurrencyConflict):
+        store.append("action", state.id, state, [action_domain.start(state, actor=ACTOR, at=at)])
+    assert store.load("action", state.id).version == 2
+
+
+def test_loading_an_id_of_another_kind_finds_nothing(store: EventStore) -> None:
+    planned = _action(TrackerService(store, region_catalogue()))
+    assert store.load("forum", planned.id) is None  # type: ignore[attr-defined]
