@@ -8,6 +8,7 @@ the position moves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import structlog
@@ -107,10 +108,8 @@ class CatalogProjector:
                     self.position = position
                     self._moved.notify_all()
             # NOTIFY wakes us at once; the timeout covers a missed notification.
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-            except TimeoutError:
-                pass
 
     async def wait_for(self, position: int, timeout: float) -> bool:
         if self.position >= position:
@@ -128,10 +127,8 @@ class CatalogProjector:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
         if getattr(self, "_listener", None) is not None:
             await self._listener.remove_listener(EVENTS_TABLE, self._on_notify)
             await self.pool.release(self._listener)

@@ -75,11 +75,10 @@ async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 1
 
 
 async def create_schema(pool: Any) -> None:
-    async with pool.acquire() as conn:
-        # Two processes starting at once must not race on CREATE TABLE IF NOT EXISTS.
-        async with conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(7243001)")
-            await conn.execute(SCHEMA)
+    # Two processes starting at once must not race on CREATE TABLE IF NOT EXISTS.
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(7243001)")
+        await conn.execute(SCHEMA)
 
 
 async def count_events(pool: Any) -> int:
@@ -205,9 +204,7 @@ async def list_forums(pool: Any) -> list[Any]:
     return [r["doc"] for r in await pool.fetch("SELECT doc FROM rm_forum ORDER BY starts_on DESC")]
 
 
-async def list_commitments(
-    pool: Any, forum_id: UUID | None, region_code: str | None
-) -> list[Any]:
+async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | None) -> list[Any]:
     sql = "SELECT doc FROM rm_commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
     sql += " AND ($2::text IS NULL OR $2 = ANY(region_codes)) ORDER BY made_on DESC, id"
     return [r["doc"] for r in await pool.fetch(sql, forum_id, region_code)]
@@ -223,7 +220,5 @@ async def region_counts(pool: Any, column: str, code: str) -> dict[str, Any]:
     )
     by_status = {r["status"]: r["n"] for r in rows}
     total = sum(by_status.values())
-    completion = (
-        sum(r["completion"] * r["n"] for r in rows) / total if total else 0.0
-    )
+    completion = sum(r["completion"] * r["n"] for r in rows) / total if total else 0.0
     return {"actions": total, "by_status": by_status, "completion": round(completion, 1)}

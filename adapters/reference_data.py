@@ -1,0 +1,59 @@
+"""Loads the shipped reference data: Kepmendagri region codes (MIT, Cahya DSN), the ten
+KKP HAM criteria, RPJMN 2025-2029 national priorities and the Kanwil list."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import msgspec
+
+from domain.regions import Region, RegionCatalogue
+
+
+class KkpCriterion(msgspec.Struct, frozen=True):
+    number: int
+    group: str
+    name: str
+    usual_owner: str
+
+
+class NationalPriority(msgspec.Struct, frozen=True):
+    code: str
+    title: str
+    human_rights_note: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("adapters").joinpath("reference", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def region_catalogue() -> RegionCatalogue:
+    provinces = [
+        Region(code=r["kode"], name=r["nama"], kind="provinsi", province_code=r["kode"])
+        for r in _rows("wilayah_provinsi.csv")
+    ]
+    regencies = [
+        Region(code=r["kode"], name=r["nama"], kind=r["jenis"], province_code=r["kode_provinsi"])
+        for r in _rows("wilayah_kabupaten_kota.csv")
+    ]
+    return RegionCatalogue([*provinces, *regencies])
+
+
+@cache
+def kkp_criteria() -> tuple[KkpCriterion, ...]:
+    return tuple(
+        KkpCriterion(int(r["no"]), r["kelompok_hak"], r["kriteria"], r["opd_pengampu_tebakan"])
+        for r in _rows("kkp_ham_kriteria.csv")
+    )
+
+
+@cache
+def national_priorities() -> tuple[NationalPriority, ...]:
+    return tuple(
+        NationalPriority(r["kode"], r["judul"], r["catatan_ham"] or "")
+        for r in _rows("rpjmn_2025_2029_prioritas_nasional.csv")
+    )
