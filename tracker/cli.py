@@ -6,7 +6,7 @@ import argparse
 import socket
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import structlog
@@ -87,8 +87,11 @@ def serve(settings: Settings, demo: bool) -> None:
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_config=None, access_log=False
         )
-        uvicorn.Server(config).run()
+        # uvicorn re-raises Ctrl-C after its graceful shutdown; ours follows.
+        with suppress(KeyboardInterrupt):
+            uvicorn.Server(config).run()
         log.info("serve.stopping")
+    log.info("serve.stopped")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,10 +3,11 @@ from settings, and tears them down in reverse order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
+import nats
 
 from adapters import readstore
 from adapters.eventstore import EventStore, open_event_store
@@ -25,7 +26,7 @@ class Container:
     service: TrackerService | None = None
     pool: Any = None
     projector: CatalogProjector | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    nats: Any = None
 
     async def start(self) -> None:
         # Creating the eventsourcing tables uses psycopg: keep it off the event loop.
@@ -35,6 +36,10 @@ class Container:
         await readstore.create_schema(self.pool)
         self.projector = CatalogProjector(self.pool)
         await self.projector.start()
+        if self.nats_url is not None:
+            # The relay (issue #3) publishes on this connection; for now it proves the
+            # backbone is reachable before we report ready.
+            self.nats = await nats.connect(self.nats_url, name="tracker", connect_timeout=5)
         if self.load_demo:
             await self._load_demo_if_empty()
 
@@ -45,7 +50,13 @@ class Container:
             assert self.store is not None
             await anyio.to_thread.run_sync(demo.load, self.store)
 
+    def nats_connected(self) -> bool | None:
+        """None when no NATS is configured (tests of the HTTP layer alone)."""
+        return None if self.nats is None else bool(self.nats.is_connected)
+
     async def stop(self) -> None:
+        if self.nats is not None:
+            await self.nats.close()
         if self.projector is not None:
             await self.projector.stop()
         if self.pool is not None:

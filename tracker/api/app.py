@@ -84,7 +84,7 @@ async def ready(request: Request[Any, Any, Any], state: State) -> Any:
         "events": events,
         "head_position": head,
         "projection_position": container.projector.position if container.projector else 0,
-        "nats": container.nats_url is not None,
+        "nats": container.nats_connected(),
     }
 
 
@@ -92,6 +92,7 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await container.start()
+        structlog.get_logger("app").info("app.started")
         try:
             yield
         finally:

@@ -1,0 +1,136 @@
+"""`tracker serve` as a user runs it: embedded servers, demo, Ctrl-C, restart, one owner."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+TIMEOUT = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "TRACKER_LOG_FORMAT": "json"}
+    env.pop("TRACKER_DATABASE_URL", None)
+    env.pop("TRACKER_NATS_URL", None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tracker.cli",
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--port",
+            str(port),
+            *extra,
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+
+
+def wait_until_started(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
+    """Read the JSON log until the app says it started (blocking reads, no sleeping)."""
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        if line.startswith("{"):
+            seen.append(json.loads(line))
+            if seen[-1]["event"] == "app.started":
+                return seen
+    raise AssertionError(f"server exited early: {seen}")
+
+
+def get(port: int, path: str) -> Any:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def stop(process: subprocess.Popen[str]) -> int:
+    process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    return process.wait(timeout=TIMEOUT)
+
+
+def test_serve_demo_restart_and_single_owner(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    port = free_port()
+    first = start(data_dir, port, "--demo")
+    try:
+        wait_until_started(first)
+        ready = get(port, "/ready")
+        assert ready["events"] > 100 and ready["nats"] is True
+        head = ready["head_position"]
+        blitar = get(port, f"/api/v1/regions/35.72/actions?after={head}")["items"]
+        assert len(blitar) >= 3
+
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tracker.cli",
+                "--data-dir",
+                str(data_dir),
+                "serve",
+                "--port",
+                str(free_port()),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        assert second.returncode == 1
+        assert "already in use" in second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1
+    finally:
+        assert stop(first) == 0
+
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+
+    again = start(data_dir, port)  # no --demo: nothing new is loaded
+    try:
+        wait_until_started(again)
+        assert get(port, "/ready")["events"] == ready["events"]
+        assert get(port, f"/api/v1/regions/35.72/actions?after={head}")["items"] == blitar
+    finally:
+        assert stop(again) == 0
+
+
+def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tracker.cli",
+                "--data-dir",
+                str(tmp_path),
+                "serve",
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip() == f"tracker: port {port} on 127.0.0.1 is already in use; pick --port"
+    )

@@ -1,0 +1,71 @@
+"""The project's own rules, checked with the tests: lint, format, strict types on the
+domain, and dependencies pointing one way (tracker -> projections/adapters -> domain)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EDGES = {"litestar", "asyncpg", "nats", "structlog", "psycopg", "eventsourcing", "uvicorn"}
+LAYERS = {"tracker", "adapters", "projections", "domain"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules(package: str) -> list[Path]:
+    found = sorted((ROOT / package).rglob("*.py"))
+    assert found, package
+    return found
+
+
+def test_domain_is_pure() -> None:
+    forbidden = EDGES | (LAYERS - {"domain"}) | {"os", "socket", "time", "pathlib", "io"}
+    for path in modules("domain"):
+        leaked = imported_roots(path) & forbidden
+        assert not leaked, f"{path.relative_to(ROOT)} imports {sorted(leaked)}"
+        text = path.read_text(encoding="utf-8")
+        assert "datetime.now" not in text and "utcnow" not in text, path
+
+
+@pytest.mark.parametrize("package", ["adapters", "projections"])
+def test_nothing_imports_the_application(package: str) -> None:
+    for path in modules(package):
+        assert "tracker" not in imported_roots(path), path.relative_to(ROOT)
+
+
+def test_projections_hold_logic_not_io() -> None:
+    for path in modules("projections"):
+        leaked = imported_roots(path) & (EDGES | {"adapters"})
+        assert not leaked, f"{path.relative_to(ROOT)} imports {sorted(leaked)}"
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_ruff_lint_and_format() -> None:
+    lint = run("ruff", "check", ".")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = run("ruff", "format", "--check", ".")
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_mypy_strict_on_domain() -> None:
+    result = run("mypy", "--strict", "domain")
+    assert result.returncode == 0, result.stdout + result.stderr
