@@ -95,6 +95,8 @@ def submit_report(
             f"Periode {period.label} belum dimulai.",
             f"Period {period.label} has not started yet.",
         )
+    check_evidence(evidence)
+    reason = _check_measures(action, percent, indicator_value, correction_reason, None)
     for report in action.reports:
         if report.period == period and report.status in OPEN_REPORT:
             raise RuleViolated(
@@ -102,8 +104,6 @@ def submit_report(
                 f"Sudah ada laporan terbuka untuk periode {period.label}.",
                 f"There is already an open report for period {period.label}.",
             )
-    check_evidence(evidence)
-    reason = _check_measures(action, percent, indicator_value, correction_reason, None)
     events: list[ActionEvent] = []
     if action.status is ActionStatus.PLANNED:
         events.append(ActionStarted(actor=actor, at=at))
