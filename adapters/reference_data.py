@@ -1,5 +1,5 @@
 """Loads the shipped reference data: Kepmendagri region codes (MIT, Cahya DSN), the ten
-KKP HAM criteria, RPJMN 2025-2029 national priorities and the Kanwil list."""
+KKP HAM criteria, RPJMN 2025-2029 national priorities and the ministry's 2025 targets."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ class NationalPriority(msgspec.Struct, frozen=True):
     code: str
     title: str
     human_rights_note: str
+
+
+class NationalTarget(msgspec.Struct, frozen=True):
+    """A ministry target that regional indicators of the same name roll up to."""
+
+    indicator: str
+    unit: str
+    target: int
+    year: int
+    context: str
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -56,4 +66,12 @@ def national_priorities() -> tuple[NationalPriority, ...]:
     return tuple(
         NationalPriority(r["kode"], r["judul"], r["catatan_ham"] or "")
         for r in _rows("rpjmn_2025_2029_prioritas_nasional.csv")
+    )
+
+
+@cache
+def national_targets() -> tuple[NationalTarget, ...]:
+    return tuple(
+        NationalTarget(r["indikator"], r["satuan"], int(r["target"]), int(r["tahun"]), r["konteks"])
+        for r in _rows("target_nasional_2025.csv")
     )

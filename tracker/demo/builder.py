@@ -1,0 +1,170 @@
+"""Helpers for writing the demo history: actors, a settable clock, short commands."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from adapters.eventstore import EventStore
+from adapters.reference_data import national_targets, region_catalogue
+from domain import progress
+from domain.action_events import ReturnReason
+from domain.period import ReportingPeriod
+from domain.values import (
+    Actor,
+    Evidence,
+    IndicatorType,
+    Role,
+    RpjmnTag,
+)
+from tracker.service import TrackerService
+
+# Regional training actions report against the ministry's 2025 national targets.
+ASN_TRAINED, PUBLIC_TRAINED = (t.indicator for t in national_targets())
+
+ADMIN = Actor(user_id="demo-admin", role=Role.ADMIN, office="Kementerian HAM")
+KANWIL_JATENG = Actor(
+    user_id="demo-kanwil-jateng", role=Role.KANWIL, office="Kanwil Kementerian HAM Jawa Tengah"
+)
+KANWIL_JATIM = Actor(
+    user_id="demo-kanwil-jatim", role=Role.KANWIL, office="Kanwil Kementerian HAM Jawa Timur"
+)
+KANWIL_KALTENG = Actor(
+    user_id="demo-kanwil-kalteng",
+    role=Role.KANWIL,
+    office="Kanwil Kementerian HAM Kalimantan Tengah",
+)
+
+
+def pemda(region: str, office: str) -> Actor:
+    return Actor(user_id=f"demo-pemda-{region.replace('.', '')}", role=Role.PEMDA, office=office)
+
+
+BLITAR = pemda("35.72", "Bagian Hukum Setda Kota Blitar")
+SEMARANG = pemda("33.74", "Bagian Hukum Setda Kota Semarang")
+PEKALONGAN = pemda("33.75", "Bagian Hukum Setda Kota Pekalongan")
+SINGKAWANG = pemda("61.72", "Bagian Hukum Setda Kota Singkawang")
+
+
+class DemoClock:
+    """The demo writes a history spread over years; its clock is set step by step."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2021, 11, 20, 10, tzinfo=UTC)
+
+    def at(self, day: date, hour: int = 10) -> None:
+        self.now = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def evidence(title: str, slug: str) -> tuple[Evidence, ...]:
+    return (Evidence(title=title, url=f"https://jdih.example.go.id/dokumen/{slug}.pdf"),)
+
+
+class Demo:
+    def __init__(self, store: EventStore) -> None:
+        self.clock = DemoClock()
+        self.service = TrackerService(store, region_catalogue(), self.clock)
+
+    def forum(self, day: date, **fields: Any) -> UUID:
+        self.clock.at(day)
+        return self.service.convene_forum(ADMIN, **fields).id
+
+    def commitment(self, day: date, forum_id: UUID, **fields: Any) -> UUID:
+        self.clock.at(day, 15)
+        return self.service.make_commitment(ADMIN, forum_id, **fields).id
+
+    def action(self, day: date, actor: Actor, commitment_id: UUID, **fields: Any) -> UUID:
+        self.clock.at(day)
+        fields.setdefault("partners", ())
+        fields.setdefault("rpjmn", (RpjmnTag(pn="PN1"),))
+        fields.setdefault("indicator_type", IndicatorType.PROCESS)
+        fields.setdefault("indicator", None)
+        fields.setdefault("description", "")
+        return self.service.plan_action(actor, commitment_id, **fields).id
+
+    def report(
+        self,
+        day: date,
+        actor: Actor,
+        action_id: UUID,
+        period: str,
+        narrative: str,
+        percent: float | None = None,
+        value: float | None = None,
+        evidence: tuple[Evidence, ...] = (),
+    ) -> UUID:
+        self.clock.at(day)
+        report_id = uuid4()
+        self.service.act(
+            action_id,
+            None,
+            actor,
+            progress.submit_report,
+            report_id=report_id,
+            period=ReportingPeriod.parse(period),
+            percent=percent,
+            indicator_value=value,
+            narrative=narrative,
+            evidence=evidence,
+        )
+        return report_id
+
+    def verify(self, day: date, kanwil: Actor, action_id: UUID, report_id: UUID, note: str) -> None:
+        self.clock.at(day, 14)
+        self.service.act(
+            action_id, None, kanwil, progress.verify_report, report_id=report_id, note=note
+        )
+
+    def give_back(
+        self,
+        day: date,
+        kanwil: Actor,
+        action_id: UUID,
+        report_id: UUID,
+        reason: ReturnReason,
+        note: str,
+    ) -> None:
+        self.clock.at(day, 14)
+        self.service.act(
+            action_id,
+            None,
+            kanwil,
+            progress.return_report,
+            report_id=report_id,
+            reason_code=reason,
+            note=note,
+        )
+
+    def resubmit(
+        self,
+        day: date,
+        actor: Actor,
+        action_id: UUID,
+        report_id: UUID,
+        narrative: str,
+        percent: float | None = None,
+        value: float | None = None,
+        evidence: tuple[Evidence, ...] = (),
+    ) -> None:
+        self.clock.at(day)
+        self.service.act(
+            action_id,
+            None,
+            actor,
+            progress.resubmit_report,
+            report_id=report_id,
+            percent=percent,
+            indicator_value=value,
+            narrative=narrative,
+            evidence=evidence,
+        )
+
+    def lifecycle(
+        self, day: date, actor: Actor, action_id: UUID, command: Any, **fields: Any
+    ) -> None:
+        self.clock.at(day, 16)
+        self.service.act(action_id, None, actor, command, **fields)
