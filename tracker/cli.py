@@ -7,6 +7,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack, suppress
+from dataclasses import replace
 from pathlib import Path
 
 import structlog
@@ -31,36 +32,26 @@ def _port_free(host: str, port: int) -> bool:
 
 def _start_embedded(settings: Settings, stack: ExitStack) -> Settings:
     """Start what is not configured, under one lock on the data directory."""
-    from adapters.embedded import (
-        DataDirectoryLock,
-        EmbeddedNats,
-        EmbeddedPostgres,
-        EmbeddedServerError,
-    )
+    from adapters.embedded import EmbeddedServerError, EmbeddedServers
 
     if not settings.embeds_anything:
         return settings
     data_dir = settings.data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    lock = DataDirectoryLock(data_dir)
+    servers = EmbeddedServers(
+        data_dir, postgres=settings.database_url is None, nats=settings.nats_url is None
+    )
     try:
-        lock.acquire()
-        stack.callback(lock.release)
-        database_url, nats_url = settings.database_url, settings.nats_url
-        log = structlog.get_logger("serve")
-        if database_url is None:
-            postgres = EmbeddedPostgres(data_dir / "postgres")
-            log.info("embedded.postgres.starting", directory=str(data_dir / "postgres"))
-            database_url = postgres.start()
-            stack.callback(postgres.stop)
-        if nats_url is None:
-            nats = EmbeddedNats(data_dir / "nats")
-            log.info("embedded.nats.starting", directory=str(data_dir / "nats"))
-            nats_url = nats.start()
-            stack.callback(nats.stop)
+        database_url, nats_url = servers.start()
     except EmbeddedServerError as error:
         raise CliError(str(error)) from error
-    return Settings(**{**settings.__dict__, "database_url": database_url, "nats_url": nats_url})
+    structlog.get_logger("serve").info("embedded.started", data_dir=str(data_dir))
+    stack.callback(servers.stop)
+    return replace(
+        settings,
+        database_url=settings.database_url or database_url,
+        nats_url=settings.nats_url or nats_url,
+    )
 
 
 def serve(settings: Settings, demo: bool) -> None:

@@ -30,49 +30,51 @@ _log = logging.getLogger(__name__)
 
 
 class EmbeddedServers:
-    """Both servers under one locked data directory, started and stopped in the right order."""
+    """The servers not configured elsewhere, under one locked data directory, started and
+    stopped in the right order."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, postgres: bool = True, nats: bool = True) -> None:
         self.data_dir = Path(data_dir).absolute()
         self.lock = DataDirectoryLock(self.data_dir)
-        self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
-        self.nats = EmbeddedNats(self.data_dir / "nats")
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres") if postgres else None
+        self.nats = EmbeddedNats(self.data_dir / "nats") if nats else None
 
     @property
     def database_url(self) -> str | None:
-        return self.postgres.url
+        return self.postgres.url if self.postgres else None
 
     @property
     def nats_url(self) -> str | None:
-        return self.nats.url
+        return self.nats.url if self.nats else None
 
-    def start(self) -> tuple[str, str]:
+    def start(self) -> tuple[str | None, str | None]:
         """Take the lock, then start PostgreSQL and NATS; undo everything if either fails."""
         self.lock.acquire()
+        started: list[EmbeddedPostgres | EmbeddedNats] = []
         try:
-            database_url = self.postgres.start()
+            for server in (self.postgres, self.nats):
+                if server is not None:
+                    server.start()
+                    started.append(server)
         except BaseException:
+            for server in reversed(started):
+                try:
+                    server.stop()
+                except Exception:  # keep the first error, it is the one the user must fix
+                    _log.exception("could not stop %s after a failed start", server.directory)
             self.lock.release()
             raise
-        try:
-            nats_url = self.nats.start()
-        except BaseException:
-            try:
-                self.postgres.stop()
-            except Exception:  # keep the NATS error, it is the one the user must fix
-                _log.exception("could not stop embedded PostgreSQL after NATS failed to start")
-            finally:
-                self.lock.release()
-            raise
-        return database_url, nats_url
+        return self.database_url, self.nats_url
 
     def stop(self) -> None:
         """NATS first (it may still be delivering to projectors), then PostgreSQL, then unlock."""
         try:
-            self.nats.stop()
+            if self.nats is not None:
+                self.nats.stop()
         finally:
             try:
-                self.postgres.stop()
+                if self.postgres is not None:
+                    self.postgres.stop()
             finally:
                 self.lock.release()
 

@@ -107,22 +107,7 @@ class EmbeddedPostgres:
         if self._port is None:
             return
         bin_dir = postgres_bin_dir()
-        result = _run(
-            [
-                str(bin_dir / "pg_ctl"),
-                "stop",
-                "-D",
-                str(self._directory),
-                "-m",
-                "fast",
-                "-w",
-                "-t",
-                str(START_TIMEOUT_S),
-            ],
-            account=self._account,
-            cwd=self._directory,
-            timeout=START_TIMEOUT_S + 30,
-        )
+        result = self._pg_ctl_stop(bin_dir, self._account, START_TIMEOUT_S)
         if result.returncode != 0 and (self._directory / "postmaster.pid").exists():
             raise EmbeddedServerError(
                 f"PostgreSQL in {self._directory} did not stop: {one_line(result.stdout)}"
@@ -253,27 +238,23 @@ class EmbeddedPostgres:
             return ""
         return directory
 
+    def _pg_ctl_stop(
+        self, bin_dir: Path, account: Account | None, wait_s: int
+    ) -> subprocess.CompletedProcess[str]:
+        command = [str(bin_dir / "pg_ctl"), "stop", "-D", str(self._directory), "-m", "fast"]
+        return _run(
+            [*command, "-w", "-t", str(wait_s)],
+            account=account,
+            cwd=self._directory,
+            timeout=wait_s + 30,
+        )
+
     def _stop_after_failed_start(self, bin_dir: Path, account: Account | None) -> None:
         """Don't leave an orphaned postmaster behind when start() fails half-way."""
         if not (self._directory / "postmaster.pid").exists():
             return
         try:
-            _run(
-                [
-                    str(bin_dir / "pg_ctl"),
-                    "stop",
-                    "-D",
-                    str(self._directory),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "-t",
-                    "30",
-                ],
-                account=account,
-                cwd=self._directory,
-                timeout=60,
-            )
+            self._pg_ctl_stop(bin_dir, account, 30)
         except Exception:  # best effort: the original error matters more
             _log.exception("could not stop PostgreSQL after a failed start")
 
