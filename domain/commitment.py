@@ -172,7 +172,7 @@ def amend(
     return CommitmentAmended(
         reason=why,
         title=require_text(title, "title", max_length=300) if title is not None else None,
-        summary=summary,
+        summary=summary.strip() if summary is not None else None,
         signatories=signatories,
         rpjmn=rpjmn,
         kkp_criteria=tuple(sorted(set(kkp_criteria))) if kkp_criteria is not None else None,

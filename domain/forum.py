@@ -120,8 +120,8 @@ def correct(
     return ForumCorrected(
         reason=why,
         title=require_text(title, "title", max_length=300) if title is not None else None,
-        theme=theme,
-        venue=venue,
+        theme=theme.strip() if theme is not None else None,
+        venue=venue.strip() if venue is not None else None,
         starts_on=starts_on,
         ends_on=ends_on,
         actor=actor,

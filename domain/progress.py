@@ -53,7 +53,8 @@ def _check_measures(
                 "Nilai indikator harus bilangan tidak negatif.",
                 "The indicator value must be a non-negative number.",
             )
-    reason = correction_reason.strip() if correction_reason else None
+    blank = correction_reason is None or not correction_reason.strip()
+    reason = None if blank else require_text(correction_reason or "", "correction_reason")
     previous = action.latest_percent(excluding=excluding)
     if percent is not None and previous is not None and percent < previous and not reason:
         raise RuleViolated(

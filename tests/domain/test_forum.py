@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain import forum
+from domain.errors import InvalidInput
+from domain.forum import Forum, ForumConvened, ForumCorrected, ForumKind
+
+from .helpers import (
+    ADMIN,
+    FORUM_ENDS,
+    FORUM_ID,
+    FORUM_STARTS,
+    at,
+    forum_convened,
+    given,
+    then_refused,
+)
+
+
+def convene(regions: Any, **overrides: Any) -> ForumConvened:
+    command: dict[str, Any] = {
+        "forum_id": FORUM_ID,
+        "kind": ForumKind.FESTIVAL_HAM,
+        "title": "  Festival HAM 2025 ",
+        "theme": " Kabupaten/Kota Peduli HAM ",
+        "organisers": ("Kementerian HAM", " Pemerintah Kota Blitar "),
+        "host_region_code": "35.72",
+        "venue": " Kota Blitar ",
+        "starts_on": FORUM_STARTS,
+        "ends_on": FORUM_ENDS,
+        "regions": regions,
+        "actor": ADMIN,
+        "at": at(2025, 6, 1),
+    }
+    command.update(overrides)
+    return forum.convene(**command)
+
+
+# ---- convene ----------------------------------------------------------------------------------
+
+
+def test_convene_records_forum_with_trimmed_text(regions):
+    assert convene(regions) == forum_convened()
+
+
+def test_convene_one_day_forum_is_fine(regions):
+    event = convene(regions, ends_on=FORUM_STARTS)
+    assert event == forum_convened(ends_on=FORUM_STARTS)
+
+
+def test_convene_in_unknown_region_is_invalid(regions):
+    with then_refused(InvalidInput, "unknown-region"):
+        convene(regions, host_region_code="99.99")
+
+
+def test_convene_ending_before_it_starts_is_invalid(regions):
+    with then_refused(InvalidInput, "date-order"):
+        convene(regions, starts_on=date(2025, 6, 12), ends_on=date(2025, 6, 11))
+
+
+def test_convene_without_organisers_is_invalid(regions):
+    with then_refused(InvalidInput, "organisers-required"):
+        convene(regions, organisers=())
+
+
+def test_convene_with_blank_organiser_is_invalid(regions):
+    with then_refused(InvalidInput, "empty-text"):
+        convene(regions, organisers=("Kementerian HAM", "   "))
+
+
+def test_convene_without_title_is_invalid(regions):
+    with then_refused(InvalidInput, "empty-text"):
+        convene(regions, title="  ")
+
+
+# ---- correct ----------------------------------------------------------------------------------
+
+
+def test_correct_requires_a_reason():
+    state = given(forum.evolve, forum_convened())
+    for reason in (None, "", "   "):
+        with then_refused(InvalidInput, "reason-required"):
+            forum.correct(
+                state, reason=reason, title="Festival HAM", actor=ADMIN, at=at(2025, 6, 2)
+            )
+
+
+def test_correct_records_only_given_fields():
+    state = given(forum.evolve, forum_convened())
+    event = forum.correct(
+        state,
+        reason=" Salah ketik ",
+        title=" Festival HAM Nasional 2025 ",
+        ends_on=date(2025, 6, 13),
+        actor=ADMIN,
+        at=at(2025, 6, 2),
+    )
+    assert event == ForumCorrected(
+        reason="Salah ketik",
+        title="Festival HAM Nasional 2025",
+        ends_on=date(2025, 6, 13),
+        actor=ADMIN,
+        at=at(2025, 6, 2),
+    )
+
+
+def test_correct_checks_dates_against_current_ones():
+    state = given(forum.evolve, forum_convened())
+    with then_refused(InvalidInput, "date-order"):
+        forum.correct(
+            state,
+            reason="Jadwal mundur",
+            starts_on=date(2025, 6, 20),
+            actor=ADMIN,
+            at=at(2025, 6, 2),
+        )
+
+
+# ---- evolve -----------------------------------------------------------------------------------
+
+
+def test_evolve_convened_builds_forum_at_version_1():
+    assert given(forum.evolve, forum_convened()) == Forum(
+        id=FORUM_ID,
+        version=1,
+        kind=ForumKind.FESTIVAL_HAM,
+        title="Festival HAM 2025",
+        theme="Kabupaten/Kota Peduli HAM",
+        organisers=("Kementerian HAM", "Pemerintah Kota Blitar"),
+        host_region_code="35.72",
+        venue="Kota Blitar",
+        starts_on=FORUM_STARTS,
+        ends_on=FORUM_ENDS,
+        created_at=at(2025, 6, 1),
+        updated_at=at(2025, 6, 1),
+    )
+
+
+def test_evolve_applies_corrections_and_bumps_version():
+    state = given(
+        forum.evolve,
+        forum_convened(),
+        ForumCorrected(
+            reason="Ganti judul", title="Festival HAM Nasional", actor=ADMIN, at=at(2025, 6, 2)
+        ),
+        ForumCorrected(
+            reason="Tempat pindah",
+            venue="Gedung Kesenian Blitar",
+            theme="",
+            ends_on=date(2025, 6, 14),
+            actor=ADMIN,
+            at=at(2025, 6, 3),
+        ),
+    )
+    assert state.version == 3
+    assert state.title == "Festival HAM Nasional"
+    assert state.venue == "Gedung Kesenian Blitar"
+    assert state.theme == ""  # an explicit empty theme clears it
+    assert state.starts_on == FORUM_STARTS
+    assert state.ends_on == date(2025, 6, 14)
+    assert state.created_at == at(2025, 6, 1)
+    assert state.updated_at == at(2025, 6, 3)

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+import pytest
+
+from domain import action, commitment, forum, registry
+from domain.action import Action, ActionStatus, ProgressReport, ReportStatus
+from domain.action_events import (
+    ActionCancelled,
+    ActionCompleted,
+    ActionPlanned,
+    ActionRescheduled,
+    ActionStarted,
+    ActionVerified,
+    ProgressReportResubmitted,
+    ProgressReportReturned,
+    ProgressReportSubmitted,
+    ProgressReportVerified,
+    ReturnReason,
+)
+from domain.commitment import (
+    Commitment,
+    CommitmentAmended,
+    CommitmentMade,
+    CommitmentStatus,
+    CommitmentWithdrawn,
+)
+from domain.events import DomainEvent
+from domain.forum import Forum, ForumConvened, ForumCorrected
+from domain.period import ReportingPeriod
+from domain.values import Evidence, RpjmnTag, Signatory
+
+from .helpers import (
+    ADMIN,
+    EVIDENCE,
+    KANWIL,
+    PEMDA,
+    action_planned,
+    action_started,
+    at,
+    commitment_made,
+    commitment_withdrawn,
+    forum_convened,
+    given,
+    report_resubmitted,
+    report_returned,
+    report_submitted,
+    report_verified,
+)
+
+PRIVATE = Evidence(title="Daftar penerima", url="http://intra.example.go.id/x", public=False)
+
+SAMPLES: dict[type[DomainEvent], DomainEvent] = {
+    ForumConvened: forum_convened(),
+    ForumCorrected: ForumCorrected(
+        reason="Ralat",
+        title="Festival HAM",
+        starts_on=date(2025, 6, 9),
+        actor=ADMIN,
+        at=at(2025, 6, 2),
+    ),
+    CommitmentMade: commitment_made(rpjmn=(RpjmnTag(pn="PN1"), RpjmnTag(pn="PN8", code="8.2.1"))),
+    CommitmentAmended: CommitmentAmended(
+        reason="Tambah penanda tangan",
+        signatories=(Signatory(region_code="61.72", office="Wali Kota Singkawang"),),
+        kkp_criteria=(2, 9),
+        actor=ADMIN,
+        at=at(2025, 6, 15),
+    ),
+    CommitmentWithdrawn: commitment_withdrawn(),
+    ActionPlanned: action_planned(),
+    ActionStarted: action_started(),
+    ActionRescheduled: ActionRescheduled(
+        previous_due_on=date(2025, 12, 31),
+        due_on=date(2026, 6, 30),
+        reason="Banjir",
+        actor=PEMDA,
+        at=at(2025, 8, 1),
+    ),
+    ActionCompleted: ActionCompleted(
+        evidence=(EVIDENCE, PRIVATE), note="Selesai", actor=PEMDA, at=at(2025, 9, 1)
+    ),
+    ActionVerified: ActionVerified(note="Terverifikasi", actor=KANWIL, at=at(2025, 9, 5)),
+    ActionCancelled: ActionCancelled(reason="Anggaran dialihkan", actor=PEMDA, at=at(2025, 9, 1)),
+    ProgressReportSubmitted: report_submitted(
+        period="2025-B08", percent=12.5, indicator_value=3.0, correction_reason="Ralat"
+    ),
+    ProgressReportVerified: report_verified(),
+    ProgressReportReturned: report_returned(reason_code=ReturnReason.INCONSISTENT_DATA),
+    ProgressReportResubmitted: report_resubmitted(percent=None, indicator_value=4.5),
+}
+
+
+def test_every_registered_event_type_has_a_sample():
+    assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
+    assert len(registry.EVENT_TYPES) == 15
+    assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
+    assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(registry.EVENT_TYPES))
+def test_event_round_trips_through_json(name):
+    cls = registry.EVENT_TYPES[name]
+    sample = SAMPLES[cls]
+    encoded = msgspec.json.encode(sample)
+    decoded = msgspec.json.decode(encoded, type=cls)
+    assert decoded == sample
+    assert type(decoded) is cls
+    assert decoded.at.utcoffset() == sample.at.utcoffset()
+    assert msgspec.json.decode(encoded)["type"] == name  # the stored topic is the class name
+
+
+@pytest.mark.parametrize("name", sorted(registry.EVENT_TYPES))
+def test_event_decodes_through_its_aggregate_union(name):
+    cls = registry.EVENT_TYPES[name]
+    union: Any = registry.AGGREGATE_EVENTS[registry.AGGREGATE_OF_EVENT[name]]
+    decoded = msgspec.json.decode(msgspec.json.encode(SAMPLES[cls]), type=union)
+    assert decoded == SAMPLES[cls]
+    assert type(decoded) is cls
+
+
+def test_action_state_with_reports_round_trips_for_snapshots():
+    state = given(
+        action.evolve,
+        action_planned(),
+        action_started(),
+        report_submitted(),
+        report_returned(),
+        report_resubmitted(),
+        report_verified(),
+        ActionCompleted(evidence=(EVIDENCE,), note="Selesai", actor=PEMDA, at=at(2025, 9, 1)),
+    )
+    assert state.status is ActionStatus.COMPLETED
+    assert state.reports[0].status is ReportStatus.VERIFIED
+    assert isinstance(state.reports[0], ProgressReport)
+    assert state.reports[0].period == ReportingPeriod.parse("2025-06")
+    decoded = msgspec.json.decode(
+        msgspec.json.encode(state), type=registry.AGGREGATE_STATES["action"]
+    )
+    assert decoded == state
+    assert type(decoded) is Action
+
+
+def test_forum_and_commitment_states_round_trip():
+    forum_state = given(forum.evolve, forum_convened())
+    commitment_state = given(commitment.evolve, commitment_made(), commitment_withdrawn())
+    assert commitment_state.status is CommitmentStatus.WITHDRAWN
+    for state, cls in ((forum_state, Forum), (commitment_state, Commitment)):
+        assert msgspec.json.decode(msgspec.json.encode(state), type=cls) == state
+
+
+def test_evolvers_fold_their_own_events():
+    assert registry.EVOLVERS["forum"](None, forum_convened()).version == 1
+    assert registry.EVOLVERS["commitment"](None, commitment_made()).version == 1
+    assert registry.EVOLVERS["action"](None, action_planned()).version == 1
