@@ -1,95 +1,142 @@
-"""Tails the event store's notification log and keeps the catalogue read model current.
+"""Applies stored events to the catalogue read model, from either feed:
 
-Each batch is applied in one transaction together with the new position, so a crash at
-any point neither loses nor doubles an effect. Waiters (read-your-writes) are woken when
-the position moves.
+- the event store's notification log (catch-up, rebuild, and refilling holes), or
+- NATS JetStream messages (the normal feed), each carrying its previous position, so a
+  message whose predecessor never arrived makes us read the gap from PostgreSQL first.
+
+Every batch is applied in one transaction together with the new position and a NOTIFY of
+it, so a crash at any point neither loses nor doubles an effect, and readers in any
+process learn the new position when it commits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import structlog
 
 from adapters import codec
 from adapters.eventstore import EVENTS_TABLE
-from adapters.readstore import TABLES, projection_position, read_notifications
+from adapters.readstore import LIVE, projection_position, read_notifications
 from domain.registry import EVOLVERS
 from projections import catalog
 
 BATCH = 500
+APPLY_LOCK = 7243002  # held while applying; a rebuild's swap takes it too
+POSITION_CHANNEL = "tracker_projection"
+
+Row = Mapping[str, Any]  # notification_id, originator_id, originator_version, topic, state
 
 
-async def _current_state(conn: Any, kind: str, aggregate_id: Any) -> Any | None:
-    doc = await conn.fetchval(f"SELECT doc FROM {TABLES[kind]} WHERE id = $1", aggregate_id)
+async def _state(conn: Any, schema: str, kind: str, aggregate_id: Any) -> Any | None:
+    doc = await conn.fetchval(f"SELECT doc FROM {schema}.{kind} WHERE id = $1", aggregate_id)
     return None if doc is None else codec.decode_state(kind, doc.encode())
 
 
-async def _upsert(conn: Any, kind: str, state: Any) -> None:
-    columns = catalog.COLUMNS[kind](state)
-    columns["doc"] = codec.encode(state).decode()
+async def _insert(conn: Any, table: str, columns: dict[str, Any], key: str) -> None:
     names = list(columns)
     placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
     await conn.execute(
-        f"INSERT INTO {TABLES[kind]} ({', '.join(names)}) VALUES ({placeholders}) "
-        f"ON CONFLICT (id) DO UPDATE SET {updates}",
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
         *columns.values(),
     )
 
 
-async def apply_batch(conn: Any, name: str = catalog.NAME) -> int:
-    """Apply the next batch; returns how many notifications were applied."""
+async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None:
+    """Apply notifications in order inside the caller's transaction."""
+    for row in rows:
+        kind = codec.aggregate_kind(row["topic"])
+        event = codec.decode_event(row["topic"], bytes(row["state"]))
+        state = await _state(conn, schema, kind, row["originator_id"])
+        if state is not None and state.version >= row["originator_version"]:
+            continue  # already applied: never doubled
+        state = EVOLVERS[kind](state, event)
+        columns = catalog.COLUMNS[kind](state)
+        columns["doc"] = codec.encode(state).decode()
+        await _insert(conn, f"{schema}.{kind}", columns, "id")
+        activity = catalog.activity_row(kind, state, event, row["notification_id"])
+        await _insert(conn, f"{schema}.activity", activity, "position")
+
+
+async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:
+    await conn.execute(
+        f"INSERT INTO {schema}.position (name, position, updated_at) VALUES ($1, $2, now()) "
+        "ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()",
+        name,
+        position,
+    )
+    if schema == LIVE:
+        await conn.execute("SELECT pg_notify($1, $2)", POSITION_CHANNEL, f"{name}:{position}")
+
+
+async def catch_up_from_store(
+    conn: Any, name: str = catalog.NAME, schema: str = LIVE, batch: int = BATCH
+) -> int:
+    """Apply the next batch straight from the notification log; 0 when up to date."""
     async with conn.transaction():
-        position = await projection_position(conn, name)
-        rows = await read_notifications(conn, position, BATCH)
-        if not rows:
-            return 0
-        for row in rows:
-            kind = codec.aggregate_kind(row["topic"])
-            event = codec.decode_event(row["topic"], row["state"])
-            state = await _current_state(conn, kind, row["originator_id"])
-            if state is not None and state.version >= row["originator_version"]:
-                continue  # already applied (never expected, but never doubled)
-            await _upsert(conn, kind, EVOLVERS[kind](state, event))
-        await conn.execute(
-            "INSERT INTO projection_position (name, position, updated_at) VALUES ($1, $2, now()) "
-            "ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()",
-            name,
-            rows[-1]["notification_id"],
-        )
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLY_LOCK)
+        position = await projection_position(conn, name, schema)
+        rows = await read_notifications(conn, position, batch)
+        if rows:
+            await apply_rows(conn, rows, schema)
+            await save_position(conn, name, rows[-1]["notification_id"], schema)
         return len(rows)
 
 
-class CatalogProjector:
-    """Runs in the server process; `wait_for` lets a read wait for a command's position."""
+async def apply_messages(conn: Any, messages: Sequence[Any], name: str = catalog.NAME) -> int:
+    """Apply decoded NATS event messages; returns the position reached.
+
+    A message at or below our position is a redelivery and is skipped. A message whose
+    previous position is not ours means something between was lost on the way: read the
+    gap from PostgreSQL before applying it.
+    """
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLY_LOCK)
+        position = await projection_position(conn, name)
+        start = position
+        for message in messages:
+            if message.position <= position:
+                continue
+            if message.previous_position != position:
+                gap = await read_notifications(conn, position, 1_000_000, before=message.position)
+                await apply_rows(conn, gap)
+                structlog.get_logger("projector").warning(
+                    "projector.gap_refilled", after=position, before=message.position, rows=len(gap)
+                )
+            row = {
+                "notification_id": message.position,
+                "originator_id": message.aggregate_id,
+                "originator_version": message.version,
+                "topic": message.type,
+                "state": bytes(message.event),
+            }
+            await apply_rows(conn, [row])
+            position = message.position
+        if position != start:
+            await save_position(conn, name, position)
+        return position
+
+
+class StoreTailProjector:
+    """Feeds the projection from the notification log directly (no NATS configured)."""
 
     def __init__(self, pool: Any) -> None:
         self.pool = pool
-        self.position = 0
-        self._moved = asyncio.Condition()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._listener: Any = None
 
     async def start(self) -> None:
-        async with self.pool.acquire() as conn:
-            self.position = await projection_position(conn, catalog.NAME)
         self._listener = await self.pool.acquire()
         await self._listener.add_listener(EVENTS_TABLE, self._on_notify)
-        self._task = asyncio.create_task(self._run(), name="catalog-projector")
-
-    async def _catch_up(self) -> int:
-        async with self.pool.acquire() as conn:
-            while await apply_batch(conn):
-                pass
-            return await projection_position(conn, catalog.NAME)
+        self._task = asyncio.create_task(self._run(), name="store-tail-projector")
 
     def _on_notify(self, *_: Any) -> None:
-        self._wake.set()
-
-    def poke(self) -> None:
         self._wake.set()
 
     async def _run(self) -> None:
@@ -97,38 +144,21 @@ class CatalogProjector:
         while True:
             self._wake.clear()
             try:
-                position = await self._catch_up()
+                async with self.pool.acquire() as conn:
+                    while await catch_up_from_store(conn):
+                        pass
             except Exception:
-                # A broken connection or a bad row must not kill the projector for good;
-                # the transaction rolled back, so retrying is safe.
+                # The transaction rolled back, so retrying later is safe.
                 log.exception("projector.batch_failed", projection=catalog.NAME)
-                position = self.position
-            if position != self.position:
-                async with self._moved:
-                    self.position = position
-                    self._moved.notify_all()
             # NOTIFY wakes us at once; the timeout covers a missed notification.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-
-    async def wait_for(self, position: int, timeout: float) -> bool:
-        if self.position >= position:
-            return True
-        self.poke()
-        try:
-            async with self._moved:
-                await asyncio.wait_for(
-                    self._moved.wait_for(lambda: self.position >= position), timeout
-                )
-        except TimeoutError:
-            return False
-        return True
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-        if getattr(self, "_listener", None) is not None:
+        if self._listener is not None:
             await self._listener.remove_listener(EVENTS_TABLE, self._on_notify)
             await self.pool.release(self._listener)

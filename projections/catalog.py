@@ -1,5 +1,5 @@
-"""The catalogue read model: one row per forum, commitment and action, with the columns
-lists filter on, plus the full current state as a JSON document.
+"""The catalogue read model: one row per forum, commitment and action with the columns
+lists filter on, the full current state as a JSON document, and an activity line per event.
 
 The state is rebuilt with the domain's own `evolve`, so the read model can never disagree
 with the aggregate about what an event means.
@@ -7,11 +7,11 @@ with the aggregate about what an event means.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from domain.action import Action
+from domain.action import Action, ReportStatus
 from domain.commitment import Commitment
+from domain.events import DomainEvent
 from domain.forum import Forum
 
 NAME = "catalog"
@@ -44,7 +44,16 @@ def commitment_columns(commitment: Commitment) -> dict[str, Any]:
     }
 
 
+def latest_indicator_value(action: Action) -> float | None:
+    """The last value reported and not sent back: what the region claims to have reached."""
+    for report in reversed(action.reports):
+        if report.status is not ReportStatus.RETURNED and report.indicator_value is not None:
+            return report.indicator_value
+    return None
+
+
 def action_columns(action: Action) -> dict[str, Any]:
+    indicator = action.indicator
     return {
         "id": action.id,
         "version": action.version,
@@ -59,6 +68,13 @@ def action_columns(action: Action) -> dict[str, Any]:
         "rpjmn_pns": sorted({t.pn for t in action.rpjmn}),
         "due_on": action.due_on,
         "completion": action.completion,
+        "completed_at": action.completed_at,
+        "indicator_name": indicator.name if indicator else None,
+        "indicator_unit": indicator.unit if indicator else None,
+        "indicator_target": indicator.target if indicator else None,
+        "indicator_value": latest_indicator_value(action),
+        "reports_total": len(action.reports),
+        "reports_verified": sum(r.status is ReportStatus.VERIFIED for r in action.reports),
         "updated_at": action.updated_at,
     }
 
@@ -66,6 +82,27 @@ def action_columns(action: Action) -> dict[str, Any]:
 COLUMNS = {"forum": forum_columns, "commitment": commitment_columns, "action": action_columns}
 
 
-def is_overdue(status: str, due_on: date, today: date) -> bool:
-    """Late means past due and not yet done; verified or cancelled actions are never late."""
-    return status in ("planned", "in_progress") and due_on < today
+def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
+    """(regions, provinces) whose timelines show this aggregate's activity."""
+    if kind == "action":
+        return [state.region_code], [state.province_code]
+    if kind == "forum":
+        return [state.host_region_code], [state.host_region_code.split(".")[0]]
+    regions = [s.region_code for s in state.signatories]
+    return regions, sorted({code.split(".")[0] for code in regions})
+
+
+def activity_row(kind: str, state: Any, event: DomainEvent, position: int) -> dict[str, Any]:
+    regions, provinces = places(kind, state)
+    return {
+        "position": position,
+        "aggregate": kind,
+        "aggregate_id": state.id,
+        "type": type(event).__name__,
+        "at": event.at,
+        "actor_role": event.actor.role.value,
+        "actor_office": event.actor.office,
+        "title": state.title,
+        "region_codes": regions,
+        "province_codes": provinces,
+    }

@@ -4,6 +4,7 @@ session (or TRACKER_TEST_DATABASE_URL), and a fresh database per test."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -52,3 +53,39 @@ def database_url(postgres_server_url: str) -> Iterator[str]:
         yield _with_database(postgres_server_url, name)
     finally:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def nats_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real NATS server with JetStream (or TRACKER_TEST_NATS_URL)."""
+    external = os.environ.get("TRACKER_TEST_NATS_URL")
+    if external:
+        yield external
+        return
+    from adapters.embedded import EmbeddedNats
+
+    server = EmbeddedNats(Path(tmp_path_factory.mktemp("nats")) / "nats")
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_stream(nats_server_url: str) -> None:
+    """Each test starts without the event stream or its consumers."""
+    import nats
+    from nats.js.errors import NotFoundError
+
+    from adapters.messages import STREAM
+
+    async def drop() -> None:
+        nc = await nats.connect(nats_server_url)
+        try:
+            with contextlib.suppress(NotFoundError):
+                await nc.jetstream().delete_stream(STREAM)
+        finally:
+            await nc.close()
+
+    asyncio.run(drop())

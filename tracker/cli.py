@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import socket
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack, suppress
-from dataclasses import replace
+from contextlib import suppress
 from pathlib import Path
 
 import structlog
 
 from tracker import logging as tracker_logging
+from tracker.runtime import CliError, servers_for
 from tracker.settings import Settings
-
-
-class CliError(Exception):
-    """A message for the user, printed as one line."""
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -30,31 +27,7 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _start_embedded(settings: Settings, stack: ExitStack) -> Settings:
-    """Start what is not configured, under one lock on the data directory."""
-    from adapters.embedded import EmbeddedServerError, EmbeddedServers
-
-    if not settings.embeds_anything:
-        return settings
-    data_dir = settings.data_dir.expanduser().resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    servers = EmbeddedServers(
-        data_dir, postgres=settings.database_url is None, nats=settings.nats_url is None
-    )
-    try:
-        database_url, nats_url = servers.start()
-    except EmbeddedServerError as error:
-        raise CliError(str(error)) from error
-    structlog.get_logger("serve").info("embedded.started", data_dir=str(data_dir))
-    stack.callback(servers.stop)
-    return replace(
-        settings,
-        database_url=settings.database_url or database_url,
-        nats_url=settings.nats_url or nats_url,
-    )
-
-
-def serve(settings: Settings, demo: bool) -> None:
+def serve(settings: Settings, demo: bool, workers: bool) -> None:
     import uvicorn
 
     from tracker.api.app import create_app
@@ -63,10 +36,11 @@ def serve(settings: Settings, demo: bool) -> None:
     if not _port_free(settings.host, settings.port):
         raise CliError(f"port {settings.port} on {settings.host} is already in use; pick --port")
     log = structlog.get_logger("serve")
-    with ExitStack() as stack:
-        settings = _start_embedded(settings, stack)
+    with servers_for(settings, owner=True) as settings:
         assert settings.database_url is not None
-        container = Container(settings.database_url, settings.nats_url, load_demo=demo)
+        container = Container(
+            settings.database_url, settings.nats_url, load_demo=demo, workers=workers
+        )
         app = create_app(container)
         log.info(
             "serve.listening",
@@ -74,6 +48,7 @@ def serve(settings: Settings, demo: bool) -> None:
             database=settings.redacted_database_url(),
             nats=settings.nats_url,
             demo=demo,
+            workers=workers,
         )
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_config=None, access_log=False
@@ -83,6 +58,32 @@ def serve(settings: Settings, demo: bool) -> None:
             uvicorn.Server(config).run()
         log.info("serve.stopping")
     log.info("serve.stopped")
+
+
+def run_worker(settings: Settings, which: str) -> None:
+    """`tracker relay` / `tracker project`: one worker until Ctrl-C or SIGTERM."""
+    with servers_for(settings, owner=False) as settings:
+        if settings.nats_url is None or settings.database_url is None:
+            raise CliError("relay and project need both PostgreSQL and NATS")
+        if which == "relay":
+            from adapters.relay import run_relay
+
+            asyncio.run(run_relay(settings.database_url, settings.nats_url))
+        else:
+            from adapters.nats_projector import run_projector
+
+            asyncio.run(run_projector(settings.database_url, settings.nats_url))
+
+
+def projections(settings: Settings, action: str, name: str | None) -> None:
+    from tracker import projection_commands
+
+    with servers_for(settings, owner=False) as settings:
+        assert settings.database_url is not None
+        if action == "status":
+            asyncio.run(projection_commands.status(settings.database_url))
+        else:
+            asyncio.run(projection_commands.rebuild(settings.database_url, name))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--demo", action="store_true", help="load the demo if the store is empty"
     )
+    serve_cmd.add_argument(
+        "--no-workers",
+        action="store_true",
+        help="run no relay or projector in-process (use `tracker relay` / `tracker project`)",
+    )
+    commands.add_parser("relay", help="publish the event log to NATS JetStream (one leader)")
+    commands.add_parser("project", help="keep the read models up to date from NATS")
+    proj = commands.add_parser("projections", help="read-model status and rebuilds")
+    proj_actions = proj.add_subparsers(dest="action", required=True)
+    proj_actions.add_parser("status", help="position and lag of every projection")
+    rebuild = proj_actions.add_parser("rebuild", help="replay the event store, then swap in")
+    rebuild.add_argument("name", nargs="?", default="catalog")
     return parser
 
 
@@ -117,7 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     tracker_logging.configure(settings.log_format, settings.log_level)
     try:
         if args.command == "serve":
-            serve(settings, args.demo)
+            serve(settings, args.demo, workers=not args.no_workers)
+        elif args.command in ("relay", "project"):
+            run_worker(settings, args.command)
+        else:
+            projections(settings, args.action, getattr(args, "name", None))
     except CliError as error:
         print(f"tracker: {error}", file=sys.stderr)
         return 1

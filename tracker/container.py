@@ -1,9 +1,10 @@
-"""Composition root: builds the event store, the service, the read pool and the projector
-from settings, and tears them down in reverse order."""
+"""Composition root: builds the event store, the service, the read pool, the projection
+workers and the position watcher from settings, and tears them down in reverse order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
@@ -11,9 +12,34 @@ import nats
 
 from adapters import readstore
 from adapters.eventstore import EventStore, open_event_store
-from adapters.projector import CatalogProjector
+from adapters.nats_projector import NatsProjector
+from adapters.positions import PositionWatcher
+from adapters.projector import StoreTailProjector
 from adapters.reference_data import region_catalogue
 from tracker.service import Clock, TrackerService, utc_now
+
+
+class RelayTask:
+    """The relay as a background task of this process (one of possibly many candidates:
+    only the one holding the advisory lock publishes)."""
+
+    def __init__(self, database_url: str, nats_url: str) -> None:
+        from adapters.relay import Relay
+
+        self.relay = Relay(database_url, nats_url)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.relay.run(self._stop), name="relay")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout=10)
+            except TimeoutError:
+                self._task.cancel()
 
 
 @dataclass
@@ -22,11 +48,14 @@ class Container:
     nats_url: str | None = None
     clock: Clock = utc_now
     load_demo: bool = False
+    # In-process workers; `tracker serve --no-workers` leaves them to `tracker relay|project`.
+    workers: bool = True
     store: EventStore | None = None
     service: TrackerService | None = None
     pool: Any = None
-    projector: CatalogProjector | None = None
+    positions: PositionWatcher | None = None
     nats: Any = None
+    _workers: list[Any] = field(default_factory=list)
 
     async def start(self) -> None:
         # Creating the eventsourcing tables uses psycopg: keep it off the event loop.
@@ -34,14 +63,24 @@ class Container:
         self.service = TrackerService(self.store, region_catalogue(), self.clock)
         self.pool = await readstore.create_pool(self.database_url)
         await readstore.create_schema(self.pool)
-        self.projector = CatalogProjector(self.pool)
-        await self.projector.start()
+        self.positions = PositionWatcher(self.pool)
+        await self.positions.start()
         if self.nats_url is not None:
-            # The relay (issue #3) publishes on this connection; for now it proves the
-            # backbone is reachable before we report ready.
             self.nats = await nats.connect(self.nats_url, name="tracker", connect_timeout=5)
+        if self.workers:
+            for worker in self._build_workers():
+                await worker.start()
+                self._workers.append(worker)
         if self.load_demo:
             await self._load_demo_if_empty()
+
+    def _build_workers(self) -> list[Any]:
+        if self.nats_url is None:
+            return [StoreTailProjector(self.pool)]
+        return [
+            RelayTask(self.database_url, self.nats_url),
+            NatsProjector(self.pool, self.nats_url),
+        ]
 
     async def _load_demo_if_empty(self) -> None:
         from tracker import demo
@@ -55,10 +94,12 @@ class Container:
         return None if self.nats is None else bool(self.nats.is_connected)
 
     async def stop(self) -> None:
+        for worker in reversed(self._workers):
+            await worker.stop()
         if self.nats is not None:
             await self.nats.close()
-        if self.projector is not None:
-            await self.projector.stop()
+        if self.positions is not None:
+            await self.positions.stop()
         if self.pool is not None:
             await self.pool.close()
         if self.store is not None:

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,19 @@ def wait_until_started(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
         if line.startswith("{"):
             seen.append(json.loads(line))
             if seen[-1]["event"] == "app.started":
+                # Keep draining the log so a full pipe never blocks the server.
+                threading.Thread(target=process.stderr.read, daemon=True).start()
                 return seen
     raise AssertionError(f"server exited early: {seen}")
+
+
+def tracker(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
 
 
 def get(port: int, path: str) -> Any:
@@ -78,24 +90,21 @@ def test_serve_demo_restart_and_single_owner(tmp_path: Path) -> None:
         blitar = get(port, f"/api/v1/regions/35.72/actions?after={head}")["items"]
         assert len(blitar) >= 3
 
-        second = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tracker.cli",
-                "--data-dir",
-                str(data_dir),
-                "serve",
-                "--port",
-                str(free_port()),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+        second = tracker(data_dir, "serve", "--port", str(free_port()))
         assert second.returncode == 1
         assert "already in use" in second.stderr
         assert len(second.stderr.strip().splitlines()) == 1
+
+        # Other commands join the running server's PostgreSQL and NATS.
+        status = tracker(data_dir, "projections", "status")
+        assert status.returncode == 0, status.stderr
+        assert status.stdout.splitlines()[1].split()[:2] == ["catalog", str(head)]
+        rebuilt = tracker(data_dir, "projections", "rebuild")
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert f"rebuilt to position {head}" in rebuilt.stdout
+        assert "100%" in rebuilt.stderr
+        after_rebuild = get(port, f"/api/v1/regions/35.72/actions?after={head}")["items"]
+        assert after_rebuild == blitar
     finally:
         assert stop(first) == 0
 
@@ -115,21 +124,7 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tracker.cli",
-                "--data-dir",
-                str(tmp_path),
-                "serve",
-                "--port",
-                str(port),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+        result = tracker(tmp_path, "serve", "--port", str(port))
     assert result.returncode == 1
     assert (
         result.stderr.strip() == f"tracker: port {port} on 127.0.0.1 is already in use; pick --port"

@@ -10,13 +10,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from adapters import codec, readstore
+from adapters import codec, readmodels, readstore
 from domain import action as action_domain
 from domain import progress as progress_domain
 from domain.period import ReportingPeriod
 from tracker.api.http import actor_of, command_response, expected_version, in_thread
-from tracker.api.params import After, Kkp, Limit, Offset, Pn
-from tracker.api.reads import aggregate_response, raw_items, wait_for_read_model
+from tracker.api.params import After, Kkp, Limit, Pn
+from tracker.api.reads import aggregate_response, before_read, board_page
 from tracker.api.schemas import (
     ActionIn,
     CompletionIn,
@@ -72,12 +72,12 @@ class ActionController(Controller):
         due_before: FromQuery[date | None] = None,
         overdue: FromQuery[bool] = False,
         limit: Limit = 100,
-        offset: Offset = 0,
+        cursor: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
-        if (late := await wait_for_read_model(request, state, after)) is not None:
-            return late
-        where = readstore.ActionFilter(
+        if (early := await before_read(request, state, after)) is not None:
+            return early
+        where = readmodels.ActionFilter(
             region_code=region,
             province_code=province,
             status=status,
@@ -89,8 +89,7 @@ class ActionController(Controller):
             due_before=due_before,
             overdue_on=state.container.clock().date() if overdue else None,
         )
-        docs = await readstore.list_actions(state.container.pool, where, limit, offset)
-        return raw_items(docs, limit=limit, offset=offset)
+        return await board_page(request, state, where, limit, cursor)
 
     @post("/", summary="Rencanakan aksi / plan an action")
     async def plan(

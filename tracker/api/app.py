@@ -17,6 +17,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters import readstore
 from tracker.api.actions import ActionController
+from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
 from tracker.api.problems import EXCEPTION_HANDLERS, problem
 from tracker.api.regions import ReferenceController, RegionController
@@ -83,7 +84,7 @@ async def ready(request: Request[Any, Any, Any], state: State) -> Any:
         "status": "ready",
         "events": events,
         "head_position": head,
-        "projection_position": container.projector.position if container.projector else 0,
+        "projection_position": container.positions.position if container.positions else 0,
         "nats": container.nats_connected(),
     }
 
@@ -106,6 +107,7 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
             ActionController,
             RegionController,
             ReferenceController,
+            DashboardController,
         ],
     )
     return Litestar(

@@ -9,10 +9,10 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from adapters import readstore
+from adapters import readmodels
 from tracker.api.http import actor_of, command_response, expected_version, in_thread
 from tracker.api.params import After
-from tracker.api.reads import aggregate_response, raw_items, wait_for_read_model
+from tracker.api.reads import aggregate_response, before_read, fresh, raw_items
 from tracker.api.schemas import (
     CommitmentAmendmentIn,
     CommitmentIn,
@@ -30,9 +30,9 @@ class ForumController(Controller):
     async def list_forums(
         self, request: Request[Any, Any, Any], state: State, after: After = None
     ) -> Any:
-        if (late := await wait_for_read_model(request, state, after)) is not None:
-            return late
-        return raw_items(await readstore.list_forums(state.container.pool))
+        if (early := await before_read(request, state, after)) is not None:
+            return early
+        return fresh(request, raw_items(await readmodels.list_forums(state.container.pool)))
 
     @post("/", summary="Catat forum / record a forum")
     async def convene(
@@ -93,10 +93,10 @@ class CommitmentController(Controller):
         region: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
-        if (late := await wait_for_read_model(request, state, after)) is not None:
-            return late
-        docs = await readstore.list_commitments(state.container.pool, forum_id, region)
-        return raw_items(docs)
+        if (early := await before_read(request, state, after)) is not None:
+            return early
+        docs = await readmodels.list_commitments(state.container.pool, forum_id, region)
+        return fresh(request, raw_items(docs))
 
     @post("/", summary="Catat komitmen / record a commitment")
     async def make(

@@ -1,7 +1,10 @@
-"""Read helpers: single aggregates from the event store, lists from the read model."""
+"""Read helpers: single aggregates from the event store; everything else from the read
+models, with read-your-writes waits and conditional requests (ETag / Last-Modified)."""
 
 from __future__ import annotations
 
+import base64
+from email.utils import format_datetime
 from typing import Any
 from uuid import UUID
 
@@ -9,8 +12,8 @@ import msgspec
 from litestar import Request, Response
 from litestar.datastructures import State
 
-from adapters import readstore
-from tracker.api.http import READ_WAIT_SECONDS, etag, requested_position
+from adapters import readmodels, readstore
+from tracker.api.http import READ_WAIT_SECONDS, BadHeader, etag, requested_position
 from tracker.api.problems import problem
 from tracker.errors import NotFound
 
@@ -22,25 +25,69 @@ async def aggregate_response(state: State, kind: str, aggregate_id: UUID) -> Res
     return Response(value, headers={"ETag": etag(value.version)})
 
 
-async def wait_for_read_model(
+async def before_read(
     request: Request[Any, Any, Any], state: State, after: int | None
-) -> Response[bytes] | None:
-    """Read-your-writes: hold a list read until the projector has reached `after`."""
+) -> Response[Any] | None:
+    """Wait for `after` (read-your-writes), then answer 304 if the client's copy is current.
+
+    A read model changes only when its position moves (or, for 'overdue', when the day
+    changes), so position + date is a complete validator for every read-model response.
+    """
+    container = state.container
     position = requested_position(request, after)
-    if position is None:
-        return None
-    if await state.container.projector.wait_for(position, READ_WAIT_SECONDS):
-        return None
-    return problem(
-        request,
-        503,
-        "read-model-behind",
-        f"Model baca belum mencapai posisi {position}; coba lagi sebentar.",
-        f"The read model has not reached position {position} yet; retry shortly.",
-        headers={"Retry-After": "1"},
-        projection_position=state.container.projector.position,
-    )
+    if position is not None and not await container.positions.wait_for(position, READ_WAIT_SECONDS):
+        return problem(
+            request,
+            503,
+            "read-model-behind",
+            f"Model baca belum mencapai posisi {position}; coba lagi sebentar.",
+            f"The read model has not reached position {position} yet; retry shortly.",
+            headers={"Retry-After": "1"},
+            projection_position=container.positions.position,
+        )
+    current, moved_at = await readmodels.freshness(container.pool)
+    tag = f'W/"{current}-{container.clock().date().isoformat()}"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if moved_at is not None:
+        headers["Last-Modified"] = format_datetime(moved_at, usegmt=True)
+    request.state.validators = headers
+    if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(content=None, status_code=304, headers=headers)
+    return None
+
+
+def fresh(request: Request[Any, Any, Any], body: Any) -> Response[Any]:
+    return Response(body, headers=request.state.validators)
 
 
 def raw_items(docs: list[str], **extra: Any) -> dict[str, Any]:
     return {"items": [msgspec.Raw(d.encode()) for d in docs], **extra}
+
+
+def encode_cursor(cursor: readmodels.BoardCursor | None) -> str | None:
+    if cursor is None:
+        return None
+    return base64.urlsafe_b64encode(msgspec.json.encode(cursor)).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None) -> readmodels.BoardCursor | None:
+    if raw is None:
+        return None
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        return msgspec.json.decode(base64.urlsafe_b64decode(padded), type=readmodels.BoardCursor)
+    except (ValueError, msgspec.DecodeError):
+        raise BadHeader(f"cursor {raw!r} is not one this API gave out") from None
+
+
+async def board_page(
+    request: Request[Any, Any, Any],
+    state: State,
+    where: readmodels.ActionFilter,
+    limit: int,
+    cursor: str | None,
+) -> Response[Any]:
+    docs, following = await readmodels.list_actions(
+        state.container.pool, where, limit, decode_cursor(cursor)
+    )
+    return fresh(request, raw_items(docs, next_cursor=encode_cursor(following)))

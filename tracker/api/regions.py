@@ -1,4 +1,4 @@
-"""/api/v1/regions/{code}: reference data plus how the region is doing."""
+"""/api/v1/regions: reference data plus how each region is doing, from the read models."""
 
 from __future__ import annotations
 
@@ -6,25 +6,41 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
-from adapters import readstore
+from adapters import readmodels
 from adapters.reference_data import (
     kkp_criteria,
     national_priorities,
     national_targets,
     region_catalogue,
 )
-from tracker.api.params import After, Limit, Offset
-from tracker.api.reads import raw_items, wait_for_read_model
+from projections import rollups
+from tracker.api.params import After, Limit
+from tracker.api.reads import before_read, board_page, fresh
 from tracker.errors import NotFound
 
 
-def _region(code: str) -> Any:
+def region_or_404(code: str) -> Any:
     region = region_catalogue().get(code)
     if region is None:
         raise NotFound("region", code)
     return region
+
+
+async def ranked_regions(state: State, where: str = "", *args: Any) -> list[dict[str, Any]]:
+    """Every kab/kota (or province-level) region with actions, ranked best first."""
+    today = state.container.clock().date()
+    rows = await readmodels.counts_by(state.container.pool, "region_code", today, where, *args)
+    catalogue = region_catalogue()
+    return rollups.ranking(
+        {
+            "code": row["region_code"],
+            "name": getattr(catalogue.get(row["region_code"]), "name", row["region_code"]),
+            "summary": rollups.summary(row),
+        }
+        for row in rows
+    )
 
 
 class RegionController(Controller):
@@ -35,7 +51,7 @@ class RegionController(Controller):
     async def provinces(self) -> dict[str, Any]:
         return {"items": region_catalogue().provinces()}
 
-    @get("/{code:str}", summary="Satu wilayah / one region")
+    @get("/{code:str}", summary="Ringkasan wilayah / region summary, ranking for a province")
     async def region(
         self,
         request: Request[Any, Any, Any],
@@ -43,17 +59,18 @@ class RegionController(Controller):
         code: FromPath[str],
         after: After = None,
     ) -> Any:
-        region = _region(code)
-        if (late := await wait_for_read_model(request, state, after)) is not None:
-            return late
+        region = region_or_404(code)
+        if (early := await before_read(request, state, after)) is not None:
+            return early
+        today = state.container.clock().date()
         column = "province_code" if region.is_province else "region_code"
-        summary = await readstore.region_counts(state.container.pool, column, code)
-        body: dict[str, Any] = {"region": region, "summary": summary}
+        rows = await readmodels.counts_by(state.container.pool, "", today, f"{column} = $2", code)
+        body: dict[str, Any] = {"region": region, "summary": rollups.summary(rows[0])}
         if region.is_province:
-            body["regions"] = region_catalogue().in_province(code)
+            body["ranking"] = await ranked_regions(state, "province_code = $2", code)
         else:
             body["province"] = region_catalogue().get(region.province_code)
-        return body
+        return fresh(request, body)
 
     @get("/{code:str}/actions", summary="Aksi suatu wilayah / a region's actions")
     async def region_actions(
@@ -62,19 +79,37 @@ class RegionController(Controller):
         state: State,
         code: FromPath[str],
         limit: Limit = 100,
-        offset: Offset = 0,
+        cursor: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
-        region = _region(code)
-        if (late := await wait_for_read_model(request, state, after)) is not None:
-            return late
+        region = region_or_404(code)
+        if (early := await before_read(request, state, after)) is not None:
+            return early
         where = (
-            readstore.ActionFilter(province_code=code)
+            readmodels.ActionFilter(province_code=code)
             if region.is_province
-            else readstore.ActionFilter(region_code=code)
+            else readmodels.ActionFilter(region_code=code)
         )
-        docs = await readstore.list_actions(state.container.pool, where, limit, offset)
-        return raw_items(docs, limit=limit, offset=offset)
+        return await board_page(request, state, where, limit, cursor)
+
+    @get("/{code:str}/timeline", summary="Linimasa kegiatan / activity timeline")
+    async def timeline(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        code: FromPath[str],
+        limit: Limit = 50,
+        before: FromQuery[int | None] = None,
+        after: After = None,
+    ) -> Any:
+        region = region_or_404(code)
+        if (early := await before_read(request, state, after)) is not None:
+            return early
+        column = "province_codes" if region.is_province else "region_codes"
+        rows = await readmodels.timeline(state.container.pool, column, code, limit, before)
+        items = [dict(row) for row in rows]
+        following = items[-1]["position"] if len(items) == limit else None
+        return fresh(request, {"items": items, "next_before": following})
 
 
 class ReferenceController(Controller):

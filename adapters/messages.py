@@ -1,0 +1,97 @@
+"""What travels on NATS: one versioned message per stored event, and its subject.
+
+Every message carries its own position and the previous position in the log, so a
+consumer that sees a gap (JetStream lost or skipped something) refills it from
+PostgreSQL instead of silently moving on. PostgreSQL stays the source of truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+STREAM = "TRACKER_EVENTS"
+SUBJECT_ROOT = "tracker.v1.events"
+SCHEMA_VERSION = 1
+NONE_TOKEN = "_"  # a subject token for "not tied to one region"
+
+HEADER_POSITION = "Tracker-Position"
+HEADER_PREVIOUS = "Tracker-Previous-Position"
+
+
+class EventMessage(msgspec.Struct, frozen=True, kw_only=True):
+    """Schema 1 of the event message (JSON). `event` is the stored event, unchanged."""
+
+    schema: int = SCHEMA_VERSION
+    position: int
+    previous_position: int
+    aggregate: str
+    aggregate_id: UUID
+    version: int
+    type: str
+    province_code: str | None
+    region_code: str | None
+    event: msgspec.Raw
+
+
+_decoder = msgspec.json.Decoder(EventMessage)
+
+
+def encode_message(message: EventMessage) -> bytes:
+    return msgspec.json.encode(message)
+
+
+def decode_message(data: bytes) -> EventMessage:
+    return _decoder.decode(data)
+
+
+def _token(code: str | None) -> str:
+    return NONE_TOKEN if not code else code.replace(".", "_")
+
+
+def subject_for(message: EventMessage) -> str:
+    """tracker.v1.events.<province>.<region>.<aggregate>.<EventType>; region codes use '_'
+    for '.', e.g. tracker.v1.events.35.35_72.action.ProgressReportSubmitted."""
+    return ".".join(
+        (
+            SUBJECT_ROOT,
+            _token(message.province_code),
+            _token(message.region_code),
+            message.aggregate,
+            message.type,
+        )
+    )
+
+
+def place_of(aggregate: str, creation: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(province, region) an aggregate belongs to, read from its creation event. Commitments
+    span several signatories, so they are national (no region)."""
+    if aggregate == "action":
+        return creation["province_code"], creation["region_code"]
+    if aggregate == "forum":
+        host = str(creation["host_region_code"])
+        return host.split(".")[0], host
+    return None, None
+
+
+async def ensure_stream(js: Any) -> None:
+    """Create the event stream if it is missing (relay and consumers may start in any order).
+
+    The duplicate window lets the relay republish after a crash without doubling messages.
+    """
+    from nats.js import api
+    from nats.js.errors import NotFoundError
+
+    try:
+        await js.stream_info(STREAM)
+    except NotFoundError:
+        await js.add_stream(
+            api.StreamConfig(
+                name=STREAM,
+                subjects=[f"{SUBJECT_ROOT}.>"],
+                storage=api.StorageType.FILE,
+                duplicate_window=120.0,
+            )
+        )

@@ -1,0 +1,60 @@
+"""Read-your-writes across processes: projections NOTIFY their position when a batch
+commits, and readers wait on that instead of polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from adapters.projector import POSITION_CHANNEL
+from adapters.readstore import projection_position
+from projections import catalog
+
+
+class PositionWatcher:
+    def __init__(self, pool: Any, name: str = catalog.NAME) -> None:
+        self.pool = pool
+        self.name = name
+        self.position = 0
+        self._moved = asyncio.Condition()
+        self._listener: Any = None
+
+    async def start(self) -> None:
+        self._listener = await self.pool.acquire()
+        await self._listener.add_listener(POSITION_CHANNEL, self._on_notify)
+        await self.refresh()
+
+    async def refresh(self) -> int:
+        async with self.pool.acquire() as conn:
+            await self._advance(await projection_position(conn, self.name))
+        return self.position
+
+    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        name, _, value = payload.rpartition(":")
+        if name == self.name and value.isdigit():
+            asyncio.get_running_loop().create_task(self._advance(int(value)))
+
+    async def _advance(self, position: int) -> None:
+        async with self._moved:
+            # A rebuild may move the position backwards only if the log was reset.
+            self.position = position
+            self._moved.notify_all()
+
+    async def wait_for(self, position: int, timeout: float) -> bool:
+        if self.position >= position:
+            return True
+        with contextlib.suppress(TimeoutError):
+            async with self._moved:
+                await asyncio.wait_for(
+                    self._moved.wait_for(lambda: self.position >= position), timeout
+                )
+        if self.position < position:
+            # Covers a rebuild swap, which renames schemas instead of notifying per batch.
+            await self.refresh()
+        return self.position >= position
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            await self._listener.remove_listener(POSITION_CHANNEL, self._on_notify)
+            await self.pool.release(self._listener)

@@ -1,0 +1,78 @@
+"""Rebuild a projection from the event store into fresh tables, then swap them in.
+
+The new tables live in a schema of their own while they fill; the swap renames schemas
+in one transaction that holds the projectors' apply lock, after applying whatever
+arrived meanwhile. Readers see the old tables until that commit, then the new ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adapters.projector import (
+    APPLY_LOCK,
+    apply_rows,
+    catch_up_from_store,
+    save_position,
+)
+from adapters.readstore import (
+    LIVE,
+    create_schema,
+    head_position,
+    projection_position,
+    read_notifications,
+)
+from projections import catalog
+
+NEXT = "rm_next"
+OLD = "rm_old"
+PROJECTIONS = (catalog.NAME,)
+
+Progress = Callable[[int, int], None]
+
+
+async def rebuild(pool: Any, name: str = catalog.NAME, progress: Progress | None = None) -> int:
+    """Returns the position the rebuilt projection stands at when it goes live."""
+    if name not in PROJECTIONS:
+        raise ValueError(f"unknown projection {name!r}; known: {', '.join(PROJECTIONS)}")
+    async with pool.acquire() as conn:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {NEXT} CASCADE")
+    await create_schema(pool, NEXT)
+    async with pool.acquire() as conn:
+        head = await head_position(conn)
+        while await catch_up_from_store(conn, name, NEXT, batch=1000):
+            if progress is not None:
+                progress(await projection_position(conn, name, NEXT), head)
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLY_LOCK)
+            position = await projection_position(conn, name, NEXT)
+            late = await read_notifications(conn, position, 10_000_000)
+            if late:
+                await apply_rows(conn, late, NEXT)
+                position = late[-1]["notification_id"]
+            await save_position(conn, name, position, NEXT)
+            await conn.execute(f"ALTER SCHEMA {LIVE} RENAME TO {OLD}")
+            await conn.execute(f"ALTER SCHEMA {NEXT} RENAME TO {LIVE}")
+            await conn.execute(f"DROP SCHEMA {OLD} CASCADE")
+            await save_position(conn, name, position)  # notifies waiting readers
+    if progress is not None:
+        progress(position, max(head, position))
+    return position
+
+
+async def status(pool: Any) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        head = await head_position(conn)
+        rows = await conn.fetch(f"SELECT name, position, updated_at FROM {LIVE}.position")
+    known = {row["name"]: row for row in rows}
+    return [
+        {
+            "name": name,
+            "position": known[name]["position"] if name in known else 0,
+            "head": head,
+            "lag": head - (known[name]["position"] if name in known else 0),
+            "updated_at": known[name]["updated_at"] if name in known else None,
+        }
+        for name in PROJECTIONS
+    ]

@@ -1,0 +1,77 @@
+"""Summaries, roll-ups and rankings computed from per-group counts (pure functions).
+
+Completion is weighted by action: every non-cancelled action counts once, whatever its
+size. Shares are None when there is nothing to divide, never a misleading 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+STATUSES = ("planned", "in_progress", "completed", "verified", "cancelled")
+COUNTS = (
+    *STATUSES,
+    "actions",
+    "completion_sum",
+    "on_time",
+    "overdue",
+    "reports",
+    "reports_verified",
+)
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def merge(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Add counts of several groups (e.g. all kab/kota of a province)."""
+    total: dict[str, Any] = {key: 0 for key in COUNTS}
+    total["last_activity"] = None
+    for row in rows:
+        for key in COUNTS:
+            total[key] += row[key] or 0
+        if row["last_activity"] and (
+            total["last_activity"] is None or row["last_activity"] > total["last_activity"]
+        ):
+            total["last_activity"] = row["last_activity"]
+    return total
+
+
+def summary(row: Mapping[str, Any]) -> dict[str, Any]:
+    live = row["actions"] - row["cancelled"]
+    done = row["completed"] + row["verified"]
+    return {
+        "actions": row["actions"],
+        "by_status": {s: row[s] for s in STATUSES if row[s]},
+        "completion": round(row["completion_sum"] / live, 1) if live else None,
+        "on_time_share": _share(row["on_time"], done),
+        "overdue": row["overdue"],
+        "verified_share": _share(row["reports_verified"], row["reports"]),
+        "last_activity": row["last_activity"],
+    }
+
+
+def ranking(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Best first: completion, then verified share, then on-time share; no actions last."""
+
+    def key(entry: dict[str, Any]) -> tuple[float, float, float, str]:
+        s = entry["summary"]
+        return (
+            -(s["completion"] if s["completion"] is not None else -1),
+            -(s["verified_share"] or 0),
+            -(s["on_time_share"] or 0),
+            entry["code"],
+        )
+
+    ranked = sorted(entries, key=key)
+    for rank, entry in enumerate(ranked, start=1):
+        entry["rank"] = rank
+    return ranked
+
+
+def signatory_progress(signatory_code: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """A signatory's own implementation: its actions, or its kab/kota's for a province."""
+    own = [r for r in rows if signatory_code in (r["region_code"], r["province_code"])]
+    return summary(merge(own))
