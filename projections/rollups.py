@@ -72,6 +72,6 @@ def ranking(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def signatory_progress(signatory_code: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """A signatory's own implementation: its actions, or its kab/kota's for a province."""
-    own = [r for r in rows if signatory_code in (r["region_code"], r["province_code"])]
-    return summary(merge(own))
+    """A signatory's own implementation: the actions of that region itself. A province's
+    kab/kota signed (or not) on their own, so their actions are not the province's."""
+    return summary(merge(r for r in rows if r["region_code"] == signatory_code))

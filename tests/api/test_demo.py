@@ -49,3 +49,27 @@ def test_demo_is_not_loaded_twice(database_url: str) -> None:
         with TestClient(create_app(Container(database_url, load_demo=True))) as client:
             counts.append(ok(client.get("/ready"))["events"])
     assert counts[0] == counts[1] > 0
+
+
+def test_demo_dashboards(database_url: str) -> None:
+    with TestClient(create_app(Container(database_url, load_demo=True))) as client:
+        head = ok(client.get("/ready"))["head_position"]
+        national = ok(client.get(f"/api/v1/national?after={head}"))
+        assert {p["code"] for p in national["provinces"]} == {"33", "35", "61"}
+        assert [r["rank"] for r in national["regions"]] == list(
+            range(1, len(national["regions"]) + 1)
+        )
+        forums = ok(client.get("/api/v1/forums"))["items"]
+        rakernas = next(f for f in forums if f["kind"] == "rakernas")
+        follow = ok(client.get(f"/api/v1/forums/{rakernas['id']}/progress"))
+        signatories = follow["commitments"][0]["signatories"]
+        by_region = {s["region_code"]: s["progress"] for s in signatories}
+        assert by_region["35.72"]["actions"] == 1
+        assert by_region["61"]["actions"] == 0  # the province signed; its own actions: none
+        assert ok(client.get("/api/v1/matrices/kkp?province=33"))["regions"]["33.75"]
+        indicators = {i["indicator_name"]: i for i in ok(client.get("/api/v1/indicators"))["items"]}
+        asn = indicators["ASN yang mendapat penguatan HAM"]
+        assert asn["national_target"] == 1_000_000
+        assert asn["reported"] == 1400 + 350 + 2600  # latest non-returned value per region
+        timeline = ok(client.get("/api/v1/regions/35.72/timeline?limit=5"))
+        assert len(timeline["items"]) == 5 and timeline["next_before"]
