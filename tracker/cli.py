@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import socket
 import sys
 from collections.abc import Sequence
@@ -17,14 +18,21 @@ from tracker.runtime import CliError, servers_for
 from tracker.settings import Settings
 
 
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind before anything starts: a busy port fails fast, and clients that connect while
+    the app is still starting wait in the backlog instead of being refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CliError(f"port {port} on {host} is already in use; pick --port") from error
+        raise CliError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+    sock.listen(2048)
+    return sock
 
 
 def serve(settings: Settings, demo: bool, workers: bool) -> None:
@@ -33,10 +41,9 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
     from tracker.api.app import create_app
     from tracker.container import Container
 
-    if not _port_free(settings.host, settings.port):
-        raise CliError(f"port {settings.port} on {settings.host} is already in use; pick --port")
+    listener = _listen(settings.host, settings.port)
     log = structlog.get_logger("serve")
-    with servers_for(settings, owner=True) as settings:
+    with listener, servers_for(settings, owner=True) as settings:
         assert settings.database_url is not None
         container = Container(
             settings.database_url, settings.nats_url, load_demo=demo, workers=workers
@@ -55,7 +62,7 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
         )
         # uvicorn re-raises Ctrl-C after its graceful shutdown; ours follows.
         with suppress(KeyboardInterrupt):
-            uvicorn.Server(config).run()
+            uvicorn.Server(config).run(sockets=[listener])
         log.info("serve.stopping")
     log.info("serve.stopped")
 
