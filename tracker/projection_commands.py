@@ -43,7 +43,7 @@ class ProgressBar:
             bar = "#" * (percent // 4) + "." * (25 - percent // 4)
             sys.stderr.write(f"\r{self.label} [{bar}] {percent:3d}% {done}/{total}")
             sys.stderr.flush()
-        elif percent // 10 != self.shown // 10 or percent == 100:
+        elif percent // 10 != self.shown // 10:
             sys.stderr.write(f"{self.label}: {percent}% ({done}/{total})\n")
         self.shown = percent
 
