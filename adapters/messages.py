@@ -12,6 +12,8 @@ from uuid import UUID
 
 import msgspec
 
+from adapters.codec import aggregate_kind
+
 STREAM = "TRACKER_EVENTS"
 SUBJECT_ROOT = "tracker.v1.events"
 SCHEMA_VERSION = 1
@@ -45,6 +47,21 @@ def encode_message(message: EventMessage) -> bytes:
 
 def decode_message(data: bytes) -> EventMessage:
     return _decoder.decode(data)
+
+
+def from_row(row: Any, previous: int, place: tuple[str | None, str | None]) -> EventMessage:
+    """The message for one notification-log row, `previous` being the position before it."""
+    return EventMessage(
+        position=row["notification_id"],
+        previous_position=previous,
+        aggregate=aggregate_kind(row["topic"]),
+        aggregate_id=row["originator_id"],
+        version=row["originator_version"],
+        type=row["topic"],
+        province_code=place[0],
+        region_code=place[1],
+        event=msgspec.Raw(bytes(row["state"])),
+    )
 
 
 def _token(code: str | None) -> str:

@@ -110,20 +110,9 @@ class Relay:
                 task.cancel()
 
     async def _publish(self, conn: Any, js: Any, row: Any) -> None:
-        aggregate = codec.aggregate_kind(row["topic"])
-        province, region = await self._place(conn, aggregate, row)
-        position = row["notification_id"]
-        message = messages.EventMessage(
-            position=position,
-            previous_position=self.position,
-            aggregate=aggregate,
-            aggregate_id=row["originator_id"],
-            version=row["originator_version"],
-            type=row["topic"],
-            province_code=province,
-            region_code=region,
-            event=msgspec.Raw(bytes(row["state"])),
-        )
+        place = await self._place(conn, codec.aggregate_kind(row["topic"]), row)
+        message = messages.from_row(row, self.position, place)
+        position = message.position
         await js.publish(
             messages.subject_for(message),
             messages.encode_message(message),

@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -20,20 +21,26 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    external = os.environ.get("TRACKER_TEST_DATABASE_URL")
+def _external_or_embedded(env_var: str, server_class: Any, directory: Path) -> Iterator[str]:
+    """The server named by `env_var`, or an embedded one for the whole session."""
+    external = os.environ.get(env_var)
     if external:
         yield external
         return
-    from adapters.embedded import EmbeddedPostgres
-
-    server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")) / "postgres")
+    server = server_class(directory)
     url = server.start()
     try:
         yield url
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from adapters.embedded import EmbeddedPostgres
+
+    directory = Path(tmp_path_factory.mktemp("pg")) / "postgres"
+    yield from _external_or_embedded("TRACKER_TEST_DATABASE_URL", EmbeddedPostgres, directory)
 
 
 @pytest.fixture
@@ -58,18 +65,10 @@ def database_url(postgres_server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def nats_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real NATS server with JetStream (or TRACKER_TEST_NATS_URL)."""
-    external = os.environ.get("TRACKER_TEST_NATS_URL")
-    if external:
-        yield external
-        return
     from adapters.embedded import EmbeddedNats
 
-    server = EmbeddedNats(Path(tmp_path_factory.mktemp("nats")) / "nats")
-    url = server.start()
-    try:
-        yield url
-    finally:
-        server.stop()
+    directory = Path(tmp_path_factory.mktemp("nats")) / "nats"
+    yield from _external_or_embedded("TRACKER_TEST_NATS_URL", EmbeddedNats, directory)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters import codec, messages, projector, readstore
+from adapters import messages, projector, readstore
 from adapters.eventstore import EventStore, open_event_store
 from adapters.rebuild import rebuild
 from adapters.reference_data import region_catalogue
@@ -221,23 +220,8 @@ def test_incremental_equals_rebuild(
 
 
 def as_messages(rows: list[Any]) -> list[messages.EventMessage]:
-    out, previous = [], 0
-    for row in rows:
-        out.append(
-            messages.EventMessage(
-                position=row["notification_id"],
-                previous_position=previous,
-                aggregate=codec.aggregate_kind(row["topic"]),
-                aggregate_id=row["originator_id"],
-                version=row["originator_version"],
-                type=row["topic"],
-                province_code=None,
-                region_code=None,
-                event=msgspec.Raw(bytes(row["state"])),
-            )
-        )
-        previous = row["notification_id"]
-    return out
+    previous = [0] + [row["notification_id"] for row in rows[:-1]]
+    return [messages.from_row(row, p, (None, None)) for row, p in zip(rows, previous, strict=True)]
 
 
 def build_history(store: EventStore) -> None:
