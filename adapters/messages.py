@@ -93,22 +93,32 @@ def place_of(aggregate: str, creation: dict[str, Any]) -> tuple[str | None, str 
     return None, None
 
 
+DUPLICATE_WINDOW_S = 120.0
+STREAM_IN_USE = 10058  # JetStream: "stream name already in use" (a concurrent creator won)
+
+
 async def ensure_stream(js: Any) -> None:
-    """Create the event stream if it is missing (relay and consumers may start in any order).
+    """Create the event stream unless it exists; relay and consumers start in any order.
 
     The duplicate window lets the relay republish after a crash without doubling messages.
     """
     from nats.js import api
-    from nats.js.errors import NotFoundError
+    from nats.js.errors import BadRequestError, NotFoundError
 
     try:
         await js.stream_info(STREAM)
+        return
     except NotFoundError:
-        await js.add_stream(
-            api.StreamConfig(
-                name=STREAM,
-                subjects=[f"{SUBJECT_ROOT}.>"],
-                storage=api.StorageType.FILE,
-                duplicate_window=120.0,
-            )
-        )
+        pass
+    config = api.StreamConfig(
+        name=STREAM,
+        subjects=[f"{SUBJECT_ROOT}.>"],
+        storage=api.StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_S,
+    )
+    try:
+        await js.add_stream(config)
+    except BadRequestError as error:
+        if error.err_code != STREAM_IN_USE:
+            raise
+        await js.stream_info(STREAM)

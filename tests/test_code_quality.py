@@ -69,3 +69,11 @@ def test_ruff_lint_and_format() -> None:
 def test_mypy_strict_on_domain() -> None:
     result = run("mypy", "--strict", "domain")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_events_doc_lists_every_event_type() -> None:
+    from domain.registry import EVENT_TYPES
+
+    doc = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+    missing = [name for name in EVENT_TYPES if f"`{name}`" not in doc]
+    assert not missing, f"docs/events.md does not describe {missing}"
