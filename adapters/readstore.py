@@ -89,8 +89,6 @@ CREATE INDEX IF NOT EXISTS activity_regions ON {s}.activity USING gin (region_co
 CREATE INDEX IF NOT EXISTS activity_provinces ON {s}.activity USING gin (province_codes);
 """
 
-TABLES = ("forum", "commitment", "action", "activity")
-
 
 async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> Any:
     return await asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size)
