@@ -55,7 +55,7 @@ def blitar_and_singkawang(d: Demo) -> None:
         partners=(Partner(name="Kanwil Kementerian HAM Jawa Timur", kind="kanwil"),),
         kkp_criterion=3,
         indicator_type=IndicatorType.STRUCTURE,
-        due_on=date(2025, 12, 31),
+        due_on=date(2026, 3, 31),
     )
     r = d.report(
         date(2025, 9, 3),
