@@ -162,6 +162,13 @@ def test_forum_and_commitment_reads(client: Any, seeded: dict[str, Any]) -> None
         )
     )
     assert amended["version"] == 2
+    history = ok(client.get(f"/api/v1/commitments/{commitment['id']}/history"))["items"]
+    assert [h["type"] for h in history] == ["CommitmentMade", "CommitmentAmended"]
+    assert history[1]["data"]["reason"] == "Salah ketik"
+    assert history[1]["actor"]["role"] == "admin"
+    forum_history = ok(client.get(f"/api/v1/forums/{forum_id}/history"))["items"]
+    assert [h["type"] for h in forum_history] == ["ForumConvened"]
+    assert client.get(f"/api/v1/forums/{commitment['id']}/history").status_code == 404
     stale = client.post(
         f"/api/v1/commitments/{commitment['id']}/withdrawal",
         json={"reason": "Dibatalkan"},

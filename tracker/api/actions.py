@@ -10,13 +10,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from adapters import codec, readmodels, readstore
+from adapters import readmodels
 from domain import action as action_domain
 from domain import progress as progress_domain
 from domain.period import ReportingPeriod
 from tracker.api.http import actor_of, command_response, expected_version, in_thread
 from tracker.api.params import After, Kkp, Limit, Pn
-from tracker.api.reads import aggregate_response, before_read, board_page
+from tracker.api.reads import aggregate_response, before_read, board_page, history
 from tracker.api.schemas import (
     ActionIn,
     CompletionIn,
@@ -27,29 +27,6 @@ from tracker.api.schemas import (
     ReturnIn,
     VerificationIn,
 )
-from tracker.errors import NotFound
-
-
-async def history(state: State, aggregate_id: UUID, kind: str) -> list[dict[str, Any]]:
-    rows = await readstore.history_rows(state.container.pool, aggregate_id)
-    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
-        raise NotFound(kind, str(aggregate_id))
-    entries = []
-    for row in rows:
-        event = codec.decode_event(row["topic"], row["state"])
-        data = codec.to_builtins(event)
-        data.pop("type", None)
-        entries.append(
-            {
-                "position": row["notification_id"],
-                "version": row["originator_version"],
-                "type": row["topic"],
-                "at": data.pop("at"),
-                "actor": data.pop("actor"),
-                "data": data,
-            }
-        )
-    return entries
 
 
 class ActionController(Controller):

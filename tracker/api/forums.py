@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from adapters import readmodels
 from tracker.api.http import actor_of, command_response, expected_version, in_thread
 from tracker.api.params import After
-from tracker.api.reads import aggregate_response, before_read, fresh, raw_items
+from tracker.api.reads import aggregate_response, before_read, fresh, history, raw_items
 from tracker.api.schemas import (
     CommitmentAmendmentIn,
     CommitmentIn,
@@ -56,6 +56,10 @@ class ForumController(Controller):
     @get("/{forum_id:uuid}", summary="Satu forum / one forum")
     async def get_forum(self, state: State, forum_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(state, "forum", forum_id)
+
+    @get("/{forum_id:uuid}/history", summary="Riwayat peristiwa / event history")
+    async def get_history(self, state: State, forum_id: FromPath[UUID]) -> dict[str, Any]:
+        return {"items": await history(state, forum_id, "forum")}
 
     @patch("/{forum_id:uuid}", summary="Koreksi forum / correct a forum")
     async def correct(
@@ -118,6 +122,10 @@ class CommitmentController(Controller):
     @get("/{commitment_id:uuid}", summary="Satu komitmen / one commitment")
     async def get_commitment(self, state: State, commitment_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(state, "commitment", commitment_id)
+
+    @get("/{commitment_id:uuid}/history", summary="Riwayat peristiwa / event history")
+    async def get_history(self, state: State, commitment_id: FromPath[UUID]) -> dict[str, Any]:
+        return {"items": await history(state, commitment_id, "commitment")}
 
     @patch("/{commitment_id:uuid}", summary="Ubah komitmen / amend a commitment")
     async def amend(

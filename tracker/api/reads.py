@@ -12,7 +12,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.datastructures import State
 
-from adapters import readmodels, readstore
+from adapters import codec, readmodels, readstore
 from tracker.api.http import READ_WAIT_SECONDS, BadHeader, etag, requested_position
 from tracker.api.problems import problem
 from tracker.errors import NotFound
@@ -91,3 +91,25 @@ async def board_page(
         state.container.pool, where, limit, decode_cursor(cursor)
     )
     return fresh(request, raw_items(docs, next_cursor=encode_cursor(following)))
+
+
+async def history(state: State, aggregate_id: UUID, kind: str) -> list[dict[str, Any]]:
+    rows = await readstore.history_rows(state.container.pool, aggregate_id)
+    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
+        raise NotFound(kind, str(aggregate_id))
+    entries = []
+    for row in rows:
+        event = codec.decode_event(row["topic"], row["state"])
+        data = codec.to_builtins(event)
+        data.pop("type", None)
+        entries.append(
+            {
+                "position": row["notification_id"],
+                "version": row["originator_version"],
+                "type": row["topic"],
+                "at": data.pop("at"),
+                "actor": data.pop("actor"),
+                "data": data,
+            }
+        )
+    return entries
