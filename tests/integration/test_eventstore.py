@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
@@ -15,10 +15,10 @@ from adapters.eventstore import SNAPSHOT_INTERVAL, ConcurrencyConflict, EventSto
 from adapters.reference_data import region_catalogue
 from domain import action as action_domain
 from domain import progress
-from domain.forum import ForumKind
 from domain.period import ReportingPeriod
 from domain.registry import EVOLVERS
-from domain.values import Actor, Role, Signatory
+from domain.values import Actor, Role
+from tests.integration.scenario import plan_action, seed_commitment
 from tracker.service import TrackerService
 
 ACTOR = Actor(user_id="u1", role=Role.PEMDA, office="Bagian Hukum")
@@ -43,41 +43,8 @@ def fetch(database_url: str, sql: str) -> list[asyncpg.Record]:
 
 
 def _action(service: TrackerService) -> object:
-    forum = service.convene_forum(
-        ACTOR,
-        kind=ForumKind.FGD,
-        title="FGD",
-        theme="",
-        organisers=("Bagian Hukum",),
-        host_region_code="33.75",
-        venue="",
-        starts_on=date(2023, 6, 21),
-        ends_on=date(2023, 6, 21),
-    )
-    commitment = service.make_commitment(
-        ACTOR,
-        forum.id,
-        title="Peduli HAM",
-        summary="",
-        made_on=date(2023, 6, 21),
-        signatories=(Signatory(region_code="33.75", office="Wali Kota Pekalongan"),),
-        rpjmn=(),
-        kkp_criteria=(5,),
-    )
-    return service.plan_action(
-        ACTOR,
-        commitment.id,
-        region_code="33.75",
-        title="Dokumen kependudukan",
-        description="",
-        owner_opd="Dindukcapil",
-        partners=(),
-        rpjmn=(),
-        kkp_criterion=5,
-        indicator_type=action_domain.IndicatorType.OUTCOME,
-        indicator=None,
-        due_on=date(2026, 12, 31),
-    )
+    commitment_id = seed_commitment(service, ACTOR)
+    return plan_action(service, ACTOR, commitment_id, "33.75", title="Dokumen kependudukan")
 
 
 def test_rows_are_json_not_pickle(store: EventStore, database_url: str) -> None:

@@ -21,9 +21,9 @@ from domain import action as action_domain
 from domain import progress
 from domain.action_events import ReturnReason
 from domain.errors import DomainError
-from domain.forum import ForumKind
 from domain.period import ReportingPeriod
-from domain.values import Actor, Evidence, Indicator, IndicatorType, Role, Signatory
+from domain.values import Actor, Evidence, Indicator, IndicatorType, Role
+from tests.integration.scenario import seed_commitment
 from tracker.service import TrackerService
 
 PEMDA = Actor(user_id="p", role=Role.PEMDA, office="Bagian Hukum")
@@ -50,30 +50,14 @@ class World:
     def __init__(self, store: EventStore) -> None:
         self.now = datetime(2027, 1, 5, tzinfo=UTC)
         self.service = TrackerService(store, region_catalogue(), clock=lambda: self.now)
-        forum = self.service.convene_forum(
+        self.commitment = seed_commitment(
+            self.service,
             PEMDA,
-            kind=ForumKind.RAKERNAS,
-            title="Rakernas",
-            theme="",
-            organisers=("Kementerian HAM",),
-            host_region_code="61.72",
-            venue="",
-            starts_on=date(2025, 11, 13),
-            ends_on=date(2025, 11, 13),
-        )
-        self.commitment = self.service.make_commitment(
-            PEMDA,
-            forum.id,
-            title="Komitmen",
-            summary="",
-            made_on=date(2025, 11, 13),
-            signatories=(
-                Signatory(region_code="35.72", office="Wali Kota"),
-                Signatory(region_code="33.74", office="Wali Kota"),
-            ),
-            rpjmn=(),
+            ("35.72", "33.74"),
+            host="61.72",
+            signed_on=date(2025, 11, 13),
             kkp_criteria=(3,),
-        ).id
+        )
         self.actions: list[UUID] = []
 
     def run(self, command: tuple[Any, ...]) -> None:

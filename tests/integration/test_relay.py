@@ -29,8 +29,8 @@ from adapters.messages import ensure_stream
 from adapters.reference_data import region_catalogue
 from adapters.relay import LEADER_LOCK, Relay
 from domain import action as action_domain
-from domain.forum import ForumKind
-from domain.values import Actor, IndicatorType, Role, Signatory
+from domain.values import Actor, Role
+from tests.integration.scenario import plan_action, seed_commitment
 from tracker.service import TrackerService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,27 +48,7 @@ class World:
     def __init__(self, store: EventStore) -> None:
         self.now = datetime(2026, 3, 1, tzinfo=UTC)
         self.service = TrackerService(store, region_catalogue(), clock=self._tick)
-        forum = self.service.convene_forum(
-            ACTOR,
-            kind=ForumKind.FGD,
-            title="FGD",
-            theme="",
-            organisers=("Bagian Hukum",),
-            host_region_code="33.75",
-            venue="",
-            starts_on=date(2023, 6, 21),
-            ends_on=date(2023, 6, 21),
-        )
-        self.commitment = self.service.make_commitment(
-            ACTOR,
-            forum.id,
-            title="Peduli HAM",
-            summary="",
-            made_on=date(2023, 6, 21),
-            signatories=(Signatory(region_code="33.75", office="Wali Kota Pekalongan"),),
-            rpjmn=(),
-            kkp_criteria=(5,),
-        ).id
+        self.commitment = seed_commitment(self.service, ACTOR)
         self.action: UUID | None = None
         self.written = 0
 
@@ -82,19 +62,8 @@ class World:
             n = self.written
             self.written += 1
             if self.action is None or n % 10 == 0:
-                self.action = self.service.plan_action(
-                    ACTOR,
-                    self.commitment,
-                    region_code="33.75",
-                    title=f"Aksi {n}",
-                    description="",
-                    owner_opd="Dindukcapil",
-                    partners=(),
-                    rpjmn=(),
-                    kkp_criterion=5,
-                    indicator_type=IndicatorType.OUTCOME,
-                    indicator=None,
-                    due_on=date(2026, 12, 31),
+                self.action = plan_action(
+                    self.service, ACTOR, self.commitment, "33.75", title=f"Aksi {n}"
                 ).id
             else:
                 self.service.act(
