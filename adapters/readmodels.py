@@ -91,6 +91,11 @@ async def list_forums(pool: Any) -> list[str]:
     return [r["doc"] for r in rows]
 
 
+async def forum_doc(pool: Any, forum_id: UUID) -> str | None:
+    doc: str | None = await pool.fetchval(f"SELECT doc FROM {S}.forum WHERE id = $1", forum_id)
+    return doc
+
+
 async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | None) -> list[str]:
     sql = f"SELECT doc FROM {S}.commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
     sql += " AND ($2::text IS NULL OR $2 = ANY(region_codes)) ORDER BY made_on DESC, id"

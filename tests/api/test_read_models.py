@@ -61,6 +61,8 @@ def test_forum_progress_per_signatory(client: Any, seeded: dict[str, Any]) -> No
     assert progress["33.74"]["actions"] == 0  # Semarang signed but has not acted yet
     assert progress["33.74"]["completion"] is None
     assert commitment["progress"]["actions"] == 1
+    unknown = client.get("/api/v1/forums/6f1c1d52-4b8a-4c55-9b43-1a1d6f0f0000/progress")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown-forum"
 
 
 def test_matrices_and_indicators(client: Any, seeded: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
-from adapters import readmodels, readstore
+from adapters import readmodels
 from adapters.reference_data import national_targets, region_catalogue
 from projections import rollups
 from tracker.api.params import After
@@ -64,7 +64,7 @@ class DashboardController(Controller):
         if (early := await before_read(request, state, after)) is not None:
             return early
         pool = state.container.pool
-        forum = await readstore.load_state(pool, "forum", forum_id)
+        forum = await readmodels.forum_doc(pool, forum_id)
         if forum is None:
             raise NotFound("forum", str(forum_id))
         today = state.container.clock().date()
@@ -79,7 +79,7 @@ class DashboardController(Controller):
             ]
             commitment["progress"] = rollups.summary(rollups.merge(mine))
             commitments.append(commitment)
-        return fresh(request, {"forum": forum, "commitments": commitments})
+        return fresh(request, {"forum": msgspec.Raw(forum.encode()), "commitments": commitments})
 
     @get("/matrices/{dimension:str}", summary="Matriks PN RPJMN / kriteria KKP HAM × wilayah")
     async def matrix(
