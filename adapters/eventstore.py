@@ -17,7 +17,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent
 
 from adapters import codec
 from domain.events import DomainEvent
-from domain.registry import EVOLVERS
+from domain.registry import EVOLVERS, fold
 
 SNAPSHOT_INTERVAL = 25
 APP_NAME = "Tracker"
@@ -126,12 +126,8 @@ class EventStore(Application[UUID]):
             if snapshot.kind != kind:
                 return None
             state, after = snapshot.state, snapshot.originator_version
-        evolve = EVOLVERS[kind]
-        for recorded in self.events.get(aggregate_id, gt=after or None):
-            if state is None and codec.aggregate_kind(type(recorded.payload).__name__) != kind:
-                return None
-            state = evolve(state, recorded.payload)
-        return state
+        recorded = self.events.get(aggregate_id, gt=after or None)
+        return fold(kind, state, (r.payload for r in recorded))
 
     def append(
         self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]

@@ -10,7 +10,7 @@ import asyncpg
 
 from adapters import codec
 from adapters.eventstore import EVENTS_TABLE, SNAPSHOTS_TABLE
-from domain.registry import EVOLVERS
+from domain.registry import fold
 
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 
@@ -170,9 +170,4 @@ async def load_state(pool: Any, kind: str, aggregate_id: UUID) -> Any | None:
         if codec.aggregate_kind(snapshot["topic"]) != kind:
             return None
         state = codec.decode_state(kind, snapshot["state"])
-    evolve = EVOLVERS[kind]
-    for row in events:
-        if state is None and codec.aggregate_kind(row["topic"]) != kind:
-            return None
-        state = evolve(state, codec.decode_event(row["topic"], row["state"]))
-    return state
+    return fold(kind, state, (codec.decode_event(r["topic"], r["state"]) for r in events))

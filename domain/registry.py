@@ -6,6 +6,7 @@ classes by dotted path from the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from domain import action, commitment, forum
@@ -44,3 +45,14 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
 AGGREGATE_OF_EVENT: dict[str, str] = {
     cls.__name__: kind for kind, union in AGGREGATE_EVENTS.items() for cls in _members(union)
 }
+
+
+def fold(kind: str, state: Any, events: Iterable[DomainEvent]) -> Any | None:
+    """Apply events to a state (None before creation). None when the stream turns out to
+    belong to another kind of aggregate, so an id of one kind never loads as another."""
+    evolve = EVOLVERS[kind]
+    for event in events:
+        if state is None and AGGREGATE_OF_EVENT[type(event).__name__] != kind:
+            return None
+        state = evolve(state, event)
+    return state

@@ -1,7 +1,7 @@
 """Use cases: load an aggregate, let the domain decide, append the events.
 
 Every method here is synchronous (eventsourcing/psycopg) and must be called from a worker
-thread by async code; see `tracker.api.commands.run_command`.
+thread by async code; see `tracker.api.http.in_thread`.
 """
 
 from __future__ import annotations
