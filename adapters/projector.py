@@ -22,7 +22,7 @@ from adapters import codec
 from adapters.eventstore import EVENTS_TABLE
 from adapters.readstore import LIVE, projection_position, read_notifications
 from domain.registry import EVOLVERS
-from projections import catalog
+from projections import catalog, public
 
 BATCH = 500
 APPLY_LOCK = 7243002  # held while applying; a rebuild's swap takes it too
@@ -58,6 +58,7 @@ async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None
         state = EVOLVERS[kind](state, event)
         columns = catalog.COLUMNS[kind](state)
         columns["doc"] = codec.encode(state).decode()
+        columns["public_doc"] = codec.encode(public.redact(codec.to_builtins(state))).decode()
         await _insert(conn, f"{schema}.{kind}", columns, "id")
         activity = catalog.activity_row(kind, state, event, row["notification_id"])
         await _insert(conn, f"{schema}.activity", activity, "position")

@@ -74,7 +74,7 @@ async def list_actions(
         args += [after.region_code, after.due_on, after.id]
         n = len(args)
         clauses.append(f"(region_code, due_on, id) > (${n - 2}, ${n - 1}, ${n})")
-    sql = f"SELECT region_code, due_on, id, doc FROM {S}.action"
+    sql = f"SELECT region_code, due_on, id, public_doc AS doc FROM {S}.action"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     args.append(limit + 1)
@@ -87,17 +87,19 @@ async def list_actions(
 
 
 async def list_forums(pool: Any) -> list[str]:
-    rows = await pool.fetch(f"SELECT doc FROM {S}.forum ORDER BY starts_on DESC, id")
+    rows = await pool.fetch(f"SELECT public_doc AS doc FROM {S}.forum ORDER BY starts_on DESC, id")
     return [r["doc"] for r in rows]
 
 
 async def forum_doc(pool: Any, forum_id: UUID) -> str | None:
-    doc: str | None = await pool.fetchval(f"SELECT doc FROM {S}.forum WHERE id = $1", forum_id)
+    doc: str | None = await pool.fetchval(
+        f"SELECT public_doc FROM {S}.forum WHERE id = $1", forum_id
+    )
     return doc
 
 
 async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | None) -> list[str]:
-    sql = f"SELECT doc FROM {S}.commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
+    sql = f"SELECT public_doc AS doc FROM {S}.commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
     sql += " AND ($2::text IS NULL OR $2 = ANY(region_codes)) ORDER BY made_on DESC, id"
     return [r["doc"] for r in await pool.fetch(sql, forum_id, region_code)]
 

@@ -7,15 +7,20 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import structlog
 
 from adapters import codec
 from adapters.eventstore import EVENTS_TABLE, SNAPSHOTS_TABLE
 from domain.registry import fold
 
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
+# Bump when a table below changes: read models are derived, so an older schema is dropped
+# and the projector refills it from the event store (position 0).
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
+CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS {s}.position (
     name text PRIMARY KEY,
     position bigint NOT NULL DEFAULT 0,
@@ -29,7 +34,8 @@ CREATE TABLE IF NOT EXISTS {s}.forum (
     host_region_code text NOT NULL,
     starts_on date NOT NULL,
     updated_at timestamptz NOT NULL,
-    doc jsonb NOT NULL
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
 );
 CREATE TABLE IF NOT EXISTS {s}.commitment (
     id uuid PRIMARY KEY,
@@ -42,7 +48,8 @@ CREATE TABLE IF NOT EXISTS {s}.commitment (
     rpjmn_pns text[] NOT NULL,
     kkp_criteria int[] NOT NULL,
     updated_at timestamptz NOT NULL,
-    doc jsonb NOT NULL
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS commitment_forum ON {s}.commitment (forum_id);
 CREATE INDEX IF NOT EXISTS commitment_regions ON {s}.commitment USING gin (region_codes);
@@ -68,7 +75,8 @@ CREATE TABLE IF NOT EXISTS {s}.action (
     reports_total int NOT NULL,
     reports_verified int NOT NULL,
     updated_at timestamptz NOT NULL,
-    doc jsonb NOT NULL
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS action_board ON {s}.action (region_code, due_on, id);
 CREATE INDEX IF NOT EXISTS action_province ON {s}.action (province_code);
@@ -79,6 +87,7 @@ CREATE TABLE IF NOT EXISTS {s}.activity (
     aggregate_id uuid NOT NULL,
     type text NOT NULL,
     at timestamptz NOT NULL,
+    actor_id text NOT NULL,
     actor_role text NOT NULL,
     actor_office text NOT NULL,
     title text NOT NULL,
@@ -98,7 +107,23 @@ async def create_schema(pool: Any, schema: str = LIVE) -> None:
     # Two processes starting at once must not race on CREATE TABLE IF NOT EXISTS.
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(7243001)")
+        exists = await conn.fetchval("SELECT to_regnamespace($1) IS NOT NULL", schema)
+        if exists:
+            version = None
+            if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", f"{schema}.meta"):
+                version = await conn.fetchval(
+                    f"SELECT value FROM {schema}.meta WHERE key = 'schema_version'"
+                )
+            if version != SCHEMA_VERSION:
+                structlog.get_logger("readstore").warning(
+                    "readstore.schema_replaced", schema=schema, old=version, new=SCHEMA_VERSION
+                )
+                await conn.execute(f"DROP SCHEMA {schema} CASCADE")
         await conn.execute(SCHEMA.format(s=schema))
+        await conn.execute(
+            f"INSERT INTO {schema}.meta VALUES ('schema_version', $1) ON CONFLICT DO NOTHING",
+            SCHEMA_VERSION,
+        )
 
 
 async def count_events(pool: Any) -> int:

@@ -100,6 +100,7 @@ def activity_row(kind: str, state: Any, event: DomainEvent, position: int) -> di
         "aggregate_id": state.id,
         "type": type(event).__name__,
         "at": event.at,
+        "actor_id": event.actor.user_id,
         "actor_role": event.actor.role.value,
         "actor_office": event.actor.office,
         "title": state.title,

@@ -49,7 +49,12 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
     with listener, servers_for(settings, owner=True) as settings:
         assert settings.database_url is not None
         container = Container(
-            settings.database_url, settings.nats_url, load_demo=demo, workers=workers
+            settings.database_url,
+            settings.nats_url,
+            load_demo=demo,
+            workers=workers,
+            cookie_secure=settings.cookie_secure,
+            data_dir=settings.data_dir,
         )
         app = create_app(container)
         log.info(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 import nats
 
-from adapters import readstore
+from adapters import accounts, readstore
 from adapters.eventstore import EventStore, open_event_store
 from adapters.nats_projector import NatsProjector
 from adapters.positions import PositionWatcher
@@ -50,6 +51,10 @@ class Container:
     load_demo: bool = False
     # In-process workers; `tracker serve --no-workers` leaves them to `tracker relay|project`.
     workers: bool = True
+    # Secure cookies need HTTPS; `serve` turns them off only on a loopback address.
+    cookie_secure: bool = False
+    data_dir: Path | None = None  # where the demo keeps its accounts' passwords
+    demo_accounts: str = ""  # sign-in instructions printed by `serve --demo`
     store: EventStore | None = None
     service: TrackerService | None = None
     pool: Any = None
@@ -63,6 +68,7 @@ class Container:
         self.service = TrackerService(self.store, region_catalogue(), self.clock)
         self.pool = await readstore.create_pool(self.database_url)
         await readstore.create_schema(self.pool)
+        await accounts.create_schema(self.pool)
         self.positions = PositionWatcher(self.pool)
         await self.positions.start()
         if self.nats_url is not None:
@@ -84,10 +90,12 @@ class Container:
 
     async def _load_demo_if_empty(self) -> None:
         from tracker import demo
+        from tracker.demo import accounts as demo_accounts
 
         if await readstore.count_events(self.pool) == 0:
             assert self.store is not None
             await anyio.to_thread.run_sync(demo.load, self.store)
+        self.demo_accounts = await demo_accounts.ensure(self.pool, self.data_dir, self.clock())
 
     def nats_connected(self) -> bool | None:
         """None when no NATS is configured (tests of the HTTP layer alone)."""

@@ -1,5 +1,8 @@
 """Use cases: load an aggregate, let the domain decide, append the events.
 
+Every method takes the principal asking and checks `domain.access` before it appends, so
+the policy holds for every caller (HTTP, CLI, demo loader) and a refusal writes nothing.
+
 Every method here is synchronous (eventsourcing/psycopg) and must be called from a worker
 thread by async code; see `tracker.api.http.in_thread`.
 """
@@ -14,12 +17,14 @@ from uuid import UUID, uuid4
 import msgspec
 
 from adapters.eventstore import ConcurrencyConflict, EventStore
+from domain import access
 from domain import action as action_domain
 from domain import commitment as commitment_domain
 from domain import forum as forum_domain
+from domain import progress as progress_domain
+from domain.access import Principal
 from domain.events import DomainEvent
 from domain.regions import RegionCatalogue
-from domain.values import Actor
 from tracker.errors import NotFound, StaleVersion
 
 
@@ -34,6 +39,11 @@ class CommandResult(msgspec.Struct, frozen=True):
 
 
 Clock = Callable[[], datetime]
+
+# Commands on an existing action that belong to the Kanwil; every other one to the Pemda.
+REVIEW_COMMANDS = frozenset(
+    {progress_domain.verify_report, progress_domain.return_report, action_domain.verify_completion}
+)
 
 
 def utc_now() -> datetime:
@@ -65,10 +75,13 @@ class TrackerService:
         aggregate_id: UUID,
         expected_version: int | None,
         decide: Callable[[Any, datetime], DomainEvent | list[Any]],
+        permit: Callable[[Any], None] = lambda state: None,
     ) -> CommandResult:
         """Optimistic concurrency: the If-Match version must be current, and the append
-        fails if someone else appended the same version meanwhile."""
+        fails if someone else appended the same version meanwhile. `permit` sees the
+        current state first (whose region, which OPD) and raises to refuse."""
         state = self.get(kind, aggregate_id)
+        permit(state)
         if expected_version is not None and expected_version != state.version:
             raise StaleVersion(expected_version, state.version)
         decided = decide(state, self.clock())
@@ -80,7 +93,9 @@ class TrackerService:
         return CommandResult(aggregate_id, new_state.version, position, new_state)
 
     # -- forums ----------------------------------------------------------------------------
-    def convene_forum(self, actor: Actor, **fields: Any) -> CommandResult:
+    def convene_forum(self, who: Principal, **fields: Any) -> CommandResult:
+        access.require_admin(who, "mencatat forum", "record a forum")
+        actor = who.actor()
         return self.create(
             "forum",
             lambda new_id, at: forum_domain.convene(
@@ -89,8 +104,10 @@ class TrackerService:
         )
 
     def correct_forum(
-        self, forum_id: UUID, expected: int | None, actor: Actor, **fields: Any
+        self, forum_id: UUID, expected: int | None, who: Principal, **fields: Any
     ) -> CommandResult:
+        access.require_admin(who, "mengoreksi forum", "correct a forum")
+        actor = who.actor()
         return self.change(
             "forum",
             forum_id,
@@ -99,7 +116,9 @@ class TrackerService:
         )
 
     # -- commitments -----------------------------------------------------------------------
-    def make_commitment(self, actor: Actor, forum_id: UUID, **fields: Any) -> CommandResult:
+    def make_commitment(self, who: Principal, forum_id: UUID, **fields: Any) -> CommandResult:
+        access.require_admin(who, "mencatat komitmen", "record a commitment")
+        actor = who.actor()
         forum = self.get("forum", forum_id)
         return self.create(
             "commitment",
@@ -115,8 +134,10 @@ class TrackerService:
         )
 
     def amend_commitment(
-        self, commitment_id: UUID, expected: int | None, actor: Actor, **fields: Any
+        self, commitment_id: UUID, expected: int | None, who: Principal, **fields: Any
     ) -> CommandResult:
+        access.require_admin(who, "mengubah komitmen", "amend a commitment")
+        actor = who.actor()
         return self.change(
             "commitment",
             commitment_id,
@@ -127,8 +148,10 @@ class TrackerService:
         )
 
     def withdraw_commitment(
-        self, commitment_id: UUID, expected: int | None, actor: Actor, reason: str | None
+        self, commitment_id: UUID, expected: int | None, who: Principal, reason: str | None
     ) -> CommandResult:
+        access.require_admin(who, "menarik komitmen", "withdraw a commitment")
+        actor = who.actor()
         return self.change(
             "commitment",
             commitment_id,
@@ -137,7 +160,11 @@ class TrackerService:
         )
 
     # -- actions ---------------------------------------------------------------------------
-    def plan_action(self, actor: Actor, commitment_id: UUID, **fields: Any) -> CommandResult:
+    def plan_action(self, who: Principal, commitment_id: UUID, **fields: Any) -> CommandResult:
+        access.require_region_writer(
+            who, str(fields.get("region_code", "")), str(fields.get("owner_opd", ""))
+        )
+        actor = who.actor()
         commitment = self.get("commitment", commitment_id)
         return self.create(
             "action",
@@ -155,14 +182,23 @@ class TrackerService:
         self,
         action_id: UUID,
         expected: int | None,
-        actor: Actor,
+        who: Principal,
         command: Callable[..., DomainEvent | list[Any]],
         **fields: Any,
     ) -> CommandResult:
         """Any command on an existing action (start, report, verify, cancel…)."""
+        actor = who.actor()
+
+        def permit(action: Any) -> None:
+            if command in REVIEW_COMMANDS:
+                access.require_reviewer(who, action.region_code)
+            else:
+                access.require_region_writer(who, action.region_code, action.owner_opd)
+
         return self.change(
             "action",
             action_id,
             expected,
             lambda state, at: command(state, actor=actor, at=at, **fields),
+            permit,
         )

@@ -21,6 +21,9 @@ class Settings:
     port: int = 8000
     log_format: str = "auto"  # auto | json | console
     log_level: str = "info"
+    cookie_secure_setting: str = "auto"  # auto | true | false
+    audit_key_file: Path | None = None  # Ed25519 private key (PEM); default in data_dir
+    checkpoint_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -33,8 +36,29 @@ class Settings:
             port=int(env.get("TRACKER_PORT", "8000")),
             log_format=env.get("TRACKER_LOG_FORMAT", "auto"),
             log_level=env.get("TRACKER_LOG_LEVEL", "info"),
+            cookie_secure_setting=env.get("TRACKER_COOKIE_SECURE", "auto").lower(),
+            audit_key_file=Path(env["TRACKER_AUDIT_KEY_FILE"])
+            if env.get("TRACKER_AUDIT_KEY_FILE")
+            else None,
+            checkpoint_seconds=float(env.get("TRACKER_CHECKPOINT_SECONDS", "60")),
         )
+        if settings.cookie_secure_setting not in ("auto", "true", "false"):
+            raise ValueError("TRACKER_COOKIE_SECURE must be auto, true or false")
+        if not settings.checkpoint_seconds > 0:
+            raise ValueError("TRACKER_CHECKPOINT_SECONDS must be a positive number")
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Browsers send Secure cookies over HTTPS only (and to localhost): behind a TLS
+        proxy keep them secure; plain HTTP on loopback is the one exception 'auto' makes."""
+        if self.cookie_secure_setting != "auto":
+            return self.cookie_secure_setting == "true"
+        return self.host not in ("127.0.0.1", "localhost", "::1")
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit-ed25519.pem"
 
     @property
     def embeds_anything(self) -> bool:

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
 from litestar.testing import TestClient
 
+from adapters import accounts
+from adapters.accounts import Account
+from domain.values import Role
 from tracker.api.app import create_app
 from tracker.container import Container
 
@@ -22,10 +26,65 @@ FORUM = {
 }
 
 
+# Accounts every API test can act as: (user id, role, scope).
+ACCOUNTS = {
+    "admin": Account("t-admin", "Admin", Role.ADMIN, "Kementerian HAM"),
+    "kanwil_jatim": Account(
+        "t-kanwil-jatim", "Kanwil", Role.KANWIL, "Kanwil Jawa Timur", provinces=("35",)
+    ),
+    "kanwil_jateng": Account(
+        "t-kanwil-jateng", "Kanwil", Role.KANWIL, "Kanwil Jawa Tengah", provinces=("33",)
+    ),
+    "pemda_blitar": Account(
+        "t-pemda-blitar", "Blitar", Role.PEMDA, "Bag. Hukum Kota Blitar", region_code="35.72"
+    ),
+    "pemda_semarang": Account(
+        "t-pemda-semarang", "Semarang", Role.PEMDA, "Bag. Hukum Kota Semarang", region_code="33.74"
+    ),
+    "pemda_pekalongan": Account(
+        "t-pemda-pekalongan", "Pekalongan", Role.PEMDA, "Bag. Hukum", region_code="33.75"
+    ),
+    "dinkes_blitar": Account(
+        "t-dinkes-blitar", "Dinkes", Role.PEMDA, "Dinkes Kota Blitar", "35.72", opd="Dinkes"
+    ),
+}
+
+
+async def create_tokens(database_url: str) -> dict[str, dict[str, str]]:
+    """Create the accounts straight in PostgreSQL and one bearer token each."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    try:
+        await accounts.create_schema(pool)
+        now = datetime.now(UTC)
+        headers = {}
+        for name, account in ACCOUNTS.items():
+            await accounts.add(pool, account, None, "tests", now)
+            _, token = await accounts.issue_token(pool, account.user_id, "tests", None, now)
+            headers[name] = {"Authorization": f"Bearer {token}"}
+        return headers
+    finally:
+        await pool.close()
+
+
+def issue_tokens(database_url: str) -> dict[str, dict[str, str]]:
+    return asyncio.run(create_tokens(database_url))
+
+
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient[Any]]:
+    """Acts as the Pemda of Kota Blitar unless a request passes other credentials
+    (`AS[...]` headers from the `as_` fixture)."""
     with TestClient(create_app(Container(database_url))) as test_client:
+        test_client.app.state.tokens = tokens = issue_tokens(database_url)
+        test_client.headers.update(tokens["pemda_blitar"])
         yield test_client
+
+
+@pytest.fixture
+def as_(client: TestClient[Any]) -> dict[str, dict[str, str]]:
+    """Authorization headers by account name (see ACCOUNTS)."""
+    tokens: dict[str, dict[str, str]] = client.app.state.tokens
+    return tokens
 
 
 @pytest.fixture
@@ -50,10 +109,12 @@ def ok(response: Any, status: int = 200) -> Any:
 @pytest.fixture
 def seeded(client: TestClient[Any]) -> dict[str, Any]:
     """A forum, a commitment signed by Kota Blitar and Kota Semarang, and one Blitar action."""
-    forum = ok(client.post("/api/v1/forums", json=FORUM), 201)
+    admin = client.app.state.tokens["admin"]
+    forum = ok(client.post("/api/v1/forums", json=FORUM, headers=admin), 201)
     commitment = ok(
         client.post(
             "/api/v1/commitments",
+            headers=admin,
             json={
                 "forum_id": forum["id"],
                 "title": "Komitmen bersama Pemda bidang HAM",

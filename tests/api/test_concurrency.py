@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from tests.api.conftest import create_tokens
 from tracker.api.app import create_app
 from tracker.container import Container
 
@@ -14,14 +15,17 @@ from tracker.container import Container
 def test_concurrent_writes_with_same_if_match(database_url: str) -> None:
     async def scenario() -> tuple[list[int], int, dict[str, Any]]:
         async with AsyncTestClient(create_app(Container(database_url))) as client:
+            tokens = await create_tokens(database_url)
+            client.headers.update(tokens["pemda_blitar"])
             forum = (
                 await client.post(
                     "/api/v1/forums",
+                    headers=tokens["admin"],
                     json={
                         "kind": "fgd",
                         "title": "FGD KKP HAM",
                         "organisers": ["Bagian Hukum"],
-                        "host_region_code": "33.75",
+                        "host_region_code": "35.72",
                         "starts_on": "2023-06-21",
                         "ends_on": "2023-06-21",
                     },
@@ -30,11 +34,12 @@ def test_concurrent_writes_with_same_if_match(database_url: str) -> None:
             commitment = (
                 await client.post(
                     "/api/v1/commitments",
+                    headers=tokens["admin"],
                     json={
                         "forum_id": forum["id"],
                         "title": "Predikat Peduli HAM",
                         "made_on": "2023-06-21",
-                        "signatories": [{"region_code": "33.75", "office": "Wali Kota"}],
+                        "signatories": [{"region_code": "35.72", "office": "Wali Kota"}],
                     },
                 )
             ).json()
@@ -43,7 +48,7 @@ def test_concurrent_writes_with_same_if_match(database_url: str) -> None:
                     "/api/v1/actions",
                     json={
                         "commitment_id": commitment["id"],
-                        "region_code": "33.75",
+                        "region_code": "35.72",
                         "title": "Kuesioner kriteria 5",
                         "owner_opd": "Dindukcapil",
                         "due_on": "2023-12-31",

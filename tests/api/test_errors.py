@@ -25,14 +25,16 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     [
         pytest.param(
             lambda c, s: c.post(
-                "/api/v1/actions",
+                "/api/v1/forums",
                 json={
-                    "commitment_id": s["commitment"]["id"],
-                    "region_code": "99.99",
+                    "kind": "fgd",
                     "title": "x",
-                    "owner_opd": "Dinkes",
-                    "due_on": "2026-01-01",
+                    "organisers": ["Kementerian HAM"],
+                    "host_region_code": "99.99",
+                    "starts_on": "2026-01-01",
+                    "ends_on": "2026-01-01",
                 },
+                headers=c.app.state.tokens["admin"],
             ),
             422,
             "unknown-region",
@@ -174,6 +176,7 @@ def test_region_not_signatory_is_409(
             "owner_opd": "Bagian Hukum",
             "due_on": "2026-01-01",
         },
+        headers=client.app.state.tokens["pemda_pekalongan"],
     )
     assert_problem(response, 409, "region-not-signatory")
     assert count_events() == before

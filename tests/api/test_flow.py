@@ -20,11 +20,7 @@ def test_report_lifecycle_and_history(client: Any, seeded: dict[str, Any]) -> No
         client.post(
             f"{base}/progress",
             json={"period": "2025-Q4", "percent": 20, "narrative": "Tahap 1"},
-            headers={
-                "If-Match": '"1"',
-                "X-Actor-Id": "pemda-blitar",
-                "X-Actor-Office": "Bag. Hukum",
-            },
+            headers={"If-Match": '"1"'},
         ),
         201,
     )
@@ -33,7 +29,7 @@ def test_report_lifecycle_and_history(client: Any, seeded: dict[str, Any]) -> No
     assert submitted["data"]["status"] == "in_progress"
     report_id = submitted["data"]["reports"][0]["id"]
 
-    kanwil = {"X-Actor-Role": "kanwil", "X-Actor-Id": "kanwil-jatim"}
+    kanwil = client.app.state.tokens["kanwil_jatim"]
     returned = ok(
         client.post(
             f"{base}/progress/{report_id}/return",
@@ -95,9 +91,9 @@ def test_report_lifecycle_and_history(client: Any, seeded: dict[str, Any]) -> No
     ]
     assert [h["version"] for h in history] == list(range(1, 9))
     assert history[2]["actor"] == {
-        "user_id": "pemda-blitar",
+        "user_id": "t-pemda-blitar",
         "role": "pemda",
-        "office": "Bag. Hukum",
+        "office": "Bag. Hukum Kota Blitar",
     }
     assert history[3]["actor"]["role"] == "kanwil"
     assert history[3]["data"]["reason_code"] == "insufficient_evidence"
@@ -158,7 +154,7 @@ def test_forum_and_commitment_reads(client: Any, seeded: dict[str, Any]) -> None
         client.patch(
             f"/api/v1/commitments/{commitment['id']}",
             json={"reason": "Salah ketik", "title": "Komitmen bersama (perbaikan)"},
-            headers={"If-Match": '"1"', "X-Actor-Role": "admin"},
+            headers={"If-Match": '"1"', **client.app.state.tokens["admin"]},
         )
     )
     assert amended["version"] == 2
@@ -172,7 +168,7 @@ def test_forum_and_commitment_reads(client: Any, seeded: dict[str, Any]) -> None
     stale = client.post(
         f"/api/v1/commitments/{commitment['id']}/withdrawal",
         json={"reason": "Dibatalkan"},
-        headers={"If-Match": '"1"'},
+        headers={"If-Match": '"1"', **client.app.state.tokens["admin"]},
     )
     assert stale.status_code == 412
     assert ok(client.get(f"/api/v1/commitments/{commitment['id']}"))["status"] == "active"

@@ -26,7 +26,7 @@ def test_region_summary_ranking_and_national(client: Any, seeded: dict[str, Any]
         client.post(
             f"/api/v1/actions/{action_id}/progress/{report_id}/verification",
             json={"note": "ok"},
-            headers={"X-Actor-Role": "kanwil"},
+            headers=client.app.state.tokens["kanwil_jatim"],
         )
     )
     after = verified["position"]
@@ -105,6 +105,7 @@ def test_cursor_pagination_walks_the_board(client: Any, seeded: dict[str, Any]) 
                     "owner_opd": "Kesbangpol",
                     "due_on": f"2026-0{n + 1}-15",
                 },
+                headers=client.app.state.tokens["pemda_semarang"],
             ),
             201,
         )

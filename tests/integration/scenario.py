@@ -6,14 +6,15 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.access import Principal
 from domain.forum import ForumKind
-from domain.values import Actor, IndicatorType, Signatory
+from domain.values import IndicatorType, Signatory
 from tracker.service import CommandResult, TrackerService
 
 
 def seed_commitment(
     service: TrackerService,
-    actor: Actor,
+    actor: Principal,
     signatories: tuple[str, ...] = ("33.75",),
     *,
     host: str | None = None,
@@ -44,7 +45,7 @@ def seed_commitment(
 
 
 def plan_action(
-    service: TrackerService, actor: Actor, commitment_id: UUID, region_code: str, **fields: Any
+    service: TrackerService, actor: Principal, commitment_id: UUID, region_code: str, **fields: Any
 ) -> CommandResult:
     defaults: dict[str, Any] = {
         "title": "Aksi",

@@ -15,13 +15,14 @@ from adapters.eventstore import SNAPSHOT_INTERVAL, ConcurrencyConflict, EventSto
 from adapters.reference_data import region_catalogue
 from domain import action as action_domain
 from domain import progress
+from domain.access import Principal
 from domain.period import ReportingPeriod
 from domain.registry import EVOLVERS
-from domain.values import Actor, Role
+from domain.values import Role
 from tests.integration.scenario import plan_action, seed_commitment
 from tracker.service import TrackerService
 
-ACTOR = Actor(user_id="u1", role=Role.PEMDA, office="Bagian Hukum")
+ACTOR = Principal(user_id="u1", role=Role.SYSTEM, office="Bagian Hukum")
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_rows_are_json_not_pickle(store: EventStore, database_url: str) -> None:
     for row in rows:
         payload = json.loads(bytes(row["state"]))
         assert payload["type"] == row["topic"]
-        assert payload["actor"] == {"user_id": "u1", "role": "pemda", "office": "Bagian Hukum"}
+        assert payload["actor"] == {"user_id": "u1", "role": "system", "office": "Bagian Hukum"}
 
 
 def test_snapshots_give_the_same_state_as_full_replay(store: EventStore, database_url: str) -> None:
@@ -97,9 +98,13 @@ def test_concurrent_append_of_same_version_conflicts(store: EventStore) -> None:
     planned = _action(service)
     state = store.load("action", planned.id)  # type: ignore[attr-defined]
     at = datetime(2025, 1, 1, tzinfo=UTC)
-    store.append("action", state.id, state, [action_domain.start(state, actor=ACTOR, at=at)])
+    store.append(
+        "action", state.id, state, [action_domain.start(state, actor=ACTOR.actor(), at=at)]
+    )
     with pytest.raises(ConcurrencyConflict):
-        store.append("action", state.id, state, [action_domain.start(state, actor=ACTOR, at=at)])
+        store.append(
+            "action", state.id, state, [action_domain.start(state, actor=ACTOR.actor(), at=at)]
+        )
     assert store.load("action", state.id).version == 2
 
 

@@ -19,15 +19,16 @@ from adapters.rebuild import rebuild
 from adapters.reference_data import region_catalogue
 from domain import action as action_domain
 from domain import progress
+from domain.access import Principal
 from domain.action_events import ReturnReason
 from domain.errors import DomainError
 from domain.period import ReportingPeriod
-from domain.values import Actor, Evidence, Indicator, IndicatorType, Role
+from domain.values import Evidence, Indicator, IndicatorType, Role
 from tests.integration.scenario import seed_commitment
 from tracker.service import TrackerService
 
-PEMDA = Actor(user_id="p", role=Role.PEMDA, office="Bagian Hukum")
-KANWIL = Actor(user_id="k", role=Role.KANWIL, office="Kanwil")
+PEMDA = Principal(user_id="p", role=Role.SYSTEM, office="Bagian Hukum")
+KANWIL = Principal(user_id="k", role=Role.SYSTEM, office="Kanwil")
 EVIDENCE = (Evidence(title="Bukti", url="https://example.org/b.pdf"),)
 TABLES = ("forum", "commitment", "action", "activity", "position")
 

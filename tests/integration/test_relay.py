@@ -29,12 +29,13 @@ from adapters.messages import ensure_stream
 from adapters.reference_data import region_catalogue
 from adapters.relay import LEADER_LOCK, Relay
 from domain import action as action_domain
-from domain.values import Actor, Role
+from domain.access import Principal
+from domain.values import Role
 from tests.integration.scenario import plan_action, seed_commitment
 from tracker.service import TrackerService
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTOR = Actor(user_id="u1", role=Role.PEMDA, office="Bagian Hukum")
+ACTOR = Principal(user_id="u1", role=Role.SYSTEM, office="Bagian Hukum")
 WAIT_S = 30.0
 HEAD = "SELECT max(notification_id) FROM tracker_events"
 HOLE = "SELECT nextval(pg_get_serial_sequence('tracker_events', 'notification_id'))"

@@ -14,7 +14,8 @@ from adapters import readmodels
 from domain import action as action_domain
 from domain import progress as progress_domain
 from domain.period import ReportingPeriod
-from tracker.api.http import actor_of, command_response, expected_version, in_thread
+from tracker.api.auth import Who
+from tracker.api.http import command_response, expected_version, in_thread
 from tracker.api.params import After, Kkp, Limit, Pn
 from tracker.api.reads import aggregate_response, before_read, board_page, history
 from tracker.api.schemas import (
@@ -70,11 +71,15 @@ class ActionController(Controller):
 
     @post("/", summary="Rencanakan aksi / plan an action")
     async def plan(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[ActionIn]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        who: Who,
+        data: JSONBody[ActionIn],
     ) -> Response[Any]:
         result = await in_thread(
             state.container.service.plan_action,
-            actor_of(request),
+            who,
             data.commitment_id,
             region_code=data.region_code,
             title=data.title,
@@ -90,17 +95,20 @@ class ActionController(Controller):
         return command_response(result, 201, f"/api/v1/actions/{result.id}")
 
     @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
-    async def get_action(self, state: State, action_id: FromPath[UUID]) -> Response[Any]:
-        return await aggregate_response(state, "action", action_id)
+    async def get_action(self, state: State, who: Who, action_id: FromPath[UUID]) -> Response[Any]:
+        return await aggregate_response(state, who, "action", action_id)
 
     @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(self, state: State, action_id: FromPath[UUID]) -> dict[str, Any]:
-        return {"items": await history(state, action_id, "action")}
+    async def get_history(
+        self, state: State, who: Who, action_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        return {"items": await history(state, who, action_id, "action")}
 
     async def _act(
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         command: Any,
         **fields: Any,
@@ -109,7 +117,7 @@ class ActionController(Controller):
             state.container.service.act,
             action_id,
             expected_version(request),
-            actor_of(request),
+            who,
             command,
             **fields,
         )
@@ -120,12 +128,14 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ProgressIn],
     ) -> Response[Any]:
         response = await self._act(
             request,
             state,
+            who,
             action_id,
             progress_domain.submit_report,
             report_id=uuid4(),
@@ -144,6 +154,7 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[VerificationIn],
@@ -151,6 +162,7 @@ class ActionController(Controller):
         return await self._act(
             request,
             state,
+            who,
             action_id,
             progress_domain.verify_report,
             report_id=report_id,
@@ -162,6 +174,7 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[ReturnIn],
@@ -169,6 +182,7 @@ class ActionController(Controller):
         return await self._act(
             request,
             state,
+            who,
             action_id,
             progress_domain.return_report,
             report_id=report_id,
@@ -181,6 +195,7 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[ResubmissionIn],
@@ -188,6 +203,7 @@ class ActionController(Controller):
         return await self._act(
             request,
             state,
+            who,
             action_id,
             progress_domain.resubmit_report,
             report_id=report_id,
@@ -200,21 +216,27 @@ class ActionController(Controller):
 
     @post("/{action_id:uuid}/start", status_code=200)
     async def start(
-        self, request: Request[Any, Any, Any], state: State, action_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        who: Who,
+        action_id: FromPath[UUID],
     ) -> Response[Any]:
-        return await self._act(request, state, action_id, action_domain.start)
+        return await self._act(request, state, who, action_id, action_domain.start)
 
     @post("/{action_id:uuid}/completion", status_code=200)
     async def complete(
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[CompletionIn],
     ) -> Response[Any]:
         return await self._act(
             request,
             state,
+            who,
             action_id,
             action_domain.complete,
             evidence=tuple(data.evidence),
@@ -226,11 +248,12 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[VerificationIn],
     ) -> Response[Any]:
         return await self._act(
-            request, state, action_id, action_domain.verify_completion, note=data.note
+            request, state, who, action_id, action_domain.verify_completion, note=data.note
         )
 
     @post("/{action_id:uuid}/rescheduling", status_code=200)
@@ -238,12 +261,14 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[RescheduleIn],
     ) -> Response[Any]:
         return await self._act(
             request,
             state,
+            who,
             action_id,
             action_domain.reschedule,
             due_on=data.due_on,
@@ -255,7 +280,10 @@ class ActionController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
     ) -> Response[Any]:
-        return await self._act(request, state, action_id, action_domain.cancel, reason=data.reason)
+        return await self._act(
+            request, state, who, action_id, action_domain.cancel, reason=data.reason
+        )

@@ -11,12 +11,14 @@ from typing import Any
 import structlog
 from litestar import Litestar, Request, Router, get
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters import readstore
 from tracker.api.actions import ActionController
+from tracker.api.auth import AUTH_HANDLERS, provide_principal
 from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
 from tracker.api.problems import EXCEPTION_HANDLERS, problem
@@ -92,6 +94,8 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await container.start()
         structlog.get_logger("app").info("app.started")
+        if container.demo_accounts:
+            print(container.demo_accounts, flush=True)
         try:
             yield
         finally:
@@ -109,7 +113,8 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[api, health, ready],
+        route_handlers=[api, health, ready, *AUTH_HANDLERS],
+        dependencies={"who": Provide(provide_principal)},
         lifespan=[lifespan],
         state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,

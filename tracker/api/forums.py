@@ -10,7 +10,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters import readmodels
-from tracker.api.http import actor_of, command_response, expected_version, in_thread
+from tracker.api.auth import Who
+from tracker.api.http import command_response, expected_version, in_thread
 from tracker.api.params import After
 from tracker.api.reads import aggregate_response, before_read, fresh, history, raw_items
 from tracker.api.schemas import (
@@ -36,12 +37,12 @@ class ForumController(Controller):
 
     @post("/", summary="Catat forum / record a forum")
     async def convene(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[ForumIn]
+        self, request: Request[Any, Any, Any], state: State, who: Who, data: JSONBody[ForumIn]
     ) -> Response[Any]:
         service = state.container.service
         result = await in_thread(
             service.convene_forum,
-            actor_of(request),
+            who,
             kind=data.kind,
             title=data.title,
             theme=data.theme,
@@ -54,18 +55,19 @@ class ForumController(Controller):
         return command_response(result, 201, f"/api/v1/forums/{result.id}")
 
     @get("/{forum_id:uuid}", summary="Satu forum / one forum")
-    async def get_forum(self, state: State, forum_id: FromPath[UUID]) -> Response[Any]:
-        return await aggregate_response(state, "forum", forum_id)
+    async def get_forum(self, state: State, who: Who, forum_id: FromPath[UUID]) -> Response[Any]:
+        return await aggregate_response(state, who, "forum", forum_id)
 
     @get("/{forum_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(self, state: State, forum_id: FromPath[UUID]) -> dict[str, Any]:
-        return {"items": await history(state, forum_id, "forum")}
+    async def get_history(self, state: State, who: Who, forum_id: FromPath[UUID]) -> dict[str, Any]:
+        return {"items": await history(state, who, forum_id, "forum")}
 
     @patch("/{forum_id:uuid}", summary="Koreksi forum / correct a forum")
     async def correct(
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         forum_id: FromPath[UUID],
         data: JSONBody[ForumCorrectionIn],
     ) -> Response[Any]:
@@ -73,7 +75,7 @@ class ForumController(Controller):
             state.container.service.correct_forum,
             forum_id,
             expected_version(request),
-            actor_of(request),
+            who,
             reason=data.reason,
             title=data.title,
             theme=data.theme,
@@ -104,11 +106,15 @@ class CommitmentController(Controller):
 
     @post("/", summary="Catat komitmen / record a commitment")
     async def make(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[CommitmentIn]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        who: Who,
+        data: JSONBody[CommitmentIn],
     ) -> Response[Any]:
         result = await in_thread(
             state.container.service.make_commitment,
-            actor_of(request),
+            who,
             data.forum_id,
             title=data.title,
             summary=data.summary,
@@ -120,18 +126,23 @@ class CommitmentController(Controller):
         return command_response(result, 201, f"/api/v1/commitments/{result.id}")
 
     @get("/{commitment_id:uuid}", summary="Satu komitmen / one commitment")
-    async def get_commitment(self, state: State, commitment_id: FromPath[UUID]) -> Response[Any]:
-        return await aggregate_response(state, "commitment", commitment_id)
+    async def get_commitment(
+        self, state: State, who: Who, commitment_id: FromPath[UUID]
+    ) -> Response[Any]:
+        return await aggregate_response(state, who, "commitment", commitment_id)
 
     @get("/{commitment_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(self, state: State, commitment_id: FromPath[UUID]) -> dict[str, Any]:
-        return {"items": await history(state, commitment_id, "commitment")}
+    async def get_history(
+        self, state: State, who: Who, commitment_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        return {"items": await history(state, who, commitment_id, "commitment")}
 
     @patch("/{commitment_id:uuid}", summary="Ubah komitmen / amend a commitment")
     async def amend(
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         commitment_id: FromPath[UUID],
         data: JSONBody[CommitmentAmendmentIn],
     ) -> Response[Any]:
@@ -142,7 +153,7 @@ class CommitmentController(Controller):
             state.container.service.amend_commitment,
             commitment_id,
             expected_version(request),
-            actor_of(request),
+            who,
             reason=data.reason,
             title=data.title,
             summary=data.summary,
@@ -157,6 +168,7 @@ class CommitmentController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
+        who: Who,
         commitment_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
     ) -> Response[Any]:
@@ -164,7 +176,7 @@ class CommitmentController(Controller):
             state.container.service.withdraw_commitment,
             commitment_id,
             expected_version(request),
-            actor_of(request),
+            who,
             data.reason,
         )
         return command_response(result)

@@ -1,4 +1,4 @@
-"""Small HTTP helpers shared by the controllers: actor, If-Match, ETag, threads, waiting."""
+"""Small HTTP helpers shared by the controllers: If-Match, ETag, threads, waiting."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import anyio.to_thread
 from litestar import Request, Response
 from litestar.exceptions import ClientException
 
-from domain.values import Actor, Role
 from tracker.api.schemas import CommandOut
 from tracker.service import CommandResult
 
@@ -21,19 +20,6 @@ READ_WAIT_SECONDS = 2.0
 
 class BadHeader(ClientException):
     status_code = 400
-
-
-def actor_of(request: Request[Any, Any, Any]) -> Actor:
-    """Self-declared until accounts land (issue #4): the server binds to loopback by default."""
-    headers = request.headers
-    role = headers.get("x-actor-role", Role.PEMDA.value)
-    if role not in {r.value for r in Role} or role == Role.SYSTEM.value:
-        raise BadHeader(f"X-Actor-Role must be one of pemda, kanwil, admin (got {role!r})")
-    return Actor(
-        user_id=headers.get("x-actor-id", "anonim")[:100],
-        role=Role(role),
-        office=headers.get("x-actor-office", "")[:200],
-    )
 
 
 def expected_version(request: Request[Any, Any, Any]) -> int | None:

@@ -14,6 +14,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
+from adapters.accounts import SignInThrottled, TokenRefused
+from domain.access import NotAllowed, SignInRequired
 from domain.errors import DomainError, RuleViolated
 from tracker.errors import NotFound, StaleVersion
 
@@ -21,6 +23,8 @@ MEDIA_TYPE = "application/problem+json"
 
 TITLES = {
     400: ("Permintaan tidak dapat dibaca", "Malformed request"),
+    401: ("Perlu masuk", "Sign-in required"),
+    403: ("Tidak diizinkan", "Forbidden"),
     404: ("Tidak ditemukan", "Not found"),
     405: ("Metode tidak diizinkan", "Method not allowed"),
     409: ("Bertentangan dengan aturan", "Conflicts with a rule"),
@@ -29,6 +33,7 @@ TITLES = {
     415: ("Jenis konten tidak didukung", "Unsupported media type"),
     422: ("Data tidak valid", "Invalid data"),
     428: ("If-Match diperlukan", "If-Match required"),
+    429: ("Terlalu banyak percobaan", "Too many attempts"),
     500: ("Kesalahan server", "Server error"),
     503: ("Layanan belum siap", "Service not ready"),
 }
@@ -70,9 +75,39 @@ def problem(
     )
 
 
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tracker"'}
+
+
 def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[bytes]:
+    if isinstance(exc, SignInRequired):
+        return problem(request, 401, exc.code, exc.message_id, exc.message_en, headers=CHALLENGE)
+    if isinstance(exc, NotAllowed):
+        return problem(request, 403, exc.code, exc.message_id, exc.message_en)
     status = 409 if isinstance(exc, RuleViolated) else 422
     return problem(request, status, exc.code, exc.message_id, exc.message_en)
+
+
+def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Response[bytes]:
+    """A credential that was sent but does not work is never treated as anonymous."""
+    return problem(
+        request,
+        401,
+        "invalid-credentials",
+        f"Token atau sesi tidak berlaku ({exc.reason}).",
+        f"The token or session is not valid ({exc.reason}).",
+        headers={"WWW-Authenticate": 'Bearer realm="tracker", error="invalid_token"'},
+    )
+
+
+def on_throttled(request: Request[Any, Any, Any], exc: SignInThrottled) -> Response[bytes]:
+    return problem(
+        request,
+        429,
+        "sign-in-throttled",
+        f"Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {exc.retry_after} detik.",
+        f"Too many failed sign-ins; try again in {exc.retry_after} seconds.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
 
 
 def on_not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
@@ -179,6 +214,8 @@ def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[b
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: on_domain_error,
+    TokenRefused: on_token_refused,
+    SignInThrottled: on_throttled,
     NotFound: on_not_found,
     NotFoundException: on_not_found,
     StaleVersion: on_stale,

@@ -13,16 +13,29 @@ from litestar import Request, Response
 from litestar.datastructures import State
 
 from adapters import codec, readmodels, readstore
+from domain.access import Principal
+from domain.registry import fold
+from projections import catalog, public
 from tracker.api.http import READ_WAIT_SECONDS, BadHeader, etag, requested_position
 from tracker.api.problems import problem
 from tracker.errors import NotFound
 
 
-async def aggregate_response(state: State, kind: str, aggregate_id: UUID) -> Response[Any]:
+def sees_everything(who: Principal, kind: str, value: Any) -> bool:
+    """Auditors of a region see private evidence and account ids; everyone else the
+    public form (projections.public)."""
+    regions, _ = catalog.places(kind, value)
+    return who.signed_in and any(who.covers(code) for code in regions)
+
+
+async def aggregate_response(
+    state: State, who: Principal, kind: str, aggregate_id: UUID
+) -> Response[Any]:
     value = await readstore.load_state(state.container.pool, kind, aggregate_id)
     if value is None:
         raise NotFound(kind, str(aggregate_id))
-    return Response(value, headers={"ETag": etag(value.version)})
+    body = value if sees_everything(who, kind, value) else public.redact(codec.to_builtins(value))
+    return Response(body, headers={"ETag": etag(value.version), "Vary": "Authorization, Cookie"})
 
 
 async def before_read(
@@ -93,14 +106,17 @@ async def board_page(
     return fresh(request, raw_items(docs, next_cursor=encode_cursor(following)))
 
 
-async def history(state: State, aggregate_id: UUID, kind: str) -> list[dict[str, Any]]:
+async def history(
+    state: State, who: Principal, aggregate_id: UUID, kind: str
+) -> list[dict[str, Any]]:
     rows = await readstore.history_rows(state.container.pool, aggregate_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
         raise NotFound(kind, str(aggregate_id))
+    events = [codec.decode_event(row["topic"], row["state"]) for row in rows]
+    full = sees_everything(who, kind, fold(kind, None, events))
     entries = []
-    for row in rows:
-        event = codec.decode_event(row["topic"], row["state"])
-        data = codec.to_builtins(event)
+    for row, event in zip(rows, events, strict=True):
+        data = codec.to_builtins(event) if full else public.redact(codec.to_builtins(event))
         data.pop("type", None)
         entries.append(
             {

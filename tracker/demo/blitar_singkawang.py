@@ -64,7 +64,9 @@ def blitar_and_singkawang(d: Demo) -> None:
         "2025-B08",
         "Identifikasi isu HAM lokal bersama OPD dan kelurahan.",
         percent=45,
-        evidence=evidence("Matriks isu HAM lokal", "blitar-isu-ham"),
+        evidence=evidence("Matriks isu HAM lokal", "blitar-isu-ham")
+        # Interview notes name residents: evidence for the Kanwil, never for the public.
+        + evidence("Catatan wawancara warga (data pribadi)", "blitar-wawancara", public=False),
     )
     d.verify(date(2025, 9, 22), KANWIL_JATIM, mapping, r, "Matriks diterima.")
     r = d.report(

@@ -9,36 +9,42 @@ from uuid import UUID, uuid4
 from adapters.eventstore import EventStore
 from adapters.reference_data import national_targets, region_catalogue
 from domain import progress
+from domain.access import Principal
 from domain.action_events import ReturnReason
 from domain.period import ReportingPeriod
-from domain.values import (
-    Actor,
-    Evidence,
-    IndicatorType,
-    Role,
-    RpjmnTag,
-)
+from domain.values import Evidence, IndicatorType, Role, RpjmnTag
 from tracker.service import TrackerService
 
 # Regional training actions report against the ministry's 2025 national targets.
 ASN_TRAINED, PUBLIC_TRAINED = (t.indicator for t in national_targets())
 
-ADMIN = Actor(user_id="demo-admin", role=Role.ADMIN, office="Kementerian HAM")
-KANWIL_JATENG = Actor(
-    user_id="demo-kanwil-jateng", role=Role.KANWIL, office="Kanwil Kementerian HAM Jawa Tengah"
-)
-KANWIL_JATIM = Actor(
-    user_id="demo-kanwil-jatim", role=Role.KANWIL, office="Kanwil Kementerian HAM Jawa Timur"
-)
-KANWIL_KALTENG = Actor(
-    user_id="demo-kanwil-kalteng",
-    role=Role.KANWIL,
-    office="Kanwil Kementerian HAM Kalimantan Tengah",
-)
+# The demo writes through the same access policy as everyone; `serve --demo` also creates
+# an account for each of these principals (tracker.demo.accounts).
+ADMIN = Principal(user_id="demo-admin", role=Role.ADMIN, office="Kementerian HAM")
 
 
-def pemda(region: str, office: str) -> Actor:
-    return Actor(user_id=f"demo-pemda-{region.replace('.', '')}", role=Role.PEMDA, office=office)
+def kanwil(name: str, office: str, *provinces: str) -> Principal:
+    return Principal(
+        user_id=f"demo-kanwil-{name}",
+        role=Role.KANWIL,
+        office=office,
+        provinces=frozenset(provinces),
+    )
+
+
+KANWIL_JATENG = kanwil("jateng", "Kanwil Kementerian HAM Jawa Tengah", "33")
+KANWIL_JATIM = kanwil("jatim", "Kanwil Kementerian HAM Jawa Timur", "35")
+# Kanwil Kalimantan Tengah's jurisdiction also covers Kalimantan Barat.
+KANWIL_KALTENG = kanwil("kalteng", "Kanwil Kementerian HAM Kalimantan Tengah", "62", "61")
+
+
+def pemda(region: str, office: str) -> Principal:
+    return Principal(
+        user_id=f"demo-pemda-{region.replace('.', '')}",
+        role=Role.PEMDA,
+        office=office,
+        region_code=region,
+    )
 
 
 BLITAR = pemda("35.72", "Bagian Hukum Setda Kota Blitar")
@@ -60,8 +66,10 @@ class DemoClock:
         return self.now
 
 
-def evidence(title: str, slug: str) -> tuple[Evidence, ...]:
-    return (Evidence(title=title, url=f"https://jdih.example.go.id/dokumen/{slug}.pdf"),)
+def evidence(title: str, slug: str, *, public: bool = True) -> tuple[Evidence, ...]:
+    return (
+        Evidence(title=title, url=f"https://jdih.example.go.id/dokumen/{slug}.pdf", public=public),
+    )
 
 
 class Demo:
@@ -77,7 +85,7 @@ class Demo:
         self.clock.at(day, 15)
         return self.service.make_commitment(ADMIN, forum_id, **fields).id
 
-    def action(self, day: date, actor: Actor, commitment_id: UUID, **fields: Any) -> UUID:
+    def action(self, day: date, actor: Principal, commitment_id: UUID, **fields: Any) -> UUID:
         self.clock.at(day)
         fields.setdefault("partners", ())
         fields.setdefault("rpjmn", (RpjmnTag(pn="PN1"),))
@@ -89,7 +97,7 @@ class Demo:
     def report(
         self,
         day: date,
-        actor: Actor,
+        actor: Principal,
         action_id: UUID,
         period: str,
         narrative: str,
@@ -113,7 +121,9 @@ class Demo:
         )
         return report_id
 
-    def verify(self, day: date, kanwil: Actor, action_id: UUID, report_id: UUID, note: str) -> None:
+    def verify(
+        self, day: date, kanwil: Principal, action_id: UUID, report_id: UUID, note: str
+    ) -> None:
         self.clock.at(day, 14)
         self.service.act(
             action_id, None, kanwil, progress.verify_report, report_id=report_id, note=note
@@ -122,7 +132,7 @@ class Demo:
     def give_back(
         self,
         day: date,
-        kanwil: Actor,
+        kanwil: Principal,
         action_id: UUID,
         report_id: UUID,
         reason: ReturnReason,
@@ -142,7 +152,7 @@ class Demo:
     def resubmit(
         self,
         day: date,
-        actor: Actor,
+        actor: Principal,
         action_id: UUID,
         report_id: UUID,
         narrative: str,
@@ -164,7 +174,7 @@ class Demo:
         )
 
     def lifecycle(
-        self, day: date, actor: Actor, action_id: UUID, command: Any, **fields: Any
+        self, day: date, actor: Principal, action_id: UUID, command: Any, **fields: Any
     ) -> None:
         self.clock.at(day, 16)
         self.service.act(action_id, None, actor, command, **fields)

@@ -1,0 +1,155 @@
+"""Who may do what: the access policy, as pure functions over a principal and a region.
+
+The application layer asks these before it loads or appends anything, so a refused
+command writes nothing whichever door (HTTP, CLI, demo loader) it came through.
+
+- ``pemda``: writes actions and progress of exactly its own region (a province's Pemda
+  writes the province's own actions, not its kab/kota's); with an OPD, only actions that
+  OPD owns. Reads the audit trail of its own region.
+- ``kanwil``: verifies or returns reports and completions, and reads the audit trail, of
+  regions inside its provinces (one Kanwil may cover several).
+- ``admin`` (Kementerian HAM central): forums, commitments and accounts; reads every
+  audit trail; does not log or verify progress on a Pemda's behalf.
+- anonymous: reads public content only (see ``projections.public``).
+- ``system``: loaders and maintenance run by the operator, never an account.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from domain.errors import DomainError
+from domain.values import Actor, Role
+
+
+class SignInRequired(DomainError):
+    """The request needs an account and came without (valid) credentials."""
+
+
+class NotAllowed(DomainError):
+    """The account is known but its role or scope does not cover this."""
+
+
+def province_of(region_code: str) -> str:
+    return region_code.split(".", 1)[0]
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """An authenticated account (or the anonymous public) with its scope."""
+
+    user_id: str
+    role: Role | None  # None: the anonymous public
+    office: str = ""
+    region_code: str | None = None  # pemda: its one region (kab/kota or province)
+    opd: str | None = None  # pemda: optionally one OPD inside that region
+    provinces: frozenset[str] = frozenset()  # kanwil: its jurisdiction
+
+    @property
+    def signed_in(self) -> bool:
+        return self.role is not None
+
+    def actor(self) -> Actor:
+        """What events record: id, role and office."""
+        if self.role is None:
+            raise _sign_in()
+        return Actor(user_id=self.user_id, role=self.role, office=self.office)
+
+    def covers(self, region_code: str) -> bool:
+        """Whether the region is inside this principal's own region or jurisdiction."""
+        if self.role in (Role.ADMIN, Role.SYSTEM):
+            return True
+        if self.role is Role.PEMDA:
+            return self.region_code == region_code
+        if self.role is Role.KANWIL:
+            return province_of(region_code) in self.provinces
+        return False
+
+
+ANONYMOUS = Principal(user_id="", role=None)
+
+
+def system(name: str, office: str = "Operator sistem") -> Principal:
+    return Principal(user_id=name, role=Role.SYSTEM, office=office)
+
+
+def _sign_in() -> SignInRequired:
+    return SignInRequired(
+        "sign-in-required",
+        "Masuk terlebih dahulu (sesi atau token API) untuk melakukan ini.",
+        "Sign in first (session or API token) to do this.",
+    )
+
+
+def _refuse(code: str, message_id: str, message_en: str) -> NotAllowed:
+    return NotAllowed(code, message_id, message_en)
+
+
+def _signed_in(who: Principal) -> None:
+    if not who.signed_in:
+        raise _sign_in()
+
+
+def require_admin(who: Principal, doing_id: str, doing_en: str) -> None:
+    """Forums, commitments and accounts belong to the ministry centre."""
+    _signed_in(who)
+    if who.role not in (Role.ADMIN, Role.SYSTEM):
+        raise _refuse(
+            "admin-only",
+            f"Hanya admin Kementerian HAM yang dapat {doing_id}.",
+            f"Only a Kementerian HAM admin may {doing_en}.",
+        )
+
+
+def require_region_writer(who: Principal, region_code: str, owner_opd: str) -> None:
+    """Logging actions and progress: the region's own Pemda (and its OPD, if scoped)."""
+    _signed_in(who)
+    if who.role is Role.SYSTEM:
+        return
+    if who.role is not Role.PEMDA:
+        raise _refuse(
+            "pemda-only",
+            "Hanya Pemda pemilik aksi yang dapat mencatat aksi dan kemajuannya.",
+            "Only the Pemda that owns an action may log it and its progress.",
+        )
+    if who.region_code != region_code:
+        raise _refuse(
+            "other-region",
+            f"Akun ini mewakili wilayah {who.region_code}, bukan {region_code}.",
+            f"This account acts for region {who.region_code}, not {region_code}.",
+        )
+    if who.opd is not None and who.opd.casefold() != owner_opd.strip().casefold():
+        raise _refuse(
+            "other-opd",
+            f"Akun ini mewakili {who.opd}; aksi ini milik {owner_opd}.",
+            f"This account acts for {who.opd}; this action belongs to {owner_opd}.",
+        )
+
+
+def require_reviewer(who: Principal, region_code: str) -> None:
+    """Verifying or returning: the Kanwil whose jurisdiction holds the region."""
+    _signed_in(who)
+    if who.role is Role.SYSTEM:
+        return
+    if who.role is not Role.KANWIL:
+        raise _refuse(
+            "kanwil-only",
+            "Hanya Kanwil Kementerian HAM yang dapat memverifikasi atau mengembalikan.",
+            "Only a Kanwil of Kementerian HAM may verify or return.",
+        )
+    if not who.covers(region_code):
+        raise _refuse(
+            "outside-jurisdiction",
+            f"Wilayah {region_code} di luar wilayah kerja akun ini.",
+            f"Region {region_code} is outside this account's jurisdiction.",
+        )
+
+
+def require_auditor(who: Principal, region_code: str) -> None:
+    """The full history (actor ids, private evidence): own region or jurisdiction."""
+    _signed_in(who)
+    if not who.covers(region_code):
+        raise _refuse(
+            "outside-jurisdiction",
+            f"Riwayat audit wilayah {region_code} di luar cakupan akun ini.",
+            f"The audit trail of region {region_code} is outside this account's scope.",
+        )

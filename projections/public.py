@@ -1,0 +1,48 @@
+"""What the public may see of a state or an event (documented in docs/access.md).
+
+Public: forums, commitments, actions, every progress report with its status (submitted
+reports are shown as unverified, returned ones as returned, with the reason), review notes,
+the role and office of whoever acted. Never public: evidence marked private (title, link
+and fingerprint alike) and the account id of a person, which only auditors with the region
+in scope see. The read models the public lists come from hold only this redacted form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EVIDENCE_KEYS = frozenset({"evidence", "completion_evidence"})
+ACTOR_KEYS = frozenset({"actor", "reporter", "reviewer"})
+
+
+def redact(value: Any) -> Any:
+    """A copy of a builtins document (dicts, lists, scalars) fit for the public."""
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in EVIDENCE_KEYS and isinstance(item, list):
+            out[key] = [
+                redact(e) for e in item if not (isinstance(e, dict) and e.get("public") is False)
+            ]
+        elif key in ACTOR_KEYS and isinstance(item, dict):
+            out[key] = {k: v for k, v in item.items() if k != "user_id"}
+        else:
+            out[key] = redact(item)
+    return out
+
+
+def _private(evidence: Any) -> bool:
+    return isinstance(evidence, dict) and evidence.get("public") is False
+
+
+def private_evidence_count(value: Any) -> int:
+    """How many private evidence items a document holds (tests use it to prove no leak)."""
+    if isinstance(value, list):
+        return sum(private_evidence_count(item) for item in value)
+    if not isinstance(value, dict):
+        return 0
+    own = int(value.get("public") is False and "url" in value)
+    return own + sum(private_evidence_count(v) for v in value.values())

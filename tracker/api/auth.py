@@ -1,0 +1,278 @@
+"""Who is asking: bearer tokens for integrations, a session cookie for browsers.
+
+The principal is resolved once per request (dependency `who`) and handed to the use
+cases, which decide. A credential that is sent but does not work is a 401, never a silent
+fall-back to the public; a session's unsafe requests must echo its CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+import structlog
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
+from litestar.enums import MediaType
+from litestar.response import Redirect
+
+from adapters import accounts
+from domain.access import ANONYMOUS, NotAllowed, Principal
+
+SESSION_COOKIE = "tracker_session"
+LOGIN_CSRF_COOKIE = "tracker_login_csrf"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+Who = NamedDependency[Principal]  # handlers declare `who: Who`; resolved once per request
+
+
+async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal:
+    container = state.container
+    now = container.clock()
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise accounts.TokenRefused("not a Bearer token")
+        who = await accounts.token_principal(container.pool, token.strip(), now)
+        structlog.contextvars.bind_contextvars(user_id=who.user_id, via="token")
+        return who
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return ANONYMOUS
+    try:
+        who, csrf = await accounts.session_principal(container.pool, session_id, now)
+    except accounts.TokenRefused:
+        return ANONYMOUS  # an ended session reads as the public; writes then ask to sign in
+    if request.method in UNSAFE_METHODS and not hmac.compare_digest(
+        request.headers.get(CSRF_HEADER, "").encode(), csrf.encode()
+    ):
+        raise NotAllowed(
+            "csrf-token",
+            "Permintaan dari sesi peramban harus membawa header X-CSRF-Token yang benar.",
+            "A request from a browser session must carry the right X-CSRF-Token header.",
+        )
+    request.state.csrf = csrf
+    structlog.contextvars.bind_contextvars(user_id=who.user_id, via="session")
+    return who
+
+
+def _cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int) -> Cookie:
+    return Cookie(
+        key=key,
+        value=value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        secure=request.app.state.container.cookie_secure,
+        samesite="lax" if key == SESSION_COOKIE else "strict",
+    )
+
+
+def _language(request: Request[Any, Any, Any]) -> str:
+    chosen = request.query_params.get("lang")
+    if chosen in ("id", "en"):
+        return chosen
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "id"
+
+
+TEXT = {
+    "id": {
+        "title": "Masuk",
+        "user": "Nama pengguna",
+        "password": "Kata sandi",
+        "submit": "Masuk",
+        "wrong": "Nama pengguna atau kata sandi salah.",
+        "throttled": "Terlalu banyak percobaan gagal. Coba lagi dalam {s} detik.",
+        "csrf": "Formulir kedaluwarsa; silakan coba lagi.",
+        "other": "English",
+        "signed_in": "Masuk sebagai",
+        "logout": "Keluar",
+    },
+    "en": {
+        "title": "Sign in",
+        "user": "User name",
+        "password": "Password",
+        "submit": "Sign in",
+        "wrong": "Wrong user name or password.",
+        "throttled": "Too many failed attempts. Try again in {s} seconds.",
+        "csrf": "The form expired; please try again.",
+        "other": "Bahasa Indonesia",
+        "signed_in": "Signed in as",
+        "logout": "Sign out",
+    },
+}
+
+PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Pelacak Komitmen HAM Pemda</title>
+<style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}}
+label,input,button{{display:block;width:100%;margin:.3rem 0}}input{{padding:.5rem}}
+button{{padding:.6rem}}.error{{color:#a40000;font-weight:600}}</style></head>
+<body><main><h1>{title}</h1>{body}
+<p><a href="?lang={other_lang}">{other}</a></p></main></body></html>"""
+
+
+def _page(
+    lang: str, title: str, body: str, status: int = 200, cookies: Any = None
+) -> Response[Any]:
+    text = TEXT[lang]
+    html = PAGE.format(
+        lang=lang,
+        title=escape(title),
+        body=body,
+        other_lang="en" if lang == "id" else "id",
+        other=text["other"],
+    )
+    return Response(
+        html,
+        status_code=status,
+        media_type=MediaType.HTML,
+        cookies=cookies or [],
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _safe_next(raw: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return "/akun"
+
+
+def _login_form(
+    request: Request[Any, Any, Any], lang: str, error: str = "", status: int = 200, user: str = ""
+) -> Response[Any]:
+    text = TEXT[lang]
+    token = secrets.token_urlsafe(32)
+    next_path = escape(_safe_next(request.query_params.get("next")))
+    body = (
+        (f'<p class="error" role="alert">{escape(error)}</p>' if error else "")
+        + f'<form method="post" action="/masuk?lang={lang}&amp;next={quote(next_path)}">'
+        f'<input type="hidden" name="csrf_token" value="{token}">'
+        f'<label for="u">{text["user"]}</label>'
+        f'<input id="u" name="username" autocomplete="username" required value="{escape(user)}">'
+        f'<label for="p">{text["password"]}</label>'
+        f'<input id="p" name="password" type="password" autocomplete="current-password" required>'
+        f'<button type="submit">{text["submit"]}</button></form>'
+    )
+    return _page(
+        lang, text["title"], body, status, [_cookie(request, LOGIN_CSRF_COOKIE, token, 3600)]
+    )
+
+
+@get("/masuk", include_in_schema=False)
+async def login_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    return _login_form(request, _language(request))
+
+
+@post("/masuk", include_in_schema=False, status_code=303)
+async def login(request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    """A fresh session id on every sign-in, whatever cookie came in (no fixation)."""
+    lang = _language(request)
+    form = await request.form()
+    user_id = str(form.get("username", "")).strip().lower()
+    password = str(form.get("password", ""))
+    sent = str(form.get("csrf_token", "")).encode()
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "").encode()
+    if not expected or not hmac.compare_digest(sent, expected):
+        return _login_form(request, lang, TEXT[lang]["csrf"], 403, user_id)
+    container = state.container
+    client = request.client.host if request.client else "unknown"
+    try:
+        account = await accounts.check_password(
+            container.pool, user_id, password, client, container.clock(), _in_thread
+        )
+    except accounts.SignInThrottled as throttled:
+        response = _login_form(
+            request, lang, TEXT[lang]["throttled"].format(s=throttled.retry_after), 429, user_id
+        )
+        response.headers["Retry-After"] = str(throttled.retry_after)
+        return response
+    log = structlog.get_logger("auth")
+    if account is None:
+        log.info("auth.sign_in_failed", user_id=user_id, client=client)
+        return _login_form(request, lang, TEXT[lang]["wrong"], 401, user_id)
+    if old := request.cookies.get(SESSION_COOKIE):
+        await accounts.close_session(container.pool, old)
+    session_id, _ = await accounts.open_session(container.pool, account.user_id, container.clock())
+    log.info("auth.signed_in", user_id=account.user_id, client=client)
+    return Redirect(
+        _safe_next(request.query_params.get("next")),
+        status_code=303,
+        cookies=[
+            _cookie(request, SESSION_COOKIE, session_id, int(accounts.SESSION_TTL.total_seconds())),
+            _cookie(request, LOGIN_CSRF_COOKIE, "", 0),
+        ],
+    )
+
+
+async def _in_thread(fn: Any, *args: Any) -> Any:
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(fn, *args)
+
+
+@post("/keluar", include_in_schema=False, status_code=303)
+async def logout(request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        form = await request.form()
+        try:
+            _, csrf = await accounts.session_principal(
+                state.container.pool, session_id, state.container.clock()
+            )
+        except accounts.TokenRefused:
+            csrf = None
+        if csrf is not None and not hmac.compare_digest(
+            str(form.get("csrf_token", "")).encode(), csrf.encode()
+        ):
+            raise NotAllowed(
+                "csrf-token", "Token formulir tidak cocok.", "The form token does not match."
+            )
+        await accounts.close_session(state.container.pool, session_id)
+    return Redirect("/masuk", status_code=303, cookies=[_cookie(request, SESSION_COOKIE, "", 0)])
+
+
+def describe(who: Who) -> dict[str, Any]:
+    return {
+        "user_id": who.user_id or None,
+        "role": who.role.value if who.role else "public",
+        "office": who.office or None,
+        "region_code": who.region_code,
+        "opd": who.opd,
+        "provinces": sorted(who.provinces),
+    }
+
+
+@get("/akun", include_in_schema=False)
+async def account_page(request: Request[Any, Any, Any], who: Who) -> Response[Any]:
+    lang = _language(request)
+    if not who.signed_in:
+        return Redirect(f"/masuk?lang={lang}")
+    text = TEXT[lang]
+    scope = ", ".join(
+        f"{escape(k)}: {escape(str(v))}" for k, v in describe(who).items() if v not in (None, [])
+    )
+    csrf = escape(getattr(request.state, "csrf", ""))
+    body = (
+        f"<p>{text['signed_in']} <strong>{escape(who.user_id)}</strong></p><p>{scope}</p>"
+        f'<form method="post" action="/keluar"><input type="hidden" name="csrf_token" '
+        f'value="{csrf}"><button type="submit">{text["logout"]}</button></form>'
+    )
+    return _page(lang, text["signed_in"], body)
+
+
+@get("/api/v1/me", tags=["accounts"], summary="Akun yang sedang masuk / the current account")
+async def me(request: Request[Any, Any, Any], who: Who) -> dict[str, Any]:
+    """Browser scripts read the session's CSRF token here to send it as X-CSRF-Token."""
+    return {**describe(who), "csrf_token": getattr(request.state, "csrf", None)}
+
+
+AUTH_HANDLERS = [login_page, login, logout, account_page, me]
