@@ -62,6 +62,7 @@ CREATE INDEX IF NOT EXISTS login_failure_user ON auth.login_failure (user_id, at
 """
 
 TOKEN_PREFIX = "trk"
+LAST_USED_GRANULARITY = timedelta(minutes=1)  # not a write on every request
 SESSION_TTL = timedelta(hours=8)
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_CLIENT = 5  # per account and client address, inside the window
@@ -255,7 +256,7 @@ async def token_principal(pool: Any, token: str, now: datetime) -> Principal:
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise TokenRefused("malformed")
     row = await pool.fetchrow(
-        "SELECT t.secret_hash, t.expires_at, t.revoked_at, a.*"
+        "SELECT t.secret_hash, t.expires_at, t.revoked_at, t.last_used_at, a.*"
         " FROM auth.token t JOIN auth.account a USING (user_id) WHERE t.id = $1",
         parts[1],
     )
@@ -267,7 +268,8 @@ async def token_principal(pool: Any, token: str, now: datetime) -> Principal:
         raise TokenRefused("expired")
     if row["disabled_at"] is not None:
         raise TokenRefused("account disabled")
-    await pool.execute("UPDATE auth.token SET last_used_at = $2 WHERE id = $1", parts[1], now)
+    if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_GRANULARITY:
+        await pool.execute("UPDATE auth.token SET last_used_at = $2 WHERE id = $1", parts[1], now)
     return _account(row).principal()
 
 

@@ -29,7 +29,15 @@ from bench.raw import drop_database, recreate_database, run_raw
 from bench.stack import REPO_ROOT, ServeProcess, Servers, machine_facts, scan_logs, server_versions
 from bench.stats import Timings
 from bench.visibility import ProjectionListener, Visibility, visibility
-from bench.workload import Api, Phase, closed_loop, monthly_periods, open_loop, round_trips
+from bench.workload import (
+    Api,
+    Phase,
+    bench_tokens,
+    closed_loop,
+    monthly_periods,
+    open_loop,
+    round_trips,
+)
 
 WARM_UP_ACTIONS = 20
 WARM_UP_COMMANDS = 80
@@ -116,7 +124,7 @@ async def api_phases(
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     try:
         async with httpx.AsyncClient(base_url=serve.base_url, timeout=60, limits=limits) as client:
-            api = Api(client, periods)
+            api = Api(client, periods, await bench_tokens(db_url))
             commitment = await api.commitment()
             say(f"planning {WARM_UP_ACTIONS} + 3 × {args.actions} actions")
             warm = await api.plan(commitment, WARM_UP_ACTIONS, args.concurrency, "warm-up")

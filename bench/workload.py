@@ -8,17 +8,27 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 
+from adapters import accounts
+from adapters.accounts import Account
 from bench.stats import Timings
+from domain.values import Role
 
 API = "/api/v1"
 REGIONS = ("35.72", "33.74")  # Kota Blitar, Kota Semarang: the commitment's signatories
-PEMDA = {"X-Actor-Id": "bench-operator", "X-Actor-Role": "pemda", "X-Actor-Office": "Setda"}
-KANWIL = {"X-Actor-Id": "bench-verifier", "X-Actor-Role": "kanwil", "X-Actor-Office": "Kanwil"}
+# Who sends what: an account per region's Pemda, the Kanwil of each province, an admin.
+BENCH_ACCOUNTS = {
+    "admin": ("bench-admin", "admin", None, ()),
+    "35.72": ("bench-pemda-3572", "pemda", "35.72", ()),
+    "33.74": ("bench-pemda-3374", "pemda", "33.74", ()),
+    "35": ("bench-kanwil-jatim", "kanwil", None, ("35",)),
+    "33": ("bench-kanwil-jateng", "kanwil", None, ("33",)),
+}
 TRANSPORT_ERROR = -1  # no HTTP status: connection refused, reset, timeout
 EVIDENCE = [{"title": "Notulen rapat", "url": "https://example.org/notulen.pdf"}]
 FORUM = {
@@ -30,6 +40,23 @@ FORUM = {
     "ends_on": "2025-11-13",
     "theme": "Pemerintah Daerah dan HAM: Dari Komitmen ke Implementasi",
 }
+
+
+async def bench_tokens(database_url: str) -> dict[str, str]:
+    """Accounts and bearer tokens for the benchmark, straight in the auth tables."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    try:
+        await accounts.create_schema(pool)
+        now = datetime.now(UTC)
+        tokens = {}
+        for key, (user_id, role, region, provinces) in BENCH_ACCOUNTS.items():
+            if await accounts.get(pool, user_id) is None:
+                account = Account(user_id, user_id, Role(role), user_id, region, None, provinces)
+                await accounts.add(pool, account, None, "bench", now)
+            tokens[key] = (await accounts.issue_token(pool, user_id, "bench", None, now))[1]
+        return tokens
+    finally:
+        await pool.close()
 
 
 class SetupError(RuntimeError):
@@ -56,6 +83,7 @@ class Slot:
 
     action_id: str
     version: int
+    region_code: str
     reports: int = 0
     open_report: str | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -102,20 +130,23 @@ class Rotation:
 
 
 class Api:
-    def __init__(self, client: httpx.AsyncClient, periods: list[str]) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, periods: list[str], tokens: dict[str, str]
+    ) -> None:
         self.client = client
         self.periods = periods
         self.resyncs = 0
+        self.auth = {key: {"Authorization": f"Bearer {token}"} for key, token in tokens.items()}
 
-    async def _create(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.post(f"{API}{path}", json=body, headers=PEMDA)
+    async def _create(self, path: str, body: dict[str, Any], who: str) -> dict[str, Any]:
+        response = await self.client.post(f"{API}{path}", json=body, headers=self.auth[who])
         if response.status_code != 201:
             raise SetupError(f"POST {path}: {response.status_code} {response.text[:300]}")
         created: dict[str, Any] = response.json()
         return created
 
     async def commitment(self) -> str:
-        forum = await self._create("/forums", FORUM)
+        forum = await self._create("/forums", FORUM, "admin")
         commitment = await self._create(
             "/commitments",
             {
@@ -129,6 +160,7 @@ class Api:
                 "rpjmn": [{"pn": "PN1"}],
                 "kkp_criteria": [1, 2],
             },
+            "admin",
         )
         return str(commitment["id"])
 
@@ -136,9 +168,10 @@ class Api:
         gate = asyncio.Semaphore(concurrency)
 
         async def one(i: int) -> Slot:
+            region = REGIONS[i % len(REGIONS)]
             body = {
                 "commitment_id": commitment_id,
-                "region_code": REGIONS[i % len(REGIONS)],
+                "region_code": region,
                 "title": f"Pelatihan HAM bagi ASN ({tag} {i})",
                 "owner_opd": "Bagian Hukum Setda",
                 "due_on": "2027-12-31",
@@ -152,8 +185,8 @@ class Api:
                 },
             }
             async with gate:
-                created = await self._create("/actions", body)
-            return Slot(action_id=str(created["id"]), version=int(created["version"]))
+                created = await self._create("/actions", body, region)
+            return Slot(str(created["id"]), int(created["version"]), region)
 
         return list(await asyncio.gather(*(one(i) for i in range(count))))
 
@@ -162,7 +195,7 @@ class Api:
         async with slot.lock:
             base = f"{API}/actions/{slot.action_id}/progress"
             if slot.open_report is None:
-                path, headers = base, PEMDA
+                path, headers = base, self.auth[slot.region_code]
                 body: dict[str, Any] = {
                     "period": self.periods[slot.reports % len(self.periods)],
                     "percent": min(100, 5 * (slot.reports + 1)),
@@ -170,7 +203,8 @@ class Api:
                     "evidence": EVIDENCE,
                 }
             else:
-                path, headers = f"{base}/{slot.open_report}/verification", KANWIL
+                path = f"{base}/{slot.open_report}/verification"
+                headers = self.auth[slot.region_code.split(".")[0]]
                 body = {"note": "Sesuai bukti."}
             headers = {**headers, "If-Match": f'"{slot.version}"'}
             started = time.perf_counter()

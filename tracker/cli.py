@@ -101,6 +101,14 @@ def projections(settings: Settings, action: str, name: str | None) -> None:
             asyncio.run(projection_commands.rebuild(settings.database_url, name))
 
 
+def administer(settings: Settings, args: argparse.Namespace) -> None:
+    from tracker import account_commands
+
+    with servers_for(settings, owner=False) as settings:
+        assert settings.database_url is not None
+        asyncio.run(account_commands.run(settings.database_url, args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracker",
@@ -127,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     proj_actions.add_parser("status", help="position and lag of every projection")
     rebuild = proj_actions.add_parser("rebuild", help="replay the event store, then swap in")
     rebuild.add_argument("name", nargs="?", default="catalog")
+    from tracker import account_commands
+
+    account_commands.add_parsers(commands)
     return parser
 
 
@@ -148,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(settings, args.demo, workers=not args.no_workers)
         elif args.command in ("relay", "project"):
             run_worker(settings, args.command)
+        elif args.command in ("users", "tokens"):
+            administer(settings, args)
         else:
             projections(settings, args.action, getattr(args, "name", None))
     except CliError as error:

@@ -1,0 +1,137 @@
+"""`tracker users …` and `tracker tokens …`: account administration for the operator.
+
+Secrets are read from a prompt or stdin, never from argv (which other users can see in
+`ps`); a new token is printed once on stdout, alone, so scripts can capture it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from adapters import accounts, readstore
+from adapters.accounts import AccountError
+from adapters.reference_data import region_catalogue
+from tracker import accounts as use_cases
+from tracker.runtime import CliError
+
+OPERATOR = "cli"
+
+
+def add_parsers(commands: Any) -> None:
+    users = commands.add_parser("users", help="accounts: add, list, disable, passwd")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", help="create an account")
+    add.add_argument("user_id")
+    add.add_argument("--role", required=True, choices=["pemda", "kanwil", "admin"])
+    add.add_argument("--region", help="pemda: its region code, e.g. 35.72 (or 35)")
+    add.add_argument("--opd", help="pemda: limit the account to one OPD, e.g. Dinkes")
+    add.add_argument("--provinces", help="kanwil: province codes, e.g. 62,61")
+    add.add_argument("--name", help="display name")
+    add.add_argument("--office", help="office recorded on events (default from the scope)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="read the password")
+    secret.add_argument(
+        "--no-password", action="store_true", help="token-only account (integrations)"
+    )
+    user_actions.add_parser("list", help="all accounts")
+    disable = user_actions.add_parser("disable", help="disable an account, end its sessions")
+    disable.add_argument("user_id")
+    passwd = user_actions.add_parser("passwd", help="set a new password")
+    passwd.add_argument("user_id")
+    passwd.add_argument("--password-stdin", action="store_true")
+
+    tokens = commands.add_parser("tokens", help="API bearer tokens: issue, list, revoke")
+    token_actions = tokens.add_subparsers(dest="action", required=True)
+    issue = token_actions.add_parser("issue", help="issue a token (printed once)")
+    issue.add_argument("user_id")
+    issue.add_argument("--name", default="integration", help="what the token is for")
+    issue.add_argument("--expires-in-days", type=int, help="default: no expiry")
+    listing = token_actions.add_parser("list", help="tokens (never their secret)")
+    listing.add_argument("user_id", nargs="?")
+    revoke = token_actions.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for a password: use --password-stdin")
+    first = getpass.getpass("Kata sandi / password: ")
+    if getpass.getpass("Ulangi / repeat: ") != first:
+        raise CliError("the passwords do not match")
+    return first
+
+
+async def _users(pool: Any, args: argparse.Namespace, now: datetime) -> None:
+    if args.action == "add":
+        account = use_cases.account_from(
+            region_catalogue(),
+            user_id=args.user_id,
+            role=args.role,
+            name=args.name,
+            office=args.office,
+            region_code=args.region,
+            opd=args.opd,
+            provinces=(args.provinces or "").split(","),
+        )
+        password = None if args.no_password else _password(args.password_stdin)
+        await use_cases.create(pool, account, password, OPERATOR, now)
+        scope = account.region_code or ",".join(account.provinces) or "nasional"
+        print(f"user {account.user_id} created: {account.role.value} {scope} ({account.office})")
+    elif args.action == "list":
+        print(f"{'user':<24} {'role':<7} {'scope':<12} {'opd':<12} {'status':<9} office")
+        for a in await accounts.all_accounts(pool):
+            scope = a.region_code or ",".join(a.provinces) or "nasional"
+            status = "disabled" if a.disabled else "active"
+            opd = a.opd or "-"
+            print(f"{a.user_id:<24} {a.role.value:<7} {scope:<12} {opd:<12} {status:<9} {a.office}")
+    elif args.action == "disable":
+        await accounts.disable(pool, args.user_id, now)
+        print(f"user {args.user_id} disabled; its sessions ended and its tokens refused")
+    else:
+        password = _password(args.password_stdin)
+        use_cases.check_password(password)
+        await accounts.set_password_hash(pool, args.user_id, accounts.hash_password(password))
+        print(f"password of {args.user_id} changed; its sessions ended")
+
+
+async def _tokens(pool: Any, args: argparse.Namespace, now: datetime) -> None:
+    if args.action == "issue":
+        days = args.expires_in_days
+        if days is not None and days <= 0:
+            raise CliError("--expires-in-days must be a positive number")
+        expires = now + timedelta(days=days) if days else None
+        token_id, token = await accounts.issue_token(pool, args.user_id, args.name, expires, now)
+        until = expires.isoformat(timespec="minutes") if expires else "never"
+        print(f"token {token_id} for {args.user_id}, expires {until}:", file=sys.stderr)
+        print(token)
+    elif args.action == "list":
+        print(f"{'id':<14} {'user':<24} {'name':<16} {'expires':<17} {'status'}")
+        for t in await accounts.tokens(pool, args.user_id):
+            expired = t["expires_at"] is not None and t["expires_at"] <= now
+            status = "revoked" if t["revoked_at"] else "expired" if expired else "active"
+            expires = t["expires_at"].strftime("%Y-%m-%d %H:%M") if t["expires_at"] else "-"
+            print(f"{t['id']:<14} {t['user_id']:<24} {t['name']:<16} {expires:<17} {status}")
+    else:
+        owner = await accounts.revoke_token(pool, args.token_id, now)
+        print(f"token {args.token_id} of {owner} revoked")
+
+
+async def run(database_url: str, args: argparse.Namespace) -> None:
+    handler: Callable[[Any, argparse.Namespace, datetime], Awaitable[None]] = (
+        _users if args.command == "users" else _tokens
+    )
+    pool = await readstore.create_pool(database_url, max_size=2)
+    try:
+        await accounts.create_schema(pool)
+        await handler(pool, args, datetime.now(UTC))
+    except AccountError as error:
+        raise CliError(str(error)) from error
+    finally:
+        await pool.close()
