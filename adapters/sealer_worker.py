@@ -1,0 +1,102 @@
+"""The sealer as a long-running worker: seals new events as they arrive and signs a
+checkpoint every interval when something new was sealed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from adapters.sealer import checkpoint, create_schema, latest_checkpoint, seal
+from adapters.signing import Signer
+
+
+class Sealer:
+    """Seals new events every `poll_seconds` and signs a checkpoint every
+    `interval_seconds` when something new was sealed (at once on start if none exists)."""
+
+    def __init__(
+        self,
+        pool: Any,
+        signer: Signer,
+        origin: str,
+        clock: Callable[[], datetime],
+        interval_seconds: float = 300.0,
+        *,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self.pool, self.signer, self.origin, self.clock = pool, signer, origin, clock
+        self.interval, self.poll = interval_seconds, poll_seconds
+        self.log = structlog.get_logger("sealer")
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._pending = 0  # sealed since the last checkpoint
+        self._signed = False  # is there any checkpoint? If not, sign as soon as possible
+        self._signed_at = 0.0
+        self.sealed = 0  # links sealed by this worker so far
+        self.signed_size = -1  # size of the newest checkpoint it knows (-1: none)
+        self._rounds = asyncio.Condition()  # notified after every round
+
+    async def start(self) -> None:
+        await create_schema(self.pool)
+        self._stop.clear()
+        latest = await latest_checkpoint(self.pool)
+        self._signed = latest is not None
+        self.signed_size = latest.checkpoint.size if latest else -1
+        self._pending = 1  # what came since the last checkpoint is unknown: try when due
+        self._signed_at = asyncio.get_running_loop().time()
+        await self._round()
+        self._task = asyncio.create_task(self._run(), name="sealer")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self._round()
+            except Exception as error:
+                self.log.warning("sealer.failed", error=repr(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.poll)
+
+    async def wait_until(self, condition: Callable[[Sealer], bool], timeout: float) -> bool:
+        """Wait for this worker's rounds to reach a state (tests, `serve --demo`)."""
+        async with self._rounds:
+            try:
+                await asyncio.wait_for(self._rounds.wait_for(lambda: condition(self)), timeout)
+            except TimeoutError:
+                return False
+        return True
+
+    async def _round(self) -> None:
+        try:
+            await self._seal_and_sign()
+        finally:
+            async with self._rounds:
+                self._rounds.notify_all()
+
+    async def _seal_and_sign(self) -> None:
+        sealed = await seal(self.pool)
+        self.sealed += sealed
+        if sealed:
+            self._pending += sealed
+            self.log.info("sealer.sealed", count=sealed)
+        now = asyncio.get_running_loop().time()
+        if not self._pending or (self._signed and now - self._signed_at < self.interval):
+            return
+        made = await checkpoint(self.pool, self.signer, self.origin, self.clock())
+        self._pending, self._signed_at = 0, now
+        if made is not None:
+            self._signed = True
+            self.signed_size = made.size
+            self.log.info(
+                "sealer.checkpoint", size=made.size, position=made.position, root=made.root.hex()
+            )
