@@ -1,0 +1,184 @@
+"""/api/v1/audit: full histories for those who oversee a region (issue #4, point 4).
+
+A record's trail shows every event with the account that did it and the fields it
+changed; a region's activity can be filtered and exported as CSV. Both need
+`access.require_auditor`: admin everywhere, a Kanwil inside its provinces, a Pemda in its
+own region only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from adapters import audit_queries, codec, readstore
+from domain import access
+from domain.access import Principal
+from domain.registry import fold
+from domain.values import Role
+from projections import audit, catalog
+from tracker.api.auth import Who
+from tracker.api.http import BadHeader, etag
+from tracker.api.params import After
+from tracker.api.reads import before_read
+from tracker.errors import NotFound
+
+KINDS = {"actions": "action", "forums": "forum", "commitments": "commitment"}
+CSV_MEDIA_TYPE = "text/csv"  # litestar appends "; charset=utf-8"
+
+AuditLimit = Annotated[int, QueryParameter(ge=1, le=5000)]
+Format = Annotated[
+    str | None,
+    QueryParameter(query="format", pattern="^(json|csv)$", description="json (bawaan) | csv"),
+]
+
+
+class BadTime(BadHeader):
+    """A since/until that is not an ISO 8601 date or date-time (400 problem)."""
+
+
+def parse_time(name: str, raw: str | None, *, end: bool = False) -> datetime | None:
+    """ISO 8601 date or date-time; naive means UTC. A bare date as `until` includes that
+    whole day (it ends at the next midnight)."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start + timedelta(days=1) if end else start
+        moment = datetime.fromisoformat(text.replace(" ", "+"))  # '+' arrives as a space
+    except ValueError:
+        raise BadTime(f"{name}={raw!r} is not an ISO 8601 date or date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def wants_csv(request: Request[Any, Any, Any], chosen: str | None) -> bool:
+    if chosen is not None:
+        return chosen == "csv"
+    accept = request.headers.get("accept", "")
+    return any(part.split(";")[0].strip() == "text/csv" for part in accept.split(","))
+
+
+def require_any_auditor(who: Principal, regions: list[str]) -> None:
+    """Allowed if the principal audits any of the regions; else the first one's refusal."""
+    if who.signed_in and any(who.covers(code) for code in regions):
+        return
+    access.require_auditor(who, regions[0] if regions else "")
+
+
+async def record_trail(state: State, who: Principal, kind: str, record_id: UUID) -> Any:
+    rows = await readstore.history_rows(state.container.pool, record_id)
+    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
+        raise NotFound(kind, str(record_id))
+    recorded = [
+        (
+            row["notification_id"],
+            row["originator_version"],
+            codec.decode_event(row["topic"], row["state"]),
+        )
+        for row in rows
+    ]
+    current = fold(kind, None, (event for _, _, event in recorded))
+    regions = catalog.places(kind, current)[0]
+    require_any_auditor(who, regions)
+    return {
+        "kind": kind,
+        "id": str(record_id),
+        "version": current.version,
+        "region_codes": regions,
+        "items": audit.audit_trail(kind, recorded),
+    }
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags = ("audit",)
+
+    @get(
+        "/{kind:str}/{record_id:uuid}",
+        summary="Jejak audit satu catatan / one record's audit trail",
+        description="kind: actions | forums | commitments. Every event with the full actor "
+        "and the field-level changes it made. Admin; Kanwil of the region's province; the "
+        "region's own Pemda.",
+    )
+    async def trail(
+        self,
+        state: State,
+        who: Who,
+        kind: FromPath[str],
+        record_id: FromPath[UUID],
+    ) -> Response[Any]:
+        aggregate = KINDS.get(kind)
+        if aggregate is None:
+            raise NotFound("audit kind", kind)
+        body = await record_trail(state, who, aggregate, record_id)
+        return Response(
+            body,
+            headers={
+                "ETag": etag(body["version"]),
+                "Cache-Control": "private, no-cache",
+                "Vary": "Authorization, Cookie",
+            },
+        )
+
+    @get(
+        "/regions/{code:str}/activity",
+        summary="Aktivitas wilayah untuk audit / a region's activity for auditors",
+        description="Newest first; filter by since (inclusive) / until (exclusive; a bare "
+        "date includes that day), actor (account id) and type (event type). Page with "
+        "before=<next_before>. ?format=csv or Accept: text/csv for a CSV export.",
+    )
+    async def region_activity(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        who: Who,
+        code: FromPath[str],
+        since: FromQuery[str | None] = None,
+        until: FromQuery[str | None] = None,
+        actor: FromQuery[str | None] = None,
+        type_: Annotated[str | None, QueryParameter(query="type")] = None,
+        limit: AuditLimit = 100,
+        before: Annotated[int | None, QueryParameter(ge=1)] = None,
+        format_: Format = None,
+        after: After = None,
+    ) -> Response[Any]:
+        region = state.container.service.regions.get(code)
+        if region is None:
+            raise NotFound("region", code)
+        access.require_auditor(who, code)
+        start, end = parse_time("since", since), parse_time("until", until, end=True)
+        if (early := await before_read(request, state, after)) is not None:
+            return early
+        rows = await audit_queries.region_activity(
+            state.container.pool,
+            code,
+            since=start,
+            until=end,
+            actor=actor or None,
+            event_type=type_ or None,
+            limit=limit + 1,
+            before_position=before,
+            province_wide=region.is_province and who.role is not Role.PEMDA,
+        )
+        items: list[dict[str, Any]] = msgspec.to_builtins(rows[:limit])
+        following = items[-1]["position"] if len(rows) > limit else None
+        headers = {**request.state.validators, "Vary": "Accept, Authorization, Cookie"}
+        if not wants_csv(request, format_):
+            return Response({"items": items, "next_before": following}, headers=headers)
+        headers["Content-Disposition"] = f'attachment; filename="aktivitas-{code}.csv"'
+        if following is not None:
+            headers["X-Next-Before"] = str(following)
+        return Response(
+            audit.to_csv(items, audit_queries.COLUMNS).encode("utf-8"),
+            media_type=CSV_MEDIA_TYPE,
+            headers=headers,
+        )
