@@ -17,13 +17,13 @@ ACTOR_KEYS = frozenset({"actor", "reporter", "reviewer"})
 
 def redact(value: Any) -> Any:
     """A copy of a builtins document (dicts, lists, scalars) fit for the public."""
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):  # msgspec.to_builtins keeps tuples
         return [redact(item) for item in value]
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
-        if key in EVIDENCE_KEYS and isinstance(item, list):
+        if key in EVIDENCE_KEYS and isinstance(item, list | tuple):
             out[key] = [
                 redact(e) for e in item if not (isinstance(e, dict) and e.get("public") is False)
             ]
@@ -40,7 +40,7 @@ def _private(evidence: Any) -> bool:
 
 def private_evidence_count(value: Any) -> int:
     """How many private evidence items a document holds (tests use it to prove no leak)."""
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return sum(private_evidence_count(item) for item in value)
     if not isinstance(value, dict):
         return 0

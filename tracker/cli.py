@@ -55,6 +55,9 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
             workers=workers,
             cookie_secure=settings.cookie_secure,
             data_dir=settings.data_dir,
+            audit_key_file=settings.audit_key_path,
+            audit_origin=settings.audit_origin,
+            checkpoint_seconds=settings.checkpoint_seconds,
         )
         app = create_app(container)
         log.info(
@@ -109,6 +112,25 @@ def administer(settings: Settings, args: argparse.Namespace) -> None:
         asyncio.run(account_commands.run(settings.database_url, args))
 
 
+def audit(settings: Settings, args: argparse.Namespace) -> None:
+    from tracker import audit_commands
+
+    if args.action == "check-proof":
+        audit_commands.check_proof(args)  # offline: no server, no data directory
+        return
+    with servers_for(settings, owner=False) as settings:
+        assert settings.database_url is not None
+        if args.action == "verify":
+            key = args.public_key or settings.audit_key_path
+            asyncio.run(audit_commands.verify(settings.database_url, key))
+        else:
+            asyncio.run(
+                audit_commands.checkpoint(
+                    settings.database_url, settings.audit_key_path, settings.audit_origin
+                )
+            )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracker",
@@ -135,9 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     proj_actions.add_parser("status", help="position and lag of every projection")
     rebuild = proj_actions.add_parser("rebuild", help="replay the event store, then swap in")
     rebuild.add_argument("name", nargs="?", default="catalog")
-    from tracker import account_commands
+    from tracker import account_commands, audit_commands
 
     account_commands.add_parsers(commands)
+    audit_commands.add_parsers(commands)
     return parser
 
 
@@ -161,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_worker(settings, args.command)
         elif args.command in ("users", "tokens"):
             administer(settings, args)
+        elif args.command == "audit":
+            audit(settings, args)
         else:
             projections(settings, args.action, getattr(args, "name", None))
     except CliError as error:

@@ -11,12 +11,14 @@ from typing import Any
 import anyio.to_thread
 import nats
 
-from adapters import accounts, readstore
+from adapters import accounts, readstore, sealer
 from adapters.eventstore import EventStore, open_event_store
 from adapters.nats_projector import NatsProjector
 from adapters.positions import PositionWatcher
 from adapters.projector import StoreTailProjector
 from adapters.reference_data import region_catalogue
+from adapters.sealer_worker import Sealer
+from adapters.signing import Signer, load_or_create
 from tracker.service import Clock, TrackerService, utc_now
 
 
@@ -55,6 +57,11 @@ class Container:
     cookie_secure: bool = False
     data_dir: Path | None = None  # where the demo keeps its accounts' passwords
     demo_accounts: str = ""  # sign-in instructions printed by `serve --demo`
+    # Ed25519 key signing audit checkpoints; None: an in-memory key (tests only).
+    audit_key_file: Path | None = None
+    audit_origin: str = "pelacak-komitmen-ham"
+    checkpoint_seconds: float = 60.0
+    signer: Any = None
     store: EventStore | None = None
     service: TrackerService | None = None
     pool: Any = None
@@ -64,28 +71,38 @@ class Container:
 
     async def start(self) -> None:
         # Creating the eventsourcing tables uses psycopg: keep it off the event loop.
+        self.signer = (
+            Signer.generate()
+            if self.audit_key_file is None
+            else await anyio.to_thread.run_sync(load_or_create, self.audit_key_file)
+        )
         self.store = await anyio.to_thread.run_sync(open_event_store, self.database_url)
         self.service = TrackerService(self.store, region_catalogue(), self.clock)
         self.pool = await readstore.create_pool(self.database_url)
         await readstore.create_schema(self.pool)
         await accounts.create_schema(self.pool)
+        await sealer.create_schema(self.pool)
         self.positions = PositionWatcher(self.pool)
         await self.positions.start()
         if self.nats_url is not None:
             self.nats = await nats.connect(self.nats_url, name="tracker", connect_timeout=5)
+        if self.load_demo:  # before the workers, so the first checkpoint covers it all
+            await self._load_demo_if_empty()
         if self.workers:
             for worker in self._build_workers():
                 await worker.start()
                 self._workers.append(worker)
-        if self.load_demo:
-            await self._load_demo_if_empty()
 
     def _build_workers(self) -> list[Any]:
+        sealing = Sealer(
+            self.pool, self.signer, self.audit_origin, self.clock, self.checkpoint_seconds
+        )
         if self.nats_url is None:
-            return [StoreTailProjector(self.pool)]
+            return [StoreTailProjector(self.pool), sealing]
         return [
             RelayTask(self.database_url, self.nats_url),
             NatsProjector(self.pool, self.nats_url),
+            sealing,
         ]
 
     async def _load_demo_if_empty(self) -> None:

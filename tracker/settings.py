@@ -24,6 +24,7 @@ class Settings:
     cookie_secure_setting: str = "auto"  # auto | true | false
     audit_key_file: Path | None = None  # Ed25519 private key (PEM); default in data_dir
     checkpoint_seconds: float = 60.0
+    audit_origin: str = "pelacak-komitmen-ham"  # names this log in signed checkpoints
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -41,6 +42,7 @@ class Settings:
             if env.get("TRACKER_AUDIT_KEY_FILE")
             else None,
             checkpoint_seconds=float(env.get("TRACKER_CHECKPOINT_SECONDS", "60")),
+            audit_origin=env.get("TRACKER_AUDIT_ORIGIN", "pelacak-komitmen-ham"),
         )
         if settings.cookie_secure_setting not in ("auto", "true", "false"):
             raise ValueError("TRACKER_COOKIE_SECURE must be auto, true or false")

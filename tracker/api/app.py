@@ -18,9 +18,11 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters import readstore
 from tracker.api.actions import ActionController
+from tracker.api.audit import AuditController
 from tracker.api.auth import AUTH_HANDLERS, provide_principal
 from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
+from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
 from tracker.api.problems import EXCEPTION_HANDLERS, problem
 from tracker.api.regions import ReferenceController, RegionController
 from tracker.container import Container
@@ -110,10 +112,12 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
             RegionController,
             ReferenceController,
             DashboardController,
+            AuditController,
+            LedgerController,
         ],
     )
     return Litestar(
-        route_handlers=[api, health, ready, *AUTH_HANDLERS],
+        route_handlers=[api, health, ready, *AUTH_HANDLERS, *LEDGER_HANDLERS],
         dependencies={"who": Provide(provide_principal)},
         lifespan=[lifespan],
         state=State({"container": container}),

@@ -1,0 +1,123 @@
+"""Tamper evidence over HTTP: the public key at a well-known URL, signed checkpoints and
+inclusion proofs for anyone, the stored bytes of an event for its region's auditors.
+
+A proof, the event's stored bytes and the public key are all `tracker audit check-proof`
+needs, offline (docs/audit.md).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
+
+from adapters import codec, readstore, sealer
+from domain import access
+from projections.catalog import places
+from tracker.api.auth import Who
+from tracker.api.problems import problem
+
+WELL_KNOWN = "/.well-known/pelacak-ham-audit-key"
+
+
+def _key(state: State) -> dict[str, Any]:
+    signer = state.container.signer
+    return {
+        "algorithm": "Ed25519",
+        "key_id": signer.key_id,
+        "public_key": signer.public_key_b64(),
+        "public_key_pem": signer.public_pem(),
+        "origin": state.container.audit_origin,
+    }
+
+
+@get(WELL_KNOWN, tags=["ledger"], summary="Kunci publik penanda tangan / signing public key")
+async def public_key(state: State) -> dict[str, Any]:
+    return _key(state)
+
+
+@get(f"{WELL_KNOWN}.pem", tags=["ledger"], media_type="application/x-pem-file")
+async def public_key_pem(state: State) -> str:
+    return str(state.container.signer.public_pem())
+
+
+def _unavailable(request: Request[Any, Any, Any], error: sealer.ProofUnavailable) -> Response[Any]:
+    if isinstance(error, sealer.UnknownPosition):
+        return problem(
+            request,
+            404,
+            "unknown-position",
+            f"Tidak ada peristiwa tersegel pada posisi itu ({error}).",
+            f"No sealed event at that position ({error}).",
+        )
+    return problem(
+        request,
+        409,
+        "not-yet-signed",
+        f"Belum ada checkpoint bertanda tangan yang mencakupnya ({error}); coba lagi nanti.",
+        f"No signed checkpoint covers it yet ({error}); retry later.",
+        headers={"Retry-After": "60"},
+    )
+
+
+class LedgerController(Controller):
+    path = "/ledger"
+    tags = ("ledger",)
+
+    @get("/checkpoints/latest", summary="Checkpoint terbaru / the latest signed checkpoint")
+    async def latest(self, request: Request[Any, Any, Any], state: State) -> Any:
+        signed = await sealer.latest_checkpoint(state.container.pool)
+        if signed is None:
+            return _unavailable(request, sealer.NotCovered("nothing signed yet"))
+        cp = signed.checkpoint
+        return {
+            "size": cp.size,
+            "position": cp.position,
+            "root": base64.b64encode(cp.root).decode(),
+            "issued_at": cp.issued_at,
+            "key_id": cp.key_id,
+            "body": signed.body,
+            "signature": base64.b64encode(signed.signature).decode(),
+        }
+
+    @get("/proofs/{position:int}", summary="Bukti inklusi / inclusion proof of one event")
+    async def proof(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        position: FromPath[int],
+        size: FromQuery[int | None] = None,
+    ) -> Any:
+        try:
+            return await sealer.proof_for(state.container.pool, position, size)
+        except sealer.ProofUnavailable as error:
+            return _unavailable(request, error)
+
+    @get("/events/{position:int}", summary="Peristiwa tersimpan / stored event bytes (auditors)")
+    async def event(
+        self, request: Request[Any, Any, Any], state: State, who: Who, position: FromPath[int]
+    ) -> Any:
+        """Raw bytes cannot be redacted without breaking the proof, so only auditors whose
+        scope covers the event's aggregate get them (docs/access.md)."""
+        pool = state.container.pool
+        try:
+            record = await sealer.stored_entry(pool, position)
+        except sealer.ProofUnavailable as error:
+            return _unavailable(request, error)
+        kind = codec.aggregate_kind(str(record["topic"]))
+        value = await readstore.load_state(pool, kind, UUID(record["originator_id"]))
+        regions = _regions(kind, value)
+        if not who.signed_in or not any(who.covers(code) for code in regions):
+            access.require_auditor(who, regions[0] if regions else "-")
+        return record
+
+
+def _regions(kind: str, value: Any) -> list[str]:
+    return [] if value is None else places(kind, value)[0]
+
+
+LEDGER_HANDLERS = [public_key, public_key_pem]

@@ -1,0 +1,147 @@
+"""`tracker audit verify|checkpoint|check-proof`.
+
+`verify` recomputes the hash chain and every signed checkpoint from the event store and
+names the first position that does not match. `check-proof` needs no server and no data
+directory: only the proof, the event and the public key, as fetched over HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain import ledger
+from tracker.runtime import CliError
+
+
+def add_parsers(commands: Any) -> None:
+    audit = commands.add_parser("audit", help="tamper evidence: verify, checkpoint, check-proof")
+    actions = audit.add_subparsers(dest="action", required=True)
+    verify = actions.add_parser("verify", help="recompute the chain and checkpoints")
+    verify.add_argument("--public-key", type=Path, help="default: the server's signing key")
+    actions.add_parser("checkpoint", help="seal new events and sign a checkpoint now")
+    check = actions.add_parser("check-proof", help="check one event's inclusion proof offline")
+    check.add_argument("--proof", type=Path, required=True, help="GET /api/v1/ledger/proofs/N")
+    check.add_argument("--event", type=Path, required=True, help="GET /api/v1/ledger/events/N")
+    check.add_argument(
+        "--public-key",
+        type=Path,
+        required=True,
+        help="PEM, base64, or the JSON of /.well-known/pelacak-ham-audit-key",
+    )
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CliError(f"cannot read the {what} {path}: {error.strerror}") from None
+
+
+def _public_key(raw: bytes) -> str | bytes:
+    text = raw.decode("utf-8", errors="replace").strip()
+    if text.startswith("{"):
+        try:
+            return str(json.loads(text)["public_key"])
+        except (ValueError, KeyError, TypeError):
+            raise CliError("the public-key JSON has no 'public_key' field") from None
+    return raw
+
+
+def _entry(raw: bytes) -> tuple[bytes, dict[str, Any]]:
+    try:
+        record = json.loads(raw)
+        entry = ledger.entry_bytes(
+            int(record["position"]),
+            UUID(str(record["originator_id"])),
+            int(record["originator_version"]),
+            str(record["topic"]),
+            base64.b64decode(str(record["state"]), validate=True),
+        )
+    except (ValueError, KeyError, TypeError, binascii.Error) as error:
+        raise CliError(f"the event file is not a stored event ({error})") from None
+    return entry, record
+
+
+def check_proof(args: argparse.Namespace) -> None:
+    from adapters.signing import verifier_from
+
+    try:
+        proof = msgspec.json.decode(_read(args.proof, "proof"), type=ledger.InclusionProof)
+    except msgspec.DecodeError as error:
+        raise CliError(f"the proof file is not an inclusion proof ({error})") from None
+    entry, record = _entry(_read(args.event, "event"))
+    try:
+        verify = verifier_from(_public_key(_read(args.public_key, "public key")))
+    except ValueError as error:
+        raise CliError(f"public key: {error}") from None
+    try:
+        ledger.check_proof(proof, entry, verify)
+    except ValueError as error:
+        raise CliError(f"proof rejected: {error}") from None
+    signed = ledger.Checkpoint.parse(proof.checkpoint.encode())
+    print(
+        f"OK: event {record['topic']} at position {proof.position} "
+        f"(aggregate {record['originator_id']} v{record['originator_version']}) is leaf "
+        f"{proof.index} of {signed.size} in the checkpoint of {signed.origin} signed at "
+        f"{signed.issued_at} by key {signed.key_id}"
+    )
+
+
+async def verify(database_url: str, key_file: Path) -> None:
+    from adapters import audit_verify, readstore
+    from adapters.signing import verifier_from
+    from tracker.projection_commands import ProgressBar
+
+    if not key_file.exists():
+        raise CliError(f"no signing key at {key_file}: pass --public-key")
+    raw = key_file.read_bytes()
+    if b"PRIVATE KEY" in raw:
+        from adapters.signing import load_or_create
+
+        raw = load_or_create(key_file).public_pem().encode()
+    try:
+        verifier = verifier_from(_public_key(raw))
+    except ValueError as error:
+        raise CliError(f"public key: {error}") from None
+    pool = await readstore.create_pool(database_url, max_size=2)
+    try:
+        report = await audit_verify.verify(pool, verifier, ProgressBar("verify"))
+    finally:
+        await pool.close()
+    if not report.ok:
+        raise CliError(
+            f"audit verify FAILED at position {report.first_bad_position}: {report.problem} "
+            f"({report.checked} events matched before it)"
+        )
+    print(
+        f"audit verify OK: {report.checked} events match the chain and "
+        f"{report.checkpoints} signed checkpoints; {report.unsealed} newer events not sealed yet"
+    )
+
+
+async def checkpoint(database_url: str, key_file: Path, origin: str) -> None:
+    from adapters import readstore, sealer
+    from adapters.signing import load_or_create
+
+    signer = load_or_create(key_file)
+    pool = await readstore.create_pool(database_url, max_size=2)
+    try:
+        await sealer.create_schema(pool)
+        sealed = await sealer.seal(pool)
+        made = await sealer.checkpoint(pool, signer, origin, datetime.now(UTC))
+    finally:
+        await pool.close()
+    if made is None:
+        print(f"sealed {sealed} new events; nothing new to sign since the last checkpoint")
+    else:
+        root = base64.b64encode(made.root).decode()
+        print(f"checkpoint {made.size} up to position {made.position}, root {root}")
