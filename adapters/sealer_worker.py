@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -100,3 +101,28 @@ class Sealer:
             self.log.info(
                 "sealer.checkpoint", size=made.size, position=made.position, root=made.root.hex()
             )
+
+
+async def run_sealer(
+    database_url: str, key_file: Path, origin: str, interval_seconds: float
+) -> None:
+    """`tracker seal`: the sealer as its own process, until SIGINT/SIGTERM."""
+    import signal
+
+    from adapters import readstore
+    from adapters.signing import load_or_create
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    signer = await asyncio.to_thread(load_or_create, key_file)
+    pool = await readstore.create_pool(database_url, max_size=2)
+    try:
+        worker = Sealer(pool, signer, origin, lambda: datetime.now(UTC), interval_seconds)
+        await worker.start()
+        structlog.get_logger("sealer").info("sealer.started", key_id=signer.key_id)
+        await stop.wait()
+        await worker.stop()
+    finally:
+        await pool.close()

@@ -79,17 +79,31 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
 
 
 def run_worker(settings: Settings, which: str) -> None:
-    """`tracker relay` / `tracker project`: one worker until Ctrl-C or SIGTERM."""
+    """`tracker relay|project|seal`: one worker until Ctrl-C or SIGTERM."""
     with servers_for(settings, owner=False) as settings:
-        if settings.nats_url is None or settings.database_url is None:
+        assert settings.database_url is not None
+        if which != "seal" and settings.nats_url is None:
             raise CliError("relay and project need both PostgreSQL and NATS")
-        if which == "relay":
+        if which == "seal":
+            from adapters.sealer_worker import run_sealer
+
+            asyncio.run(
+                run_sealer(
+                    settings.database_url,
+                    settings.audit_key_path,
+                    settings.audit_origin,
+                    settings.checkpoint_seconds,
+                )
+            )
+        elif which == "relay":
             from adapters.relay import run_relay
 
+            assert settings.nats_url is not None
             asyncio.run(run_relay(settings.database_url, settings.nats_url))
         else:
             from adapters.nats_projector import run_projector
 
+            assert settings.nats_url is not None
             asyncio.run(run_projector(settings.database_url, settings.nats_url))
 
 
@@ -148,10 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--no-workers",
         action="store_true",
-        help="run no relay or projector in-process (use `tracker relay` / `tracker project`)",
+        help="no relay, projector or sealer in-process (`tracker relay|project|seal`)",
     )
     commands.add_parser("relay", help="publish the event log to NATS JetStream (one leader)")
     commands.add_parser("project", help="keep the read models up to date from NATS")
+    commands.add_parser("seal", help="extend the hash chain and sign checkpoints (one leader)")
     proj = commands.add_parser("projections", help="read-model status and rebuilds")
     proj_actions = proj.add_subparsers(dest="action", required=True)
     proj_actions.add_parser("status", help="position and lag of every projection")
@@ -180,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             serve(settings, args.demo, workers=not args.no_workers)
-        elif args.command in ("relay", "project"):
+        elif args.command in ("relay", "project", "seal"):
             run_worker(settings, args.command)
         elif args.command in ("users", "tokens"):
             administer(settings, args)
