@@ -137,6 +137,13 @@ async def _tail(conn: Any) -> Any:
     )
 
 
+async def chain_size(db: Any) -> int:
+    """How many events the chain holds (whoever sealed them)."""
+    async with _connection(db) as conn:
+        tail = await _tail(conn)
+    return 0 if tail is None else int(tail["idx"]) + 1
+
+
 async def _seal_locked(conn: Any, batch: int) -> int:
     tail = await _tail(conn)
     idx, position = (int(tail["idx"]) + 1, int(tail["position"])) if tail else (0, 0)

@@ -12,7 +12,7 @@ from typing import Any
 
 import structlog
 
-from adapters.sealer import checkpoint, create_schema, latest_checkpoint, seal
+from adapters.sealer import chain_size, checkpoint, create_schema, latest_checkpoint, seal
 from adapters.signing import Signer
 
 
@@ -38,7 +38,7 @@ class Sealer:
         self._pending = 0  # sealed since the last checkpoint
         self._signed = False  # is there any checkpoint? If not, sign as soon as possible
         self._signed_at = 0.0
-        self.sealed = 0  # links sealed by this worker so far
+        self.chain_size = 0  # events in the chain after the last round (whoever sealed them)
         self.signed_size = -1  # size of the newest checkpoint it knows (-1: none)
         self._rounds = asyncio.Condition()  # notified after every round
 
@@ -80,13 +80,13 @@ class Sealer:
     async def _round(self) -> None:
         try:
             await self._seal_and_sign()
+            self.chain_size = await chain_size(self.pool)
         finally:
             async with self._rounds:
                 self._rounds.notify_all()
 
     async def _seal_and_sign(self) -> None:
         sealed = await seal(self.pool)
-        self.sealed += sealed
         if sealed:
             self._pending += sealed
             self.log.info("sealer.sealed", count=sealed)
