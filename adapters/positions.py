@@ -19,6 +19,7 @@ class PositionWatcher:
         self.position = 0
         self._moved = asyncio.Condition()
         self._listener: Any = None
+        self.stopped = False
 
     async def start(self) -> None:
         self._listener = await self.pool.acquire()
@@ -54,7 +55,23 @@ class PositionWatcher:
             await self.refresh()
         return self.position >= position
 
+    async def wait_beyond(self, position: int, timeout: float) -> int:
+        """Wait until the position passes `position`, the watcher stops, or `timeout` runs out,
+        and return the position then. Never touches the database: long-lived waiters (the live
+        streams) wake on the NOTIFYs alone."""
+        if self.position <= position and not self.stopped:
+            with contextlib.suppress(TimeoutError):
+                async with self._moved:
+                    await asyncio.wait_for(
+                        self._moved.wait_for(lambda: self.position > position or self.stopped),
+                        timeout,
+                    )
+        return self.position
+
     async def stop(self) -> None:
+        async with self._moved:  # wake every waiter: nothing will move any more
+            self.stopped = True
+            self._moved.notify_all()
         if self._listener is not None:
             await self._listener.remove_listener(POSITION_CHANNEL, self._on_notify)
             await self.pool.release(self._listener)

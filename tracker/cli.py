@@ -43,6 +43,7 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
 
     from tracker.api.app import create_app
     from tracker.container import Container
+    from tracker.web.live import StreamingServer
 
     listener = _listen(settings.host, settings.port)
     log = structlog.get_logger("serve")
@@ -73,7 +74,7 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
         )
         # uvicorn re-raises Ctrl-C after its graceful shutdown; ours follows.
         with suppress(KeyboardInterrupt):
-            uvicorn.Server(config).run(sockets=[listener])
+            StreamingServer(config).run(sockets=[listener])
         log.info("serve.stopping")
     log.info("serve.stopped")
 

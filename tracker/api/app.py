@@ -26,6 +26,7 @@ from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
 from tracker.api.problems import EXCEPTION_HANDLERS, problem
 from tracker.api.regions import ReferenceController, RegionController
 from tracker.container import Container
+from tracker.web import routes as web
 
 MAX_BODY_BYTES = 1_048_576
 
@@ -117,7 +118,8 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[api, health, ready, *AUTH_HANDLERS, *LEDGER_HANDLERS],
+        route_handlers=[api, health, ready, *AUTH_HANDLERS, *LEDGER_HANDLERS, *web.handlers()],
+        template_config=web.template_config(),
         dependencies={"who": Provide(provide_principal)},
         lifespan=[lifespan],
         state=State({"container": container}),

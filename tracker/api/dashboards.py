@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from adapters import readmodels
-from adapters.reference_data import national_targets, region_catalogue
-from projections import rollups
+from adapters.reference_data import national_targets
+from tracker import queries
 from tracker.api.params import After
 from tracker.api.reads import before_read, fresh
-from tracker.api.regions import ranked_regions
 from tracker.errors import NotFound
 
 
@@ -30,25 +28,7 @@ class DashboardController(Controller):
         if (early := await before_read(request, state, after)) is not None:
             return early
         today = state.container.clock().date()
-        pool = state.container.pool
-        total = (await readmodels.counts_by(pool, "", today))[0]
-        names = {p.code: p.name for p in region_catalogue().provinces()}
-        provinces = rollups.ranking(
-            {
-                "code": row["province_code"],
-                "name": names.get(row["province_code"], row["province_code"]),
-                "summary": rollups.summary(row),
-            }
-            for row in await readmodels.counts_by(pool, "province_code", today)
-        )
-        return fresh(
-            request,
-            {
-                "summary": rollups.summary(total),
-                "provinces": provinces,
-                "regions": await ranked_regions(state),
-            },
-        )
+        return fresh(request, await queries.national(state.container.pool, today))
 
     @get(
         "/forums/{forum_id:uuid}/progress",
@@ -63,23 +43,11 @@ class DashboardController(Controller):
     ) -> Any:
         if (early := await before_read(request, state, after)) is not None:
             return early
-        pool = state.container.pool
-        forum = await readmodels.forum_doc(pool, forum_id)
-        if forum is None:
-            raise NotFound("forum", str(forum_id))
         today = state.container.clock().date()
-        rows = await readmodels.counts_by_commitment_region(pool, forum_id, today)
-        commitments = []
-        for doc in await readmodels.list_commitments(pool, forum_id, None):
-            commitment = msgspec.json.decode(doc)
-            mine = [r for r in rows if str(r["commitment_id"]) == commitment["id"]]
-            commitment["signatories"] = [
-                {**s, "progress": rollups.signatory_progress(s["region_code"], mine)}
-                for s in commitment["signatories"]
-            ]
-            commitment["progress"] = rollups.summary(rollups.merge(mine))
-            commitments.append(commitment)
-        return fresh(request, {"forum": msgspec.Raw(forum.encode()), "commitments": commitments})
+        body = await queries.forum_progress(state.container.pool, today, forum_id)
+        if body is None:
+            raise NotFound("forum", str(forum_id))
+        return fresh(request, body)
 
     @get("/matrices/{dimension:str}", summary="Matriks PN RPJMN / kriteria KKP HAM × wilayah")
     async def matrix(

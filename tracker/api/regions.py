@@ -15,7 +15,7 @@ from adapters.reference_data import (
     national_targets,
     region_catalogue,
 )
-from projections import rollups
+from tracker import queries
 from tracker.api.params import After, Limit
 from tracker.api.reads import before_read, board_page, fresh
 from tracker.errors import NotFound
@@ -26,21 +26,6 @@ def region_or_404(code: str) -> Any:
     if region is None:
         raise NotFound("region", code)
     return region
-
-
-async def ranked_regions(state: State, where: str = "", *args: Any) -> list[dict[str, Any]]:
-    """Every kab/kota (or province-level) region with actions, ranked best first."""
-    today = state.container.clock().date()
-    rows = await readmodels.counts_by(state.container.pool, "region_code", today, where, *args)
-    catalogue = region_catalogue()
-    return rollups.ranking(
-        {
-            "code": row["region_code"],
-            "name": getattr(catalogue.get(row["region_code"]), "name", row["region_code"]),
-            "summary": rollups.summary(row),
-        }
-        for row in rows
-    )
 
 
 class RegionController(Controller):
@@ -63,14 +48,7 @@ class RegionController(Controller):
         if (early := await before_read(request, state, after)) is not None:
             return early
         today = state.container.clock().date()
-        column = "province_code" if region.is_province else "region_code"
-        rows = await readmodels.counts_by(state.container.pool, "", today, f"{column} = $2", code)
-        body: dict[str, Any] = {"region": region, "summary": rollups.summary(rows[0])}
-        if region.is_province:
-            body["ranking"] = await ranked_regions(state, "province_code = $2", code)
-        else:
-            body["province"] = region_catalogue().get(region.province_code)
-        return fresh(request, body)
+        return fresh(request, await queries.region_summary(state.container.pool, today, region))
 
     @get("/{code:str}/actions", summary="Aksi suatu wilayah / a region's actions")
     async def region_actions(
@@ -105,11 +83,7 @@ class RegionController(Controller):
         region = region_or_404(code)
         if (early := await before_read(request, state, after)) is not None:
             return early
-        column = "province_codes" if region.is_province else "region_codes"
-        rows = await readmodels.timeline(state.container.pool, column, code, limit, before)
-        items = [dict(row) for row in rows]
-        following = items[-1]["position"] if len(items) == limit else None
-        return fresh(request, {"items": items, "next_before": following})
+        return fresh(request, await queries.timeline(state.container.pool, region, limit, before))
 
 
 class ReferenceController(Controller):

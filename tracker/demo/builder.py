@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -67,8 +68,14 @@ class DemoClock:
 
 
 def evidence(title: str, slug: str, *, public: bool = True) -> tuple[Evidence, ...]:
+    """Illustrative documents: the fingerprint is the SHA-256 of the slug, not of a file."""
     return (
-        Evidence(title=title, url=f"https://jdih.example.go.id/dokumen/{slug}.pdf", public=public),
+        Evidence(
+            title=title,
+            url=f"https://jdih.example.go.id/dokumen/{slug}.pdf",
+            sha256=hashlib.sha256(slug.encode()).hexdigest(),
+            public=public,
+        ),
     )
 
 

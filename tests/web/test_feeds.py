@@ -1,0 +1,255 @@
+"""Atom and JSON feeds of public activity, on the demo data and on hostile titles."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import feedparser
+import pytest
+from litestar.testing import TestClient
+
+from tests.api.conftest import FORUM, issue_tokens, ok
+from tracker.api.app import create_app
+from tracker.container import Container
+from tracker.web.i18n import TEXTS
+
+HOSTILE = "<script>alert(1)</script> & \"kutip\" 'tunggal'"
+
+
+def _sql(url: str, sql: str, *args: Any) -> list[Any]:
+    async def run() -> list[Any]:
+        conn = await asyncpg.connect(url)
+        try:
+            return list(await conn.fetch(sql, *args))
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+class Demo:
+    def __init__(self, client: TestClient[Any], url: str) -> None:
+        self.client = client
+        self.url = url
+
+    def sql(self, sql: str, *args: Any) -> list[Any]:
+        return _sql(self.url, sql, *args)
+
+
+@pytest.fixture(scope="module")
+def demo(postgres_server_url: str) -> Iterator[Demo]:
+    """One demo-loaded application for the module, its read models caught up."""
+    name = f"t_feeds_{uuid.uuid4().hex[:12]}"
+    url = urlunsplit(urlsplit(postgres_server_url)._replace(path=f"/{name}"))
+    _sql(postgres_server_url, f'CREATE DATABASE "{name}"')
+    try:
+        with TestClient(create_app(Container(url, load_demo=True))) as client:
+            head = ok(client.get("/ready"))["head_position"]
+            ok(client.get(f"/api/v1/national?after={head}"))
+            yield Demo(client, url)
+    finally:
+        _sql(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scopes(demo: Demo) -> dict[str, tuple[str, str, list[Any]]]:
+    """Feed path (without extension) -> (HTML path, expected activity rows newest first)."""
+    activity = "SELECT position, type, title FROM rm.activity"
+    forum = demo.sql("SELECT id FROM rm.forum WHERE host_region_code = '61.72'")[0]["id"]
+    action = demo.sql("SELECT id FROM rm.action ORDER BY reports_total DESC, id LIMIT 1")[0]["id"]
+    members = " OR aggregate_id IN (SELECT id FROM rm.{0} WHERE forum_id = $1)"
+    return {
+        "/umpan/nasional": ("/", demo.sql(f"{activity} ORDER BY position DESC LIMIT 50")),
+        "/umpan/provinsi/35": (
+            "/provinsi/35",
+            demo.sql(f"{activity} WHERE '35' = ANY(province_codes) ORDER BY position DESC"),
+        ),
+        "/umpan/wilayah/35.72": (
+            "/wilayah/35.72",
+            demo.sql(f"{activity} WHERE '35.72' = ANY(region_codes) ORDER BY position DESC"),
+        ),
+        f"/umpan/forum/{forum}": (
+            f"/forum/{forum}",
+            demo.sql(
+                f"{activity} WHERE aggregate_id = $1"
+                + members.format("commitment")
+                + members.format("action")
+                + " ORDER BY position DESC",
+                forum,
+            ),
+        ),
+        f"/umpan/aksi/{action}": (
+            f"/aksi/{action}",
+            demo.sql(f"{activity} WHERE aggregate_id = $1 ORDER BY position DESC", action),
+        ),
+    }
+
+
+def entry_id(position: int) -> str:
+    name = f"urn:pelacak-komitmen-ham:peristiwa/{position}"
+    return uuid.uuid5(uuid.NAMESPACE_URL, name).urn
+
+
+def title_of(row: Any, lang: int = 0) -> str:
+    return TEXTS[f"feed.event.{row['type']}"][lang].format(title=row["title"])
+
+
+def test_every_atom_feed_parses_with_its_entries(demo: Demo) -> None:
+    for path, (html, rows) in scopes(demo).items():
+        response = demo.client.get(f"{path}.atom")
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["content-type"].startswith("application/atom+xml")
+        parsed = feedparser.parse(response.content)
+        assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
+        assert 0 < len(rows) <= 50
+        assert len(parsed.entries) == len(rows), path
+        assert [e.title for e in parsed.entries] == [title_of(r) for r in rows]
+        assert [e.id for e in parsed.entries] == [entry_id(r["position"]) for r in rows]
+        assert parsed.feed.language == "id"
+        assert parsed.feed.link == f"http://testserver.local{html}"
+        links = {link.rel: link.href for link in parsed.feed.links if link.rel == "self"}
+        assert links["self"] == f"http://testserver.local{path}.atom"
+        assert parsed.feed.updated == parsed.entries[0].updated
+        newest = parsed.entries[0]
+        assert newest.link.startswith("http://testserver.local/")
+        assert newest.author and "(" in newest.author
+        assert newest.summary.startswith(newest.title)
+        assert all(e.link.split("/")[3] in ("aksi", "forum") for e in parsed.entries)
+
+
+def test_every_json_feed_is_json_feed_1_1(demo: Demo) -> None:
+    for path, (html, rows) in scopes(demo).items():
+        response = demo.client.get(f"{path}.json")
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["content-type"].startswith("application/feed+json")
+        feed = response.json()
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert feed["home_page_url"] == f"http://testserver.local{html}"
+        assert feed["feed_url"] == f"http://testserver.local{path}.json"
+        assert [item["title"] for item in feed["items"]] == [title_of(r) for r in rows]
+        assert [item["id"] for item in feed["items"]] == [entry_id(r["position"]) for r in rows]
+        for item in feed["items"]:
+            assert item["id"] and item["url"].startswith("http://testserver.local/")
+            assert item["date_published"].endswith("Z") and item["content_text"]
+        assert feed["language"] == "id" and feed["title"] and feed["authors"]
+
+
+def test_commitment_entries_link_to_their_forum(demo: Demo) -> None:
+    forum, commitment = demo.sql(
+        "SELECT c.forum_id, c.id FROM rm.commitment c JOIN rm.forum f ON f.id = c.forum_id"
+        " WHERE f.host_region_code = '61.72'"
+    )[0]
+    items = demo.client.get(f"/umpan/forum/{forum}.json").json()["items"]
+    made = [i for i in items if i["_pelacak"]["aggregate_id"] == str(commitment)]
+    assert made and all(i["url"] == f"http://testserver.local/forum/{forum}" for i in made)
+
+
+def test_english_titles_with_lang_en(demo: Demo) -> None:
+    html, rows = scopes(demo)["/umpan/wilayah/35.72"]
+    parsed = feedparser.parse(demo.client.get("/umpan/wilayah/35.72.atom?lang=en").content)
+    assert parsed.bozo == 0 and parsed.feed.language == "en"
+    assert [e.title for e in parsed.entries] == [title_of(r, 1) for r in rows]
+    assert [e.id for e in parsed.entries] == [entry_id(r["position"]) for r in rows]
+    assert parsed.feed.link == f"http://testserver.local{html}?lang=en"
+    assert all(e.link.endswith("?lang=en") for e in parsed.entries)
+    verified = [e for e in parsed.entries if e.title.startswith("Progress report verified: ")]
+    assert verified, "the demo has verified Blitar reports"
+    feed = demo.client.get("/umpan/wilayah/35.72.json?lang=en").json()
+    assert feed["language"] == "en" and feed["items"][0]["title"] == title_of(rows[0], 1)
+
+
+def test_no_account_id_or_private_evidence_in_any_feed(demo: Demo) -> None:
+    actor_ids = {r["actor_id"] for r in demo.sql("SELECT DISTINCT actor_id FROM rm.activity")}
+    private = [
+        value
+        for row in demo.sql("SELECT doc FROM rm.action")
+        for report in json.loads(row["doc"])["reports"]
+        for evidence in report["evidence"]
+        if evidence["public"] is False
+        for value in (evidence["title"], evidence["url"])
+    ]
+    assert actor_ids and private, "the demo has account ids and private evidence"
+    for path in scopes(demo):
+        for extension in ("atom", "json"):
+            body = demo.client.get(f"{path}.{extension}").text
+            for secret in (*actor_ids, *private):
+                assert secret not in body, (path, extension, secret)
+
+
+def test_repeat_request_is_304(demo: Demo) -> None:
+    for url in ("/umpan/nasional.atom", "/umpan/provinsi/33.json"):
+        first = demo.client.get(url)
+        etag = first.headers["etag"]
+        again = demo.client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+        english = demo.client.get(f"{url}?lang=en", headers={"If-None-Match": etag})
+        assert english.status_code == 200  # another language, another representation
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/umpan/provinsi/99.atom",
+        "/umpan/provinsi/35.72.atom",  # a kota is not a province
+        "/umpan/wilayah/99.99.json",
+        f"/umpan/forum/{uuid.uuid4()}.atom",
+        "/umpan/forum/bukan-uuid.json",
+        f"/umpan/aksi/{uuid.uuid4()}.json",
+        "/umpan/wilayah/35.72.rss",
+        "/umpan/wilayah/35.72",
+    ],
+)
+def test_unknown_scope_is_404_problem(demo: Demo, path: str) -> None:
+    response = demo.client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 404
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient[Any]]:
+    """An empty application (no demo) with the API tests' accounts."""
+    with TestClient(create_app(Container(database_url))) as test_client:
+        test_client.app.state.tokens = issue_tokens(database_url)
+        yield test_client
+
+
+def test_hostile_title_is_escaped_and_round_trips(client: TestClient[Any]) -> None:
+    admin = client.app.state.tokens["admin"]
+    forum = ok(client.post("/api/v1/forums", json={**FORUM, "title": HOSTILE}, headers=admin), 201)
+    ok(client.get(f"/api/v1/forums?after={forum['position']}"))
+    expected = TEXTS["feed.event.ForumConvened"][0].format(title=HOSTILE)
+    for path in (f"/umpan/forum/{forum['id']}", "/umpan/wilayah/61.72", "/umpan/nasional"):
+        atom = client.get(f"{path}.atom")
+        assert b"<script>" not in atom.content and b"&lt;script&gt;" in atom.content
+        parsed = feedparser.parse(atom.content)
+        assert parsed.bozo == 0
+        assert parsed.entries[0].title == expected
+        assert parsed.entries[0].title_detail.type == "text/plain"
+        assert client.get(f"{path}.json").json()["items"][0]["title"] == expected
+    assert parsed.feed.title.startswith("Kegiatan nasional")
+
+    first = client.get(f"/umpan/forum/{forum['id']}.atom")
+    correction = {"reason": "Judul diperbaiki", "title": "Rapat Kerja HAM"}
+    headers = {**admin, "If-Match": f'"{forum["version"]}"'}
+    fixed = ok(client.patch(f"/api/v1/forums/{forum['id']}", json=correction, headers=headers))
+    ok(client.get(f"/api/v1/forums?after={fixed['position']}"))
+    changed = client.get(
+        f"/umpan/forum/{forum['id']}.atom", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert changed.status_code == 200
+    titles = [e.title for e in feedparser.parse(changed.content).entries]
+    assert titles[0] == TEXTS["feed.event.ForumCorrected"][0].format(title="Rapat Kerja HAM")
+
+
+def test_every_event_type_has_a_title_in_both_languages() -> None:
+    from domain.registry import EVENT_TYPES
+
+    for name in EVENT_TYPES:
+        indonesian, english = TEXTS[f"feed.event.{name}"]
+        assert "{title}" in indonesian and "{title}" in english and indonesian != english

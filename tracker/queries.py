@@ -1,0 +1,185 @@
+"""Read composition shared by the JSON API and the portal pages: summaries, rankings, forum
+follow-through, timelines and the public form of one action, computed once, here.
+
+Plain async functions over the read pool (and the day that decides what is overdue),
+returning builtins; the callers add HTTP (validators, 304, 404) around them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from adapters import codec, readmodels, readstore
+from adapters.reference_data import region_catalogue
+from domain.regions import Region
+from projections import public, rollups
+
+BOARD_CAP = 500  # a page lists at most this many actions of one region or province
+
+
+async def ranked_regions(
+    pool: Any, today: date, where: str = "", *args: Any
+) -> list[dict[str, Any]]:
+    """Every kab/kota (or province-level) region with actions, ranked best first."""
+    rows = await readmodels.counts_by(pool, "region_code", today, where, *args)
+    catalogue = region_catalogue()
+    return rollups.ranking(
+        {
+            "code": row["region_code"],
+            "name": getattr(catalogue.get(row["region_code"]), "name", row["region_code"]),
+            "summary": rollups.summary(row),
+        }
+        for row in rows
+    )
+
+
+async def region_summary(pool: Any, today: date, region: Region) -> dict[str, Any]:
+    """A region's summary; for a province also the ranking of its regions."""
+    column = "province_code" if region.is_province else "region_code"
+    rows = await readmodels.counts_by(pool, "", today, f"{column} = $2", region.code)
+    body: dict[str, Any] = {"region": region, "summary": rollups.summary(rows[0])}
+    if region.is_province:
+        body["ranking"] = await ranked_regions(pool, today, "province_code = $2", region.code)
+    else:
+        body["province"] = region_catalogue().get(region.province_code)
+    return body
+
+
+async def national(pool: Any, today: date) -> dict[str, Any]:
+    """The national summary, provinces ranked and all regions ranked."""
+    total = (await readmodels.counts_by(pool, "", today))[0]
+    names = {p.code: p.name for p in region_catalogue().provinces()}
+    provinces = rollups.ranking(
+        {
+            "code": row["province_code"],
+            "name": names.get(row["province_code"], row["province_code"]),
+            "summary": rollups.summary(row),
+        }
+        for row in await readmodels.counts_by(pool, "province_code", today)
+    )
+    return {
+        "summary": rollups.summary(total),
+        "provinces": provinces,
+        "regions": await ranked_regions(pool, today),
+    }
+
+
+async def forum_progress(pool: Any, today: date, forum_id: UUID) -> dict[str, Any] | None:
+    """Dari komitmen ke implementasi: each commitment of a forum and each signatory's own
+    progress. None for an unknown forum."""
+    forum = await readmodels.forum_doc(pool, forum_id)
+    if forum is None:
+        return None
+    rows = await readmodels.counts_by_commitment_region(pool, forum_id, today)
+    commitments = []
+    for doc in await readmodels.list_commitments(pool, forum_id, None):
+        commitment = msgspec.json.decode(doc)
+        mine = [r for r in rows if str(r["commitment_id"]) == commitment["id"]]
+        commitment["signatories"] = [
+            {**s, "progress": rollups.signatory_progress(s["region_code"], mine)}
+            for s in commitment["signatories"]
+        ]
+        commitment["progress"] = rollups.summary(rollups.merge(mine))
+        commitments.append(commitment)
+    return {"forum": msgspec.json.decode(forum), "commitments": commitments}
+
+
+async def timeline(
+    pool: Any, region: Region, limit: int, before: int | None = None
+) -> dict[str, Any]:
+    """The public activity of a region or province, newest first (role and office only)."""
+    column = "province_codes" if region.is_province else "region_codes"
+    rows = await readmodels.timeline(pool, column, region.code, limit, before)
+    items = [dict(row) for row in rows]
+    following = items[-1]["position"] if len(items) == limit else None
+    return {"items": items, "next_before": following}
+
+
+async def forums(pool: Any) -> list[dict[str, Any]]:
+    return [msgspec.json.decode(doc) for doc in await readmodels.list_forums(pool)]
+
+
+async def commitments(
+    pool: Any, forum_id: UUID | None = None, region_code: str | None = None
+) -> list[dict[str, Any]]:
+    docs = await readmodels.list_commitments(pool, forum_id, region_code)
+    return [msgspec.json.decode(doc) for doc in docs]
+
+
+async def actions(
+    pool: Any,
+    where: readmodels.ActionFilter,
+    limit: int = BOARD_CAP,
+    after: readmodels.BoardCursor | None = None,
+) -> tuple[list[dict[str, Any]], readmodels.BoardCursor | None]:
+    """One page of the public documents of the actions matching `where`, in board order,
+    and the cursor of the next page (None on the last)."""
+    docs, following = await readmodels.list_actions(pool, where, limit, after)
+    return [msgspec.json.decode(doc) for doc in docs], following
+
+
+async def public_aggregate(pool: Any, kind: str, aggregate_id: UUID) -> dict[str, Any] | None:
+    """One aggregate's current state in its public form, straight from the event store."""
+    value = await readstore.load_state(pool, kind, aggregate_id)
+    if value is None:
+        return None
+    redacted: dict[str, Any] = public.redact(codec.to_builtins(value))
+    return redacted
+
+
+async def public_history(pool: Any, kind: str, aggregate_id: UUID) -> list[dict[str, Any]]:
+    """Every event of one aggregate in order, public form: role and office, no account id."""
+    rows = await readstore.history_rows(pool, aggregate_id)
+    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
+        return []
+    entries = []
+    for row in rows:
+        data = public.redact(codec.to_builtins(codec.decode_event(row["topic"], row["state"])))
+        data.pop("type", None)
+        entries.append(
+            {
+                "position": row["notification_id"],
+                "version": row["originator_version"],
+                "type": row["topic"],
+                "at": data.pop("at"),
+                "actor": data.pop("actor"),
+                "data": data,
+            }
+        )
+    return entries
+
+
+def percent_series(action: dict[str, Any]) -> list[tuple[date, float]]:
+    """An action's reported percent per report date (returned reports left out)."""
+    points: dict[date, float] = {}
+    for report in action["reports"]:
+        if report["status"] != "returned" and report["percent"] is not None:
+            points[_day(report["submitted_at"])] = float(report["percent"])
+    return sorted(points.items())
+
+
+def mean_completion_series(actions: list[dict[str, Any]]) -> list[tuple[date, float]]:
+    """On each report date, the mean of the latest percent each live action had reported by
+    then (0 for an action planned by then that had not reported yet)."""
+    live = [a for a in actions if a["status"] != "cancelled"]
+    series = {id(a): percent_series(a) for a in live}
+    days = sorted({day for points in series.values() for day, _ in points})
+    result = []
+    for day in days:
+        values = []
+        for action in live:
+            if _day(action["created_at"]) > day:
+                continue
+            reported = [p for d, p in series[id(action)] if d <= day]
+            values.append(reported[-1] if reported else 0.0)
+        if values:
+            result.append((day, round(sum(values) / len(values), 1)))
+    return result
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])  # ISO text or a datetime

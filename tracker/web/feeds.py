@@ -1,0 +1,289 @@
+"""Atom (RFC 4287) and JSON Feed 1.1 of the newest activity: national, a province, a
+region, a forum (with its commitments and actions) or one action.
+
+Only public data: the activity lines of `rm.activity` without their account id, titled in
+the reader's language. XML is built with ElementTree, so user-supplied titles are always
+escaped; characters XML 1.0 cannot carry are dropped. Entry ids are name-based UUID URNs
+of the log's origin and the event's position, so they never change (whatever host or
+language the feed is read with); repeat requests with the ETag are answered 304.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+from xml.etree import ElementTree as ET
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.datastructures import State
+
+from adapters import readmodels
+from adapters.readstore import LIVE
+from adapters.reference_data import region_catalogue
+from tracker.api.problems import problem
+from tracker.web import i18n
+from tracker.web.render import lang_of, not_modified, validators
+
+LIMIT = 50
+ATOM = "http://www.w3.org/2005/Atom"
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+MEDIA = {"atom": "application/atom+xml; charset=utf-8", "json": "application/feed+json"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_SELECT = f"""
+    SELECT a.position, a.aggregate, a.aggregate_id, a.type, a.at, a.actor_role,
+           a.actor_office, a.title, a.region_codes, c.forum_id AS commitment_forum_id
+    FROM {LIVE}.activity a LEFT JOIN {LIVE}.commitment c ON c.id = a.aggregate_id
+"""
+_ORDER = " ORDER BY a.position DESC LIMIT $1"
+WHERE = {
+    "national": "",
+    "province": " WHERE $2 = ANY(a.province_codes)",
+    "region": " WHERE $2 = ANY(a.region_codes)",
+    "forum": (
+        f" WHERE a.aggregate_id = $2"
+        f" OR a.aggregate_id IN (SELECT id FROM {LIVE}.commitment WHERE forum_id = $2)"
+        f" OR a.aggregate_id IN (SELECT id FROM {LIVE}.action WHERE forum_id = $2)"
+    ),
+    "action": " WHERE a.aggregate_id = $2",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # national | province | region | forum | action
+    key: Any  # None, a region code or a UUID
+    feed_path: str  # /umpan/... without the extension
+    html_path: str
+    title: str
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _urn(origin: str, name: str) -> str:
+    """A stable id: the same log (named by its audit origin) and position, the same id."""
+    return uuid5(NAMESPACE_URL, f"urn:{origin}:{name}").urn
+
+
+def _split(name: str) -> tuple[str, str] | None:
+    stem, _, extension = name.rpartition(".")
+    return (stem, extension) if stem and extension in MEDIA else None
+
+
+def _unknown(request: Request[Any, Any, Any]) -> Response[Any]:
+    path = request.url.path
+    return problem(
+        request,
+        404,
+        "unknown-feed",
+        f"Umpan {path} tidak ada: wilayah, forum atau aksi tidak dikenal.",
+        f"There is no feed at {path}: unknown region, forum or action.",
+    )
+
+
+async def _scope(state: State, kind: str, key: str, t: Any) -> Scope | None:
+    """Which records the feed covers, or None when the scope does not exist."""
+    if kind == "national":
+        return Scope(kind, None, "/umpan/nasional", "/", t("feed.scope.national"))
+    if kind in ("province", "region"):
+        region = region_catalogue().get(key)
+        if region is None or (kind == "province" and not region.is_province):
+            return None
+        segment = "provinsi" if kind == "province" else "wilayah"
+        html = f"/provinsi/{key}" if region.is_province else f"/wilayah/{key}"
+        title = t(f"feed.scope.{kind}", name=region.name)
+        return Scope(kind, key, f"/umpan/{segment}/{key}", html, title)
+    try:
+        ident = UUID(key)
+    except ValueError:
+        return None
+    table, segment = ("forum", "forum") if kind == "forum" else ("action", "aksi")
+    title = await state.container.pool.fetchval(
+        f"SELECT title FROM {LIVE}.{table} WHERE id = $1", ident
+    )
+    if title is None:
+        return None
+    path = f"/{segment}/{ident}"
+    return Scope(kind, ident, f"/umpan{path}", path, t(f"feed.scope.{kind}", title=title))
+
+
+def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> dict[str, Any]:
+    kind = row["type"]
+    key = f"feed.event.{kind}"
+    what = (
+        t(key, title=row["title"])
+        if key in i18n.TEXTS
+        else t("feed.event.other", type=kind, title=row["title"])
+    )
+    role_key = f"feed.role.{row['actor_role']}"
+    role = t(role_key) if role_key in i18n.TEXTS else row["actor_role"]
+    if row["aggregate"] == "action":
+        link = f"/aksi/{row['aggregate_id']}"
+    elif row["aggregate"] == "forum":
+        link = f"/forum/{row['aggregate_id']}"
+    else:  # a commitment is shown on its forum's page
+        link = f"/forum/{row['commitment_forum_id']}" if row["commitment_forum_id"] else "/"
+    names = ", ".join(places.get(code, code) for code in row["region_codes"]) or "-"
+    at = _stamp(row["at"])
+    summary = t(
+        "feed.summary", what=what, office=row["actor_office"], role=role, at=at, places=names
+    )
+    return {
+        "position": row["position"],
+        "type": kind,
+        "aggregate": row["aggregate"],
+        "aggregate_id": str(row["aggregate_id"]),
+        "title": _clean(what),
+        "url": f"{base}{link}{query}",
+        "at": at,
+        "author": _clean(f"{row['actor_office']} ({role})"),
+        "summary": _clean(summary),
+    }
+
+
+def _atom(feed: dict[str, Any]) -> bytes:
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, attrs)
+        element.text = text
+        return element
+
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": feed["language"]})
+    sub(root, "id", feed["id"])
+    sub(root, "title", feed["title"], type="text")
+    sub(root, "subtitle", feed["description"], type="text")
+    sub(root, "updated", feed["updated"])
+    sub(root, "link", rel="self", type=MEDIA["atom"].split(";")[0], href=feed["self"])
+    sub(root, "link", rel="alternate", type="text/html", href=feed["home"])
+    sub(root, "link", rel="alternate", type=MEDIA["json"], href=feed["json"])
+    sub(sub(root, "author"), "name", feed["author"])
+    sub(root, "generator", feed["author"])
+    for item in feed["items"]:
+        entry = sub(root, "entry")
+        sub(entry, "id", item["id"])
+        sub(entry, "title", item["title"], type="text")
+        sub(entry, "updated", item["at"])
+        sub(entry, "published", item["at"])
+        sub(entry, "link", rel="alternate", type="text/html", href=item["url"])
+        sub(sub(entry, "author"), "name", item["author"])
+        sub(entry, "category", term=item["type"])
+        sub(entry, "summary", item["summary"], type="text")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _json_feed(feed: dict[str, Any]) -> bytes:
+    items = [
+        {
+            "id": item["id"],
+            "url": item["url"],
+            "title": item["title"],
+            "content_text": item["summary"],
+            "date_published": item["at"],
+            "authors": [{"name": item["author"]}],
+            "tags": [item["type"]],
+            "_pelacak": {
+                "position": item["position"],
+                "type": item["type"],
+                "aggregate": item["aggregate"],
+                "aggregate_id": item["aggregate_id"],
+            },
+        }
+        for item in feed["items"]
+    ]
+    return msgspec.json.encode(
+        {
+            "version": JSON_FEED,
+            "title": feed["title"],
+            "description": feed["description"],
+            "home_page_url": feed["home"],
+            "feed_url": feed["self"],
+            "language": feed["language"],
+            "authors": [{"name": feed["author"]}],
+            "items": items,
+        }
+    )
+
+
+async def _serve(request: Request[Any, Any, Any], state: State, kind: str, name: str) -> Any:
+    parts = _split(name)
+    if parts is None:
+        return _unknown(request)
+    key, extension = parts
+    lang = lang_of(request)
+    t = i18n.translator(lang)
+    scope = await _scope(state, kind, key, t)
+    if scope is None:
+        return _unknown(request)
+    headers = await validators(request, state)
+    if (early := not_modified(request, headers)) is not None:
+        return early
+    pool = state.container.pool
+    args: list[Any] = [LIMIT] if scope.key is None else [LIMIT, scope.key]
+    rows = await pool.fetch(_SELECT + WHERE[kind] + _ORDER, *args)
+    base = str(request.base_url).rstrip("/")
+    query = "?lang=en" if lang == "en" else ""
+    origin = state.container.audit_origin
+    catalogue = region_catalogue()
+    codes = {code for row in rows for code in row["region_codes"]}
+    places = {code: getattr(catalogue.get(code), "name", code) for code in codes}
+    items = []
+    for row in rows:
+        item = _entry(row, t, base, query, places)
+        item["id"] = _urn(origin, f"peristiwa/{row['position']}")
+        items.append(item)
+    if rows:
+        updated = items[0]["at"]
+    else:
+        _, moved_at = await readmodels.freshness(pool)
+        updated = _stamp(moved_at or datetime.now(UTC))
+    feed = {
+        "id": _urn(origin, scope.feed_path),
+        "title": _clean(f"{scope.title} · {t('site.name')}"),
+        "description": t("feed.description"),
+        "language": lang,
+        "updated": updated,
+        "self": f"{base}{scope.feed_path}.{extension}{query}",
+        "json": f"{base}{scope.feed_path}.json{query}",
+        "home": f"{base}{scope.html_path}{query}",
+        "author": t("site.name"),
+        "items": items,
+    }
+    body = _atom(feed) if extension == "atom" else _json_feed(feed)
+    return Response(body, media_type=MEDIA[extension], headers=headers)
+
+
+@get(["/umpan/nasional.atom", "/umpan/nasional.json"], include_in_schema=False)
+async def national_feed(request: Request[Any, Any, Any], state: State) -> Any:
+    return await _serve(request, state, "national", "nasional." + request.url.path[-4:])
+
+
+@get("/umpan/provinsi/{name:str}", include_in_schema=False)
+async def province_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+    return await _serve(request, state, "province", name)
+
+
+@get("/umpan/wilayah/{name:str}", include_in_schema=False)
+async def region_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+    return await _serve(request, state, "region", name)
+
+
+@get("/umpan/forum/{name:str}", include_in_schema=False)
+async def forum_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+    return await _serve(request, state, "forum", name)
+
+
+@get("/umpan/aksi/{name:str}", include_in_schema=False)
+async def action_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+    return await _serve(request, state, "action", name)
+
+
+HANDLERS: list[Any] = [national_feed, province_feed, region_feed, forum_feed, action_feed]

@@ -1,0 +1,174 @@
+"""Portal pages of one action (/aksi/{id}) and the action board with its filters (/aksi)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import MediaType, Request, get
+from litestar.datastructures import State
+
+from adapters import readmodels
+from adapters.reference_data import kkp_criteria, national_priorities, region_catalogue
+from projections.rollups import STATUSES
+from tracker import queries
+from tracker.api.http import BadHeader
+from tracker.api.reads import decode_cursor, encode_cursor
+from tracker.web.pages_common import (
+    Fmt,
+    completion_chart,
+    feeds,
+    fmt,
+    not_found,
+    parse_uuid,
+    unchanged,
+)
+from tracker.web.render import page
+
+BOARD_PAGE = 50
+PN = re.compile(r"^PN[1-8]$")
+
+
+def history_detail(entry: dict[str, Any], f: Fmt) -> str:
+    """One line saying what an event changed, in the page's language."""
+    data, kind = entry["data"], entry["type"]
+    if kind == "ActionPlanned":
+        return f.t("detail.due", due=f.date(data["due_on"]))
+    if kind == "ActionRescheduled":
+        return f.t(
+            "detail.rescheduled",
+            before=f.date(data["previous_due_on"]),
+            after=f.date(data["due_on"]),
+            reason=data["reason"],
+        )
+    if kind == "ActionCancelled":
+        return str(data["reason"])
+    if kind in ("ActionCompleted", "ActionVerified", "ProgressReportVerified"):
+        return str(data["note"])
+    if kind == "ProgressReportSubmitted":
+        return f"{f.t('detail.period', period=f.period(data['period']))}: {f.pct(data['percent'])}"
+    if kind == "ProgressReportResubmitted":
+        return f.pct(data["percent"])
+    if kind == "ProgressReportReturned":
+        return f"{f.t('return.' + data['reason_code'])}: {data['note']}"
+    return ""
+
+
+@get(
+    "/aksi/{action_id:str}",
+    include_in_schema=False,
+    media_type=MediaType.HTML,
+    name="portal:action",
+)
+async def action_page(request: Request[Any, Any, Any], state: State, action_id: str) -> Any:
+    ident = parse_uuid(action_id)
+    pool = state.container.pool
+    action = await queries.public_aggregate(pool, "action", ident) if ident else None
+    if ident is None or action is None:
+        return not_found(request)
+    if (early := await unchanged(request, state)) is not None:
+        return early
+    f = fmt(request)
+    forum = next((x for x in await queries.forums(pool) if x["id"] == action["forum_id"]), None)
+    commitment = next(
+        (
+            c
+            for c in await queries.commitments(pool, forum_id=parse_uuid(action["forum_id"]))
+            if c["id"] == action["commitment_id"]
+        ),
+        None,
+    )
+    history = [
+        {**entry, "detail": history_detail(entry, f)}
+        for entry in await queries.public_history(pool, "action", ident)
+    ]
+    criteria = {c.number: c for c in kkp_criteria()}
+    return await page(
+        request,
+        state,
+        "action.html",
+        f=f,
+        today=state.container.clock().date(),
+        feeds=feeds("aksi", str(ident)),
+        action=action,
+        forum=forum,
+        commitment=commitment,
+        history=history,
+        criterion=criteria.get(action["kkp_criterion"]),
+        pns={p.code: p.title for p in national_priorities()},
+        chart=completion_chart(queries.percent_series(action), f),
+    )
+
+
+def board_filter(params: dict[str, str], today: Any) -> tuple[dict[str, str], Any]:
+    """The filters a visitor chose that make sense (others are ignored, never an error),
+    as the form should show them and as an ActionFilter."""
+    catalogue = region_catalogue()
+    chosen: dict[str, str] = {}
+    kkp = params.get("kkp", "")
+    if kkp.isdigit() and 1 <= int(kkp) <= 10:
+        chosen["kkp"] = kkp
+    if PN.match(params.get("pn", "")):
+        chosen["pn"] = params["pn"]
+    if opd := params.get("opd", "").strip()[:200]:
+        chosen["opd"] = opd
+    if params.get("status") in STATUSES:
+        chosen["status"] = params["status"]
+    if params.get("terlambat") == "1":
+        chosen["terlambat"] = "1"
+    province = catalogue.get(params.get("provinsi", ""))
+    if province is not None and province.is_province:
+        chosen["provinsi"] = province.code
+    region = catalogue.get(params.get("wilayah", ""))
+    if region is not None and not region.is_province:
+        chosen["wilayah"] = region.code
+    where = readmodels.ActionFilter(
+        kkp_criterion=int(chosen["kkp"]) if "kkp" in chosen else None,
+        rpjmn_pn=chosen.get("pn"),
+        owner_opd=chosen.get("opd"),
+        status=chosen.get("status"),
+        overdue_on=today if "terlambat" in chosen else None,
+        province_code=chosen.get("provinsi"),
+        region_code=chosen.get("wilayah"),
+    )
+    return chosen, where
+
+
+@get("/aksi", include_in_schema=False, media_type=MediaType.HTML, name="portal:board")
+async def board_page(request: Request[Any, Any, Any], state: State) -> Any:
+    if (early := await unchanged(request, state)) is not None:
+        return early
+    f = fmt(request)
+    pool = state.container.pool
+    today = state.container.clock().date()
+    params = {key: str(value) for key, value in request.query_params.items()}
+    chosen, where = board_filter(params, today)
+    try:
+        cursor = decode_cursor(params.get("halaman") or None)
+    except BadHeader:
+        cursor = None
+    actions, following = await queries.actions(pool, where, BOARD_PAGE, cursor)
+    ranking = await queries.ranked_regions(pool, today)
+    regions = sorted((e for e in ranking if "." in e["code"]), key=lambda e: e["name"])
+    next_url = None
+    if following is not None:
+        next_url = f.url("/aksi", **chosen, halaman=encode_cursor(following))
+    return await page(
+        request,
+        state,
+        "board.html",
+        f=f,
+        today=today,
+        chosen=chosen,
+        actions=actions,
+        next_url=next_url,
+        paged=cursor is not None,
+        criteria=kkp_criteria(),
+        priorities=national_priorities(),
+        statuses=STATUSES,
+        provinces=sorted(region_catalogue().provinces(), key=lambda r: r.name),
+        regions=regions,
+    )
+
+
+HANDLERS: list[Any] = [board_page, action_page]

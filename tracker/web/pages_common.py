@@ -1,0 +1,168 @@
+"""What every portal page shares: value formatting in the page's language, feed links,
+charts, and the 404 page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from litestar import MediaType, Request, Response
+from litestar.response import Template
+
+from adapters.reference_data import region_catalogue
+from tracker.api.http import READ_WAIT_SECONDS
+from tracker.web import charts, i18n, render
+from tracker.web.render import lang_of
+
+MONTHS = {
+    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+class Fmt:
+    """Numbers, dates, periods and region names as a page in `lang` writes them."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.t = i18n.translator(lang)
+
+    def num(self, value: float | None) -> str:
+        if value is None:
+            return self.t("page.none")
+        text = f"{value:,.1f}".removesuffix(".0")
+        if self.lang == "id":  # 1.234,5
+            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return text
+
+    def pct(self, value: float | None) -> str:
+        return self.t("page.none") if value is None else f"{self.num(value)}%"
+
+    def share(self, value: float | None) -> str:
+        return self.t("page.none") if value is None else self.pct(round(value * 100, 1))
+
+    @staticmethod
+    def width(value: float | None) -> str:
+        """A bar's CSS width: the percent itself, kept within 0-100."""
+        return f"{min(max(float(value or 0), 0.0), 100.0):g}"
+
+    def date(self, value: Any) -> str:
+        if value is None:
+            return self.t("page.none")
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        return f"{day.day} {MONTHS[self.lang][day.month - 1]} {day.year}"
+
+    def when(self, value: Any) -> str:
+        if value is None:
+            return self.t("page.none")
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return f"{self.date(moment)}, {moment:%H:%M} UTC"
+
+    @staticmethod
+    def iso(value: Any) -> str:
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+    @staticmethod
+    def period(value: dict[str, Any]) -> str:
+        if value["kind"] == "four_monthly":
+            return f"{value['year']}-B{value['number']:02d}"
+        if value["kind"] == "quarter":
+            return f"{value['year']}-Q{value['number']}"
+        return f"{value['year']}-{value['number']:02d}"
+
+    @staticmethod
+    def region(code: str) -> str:
+        region = region_catalogue().get(code)
+        return region.name if region else code
+
+    @staticmethod
+    def region_url(code: str) -> str:
+        region = region_catalogue().get(code)
+        return (
+            f"/provinsi/{code}" if region is not None and region.is_province else f"/wilayah/{code}"
+        )
+
+    @staticmethod
+    def completion(action: dict[str, Any]) -> float:
+        """As the domain counts it: 100 when done, else the last percent not returned."""
+        if action["status"] in ("completed", "verified"):
+            return 100.0
+        for report in reversed(action["reports"]):
+            if report["status"] != "returned" and report["percent"] is not None:
+                return float(report["percent"])
+        return 0.0
+
+    def overdue(self, action: dict[str, Any], today: date) -> bool:
+        return action["status"] in ("planned", "in_progress") and (
+            date.fromisoformat(str(action["due_on"])) < today
+        )
+
+    def url(self, path: str, **params: Any) -> str:
+        """`path` with the non-empty `params` as a query string."""
+        kept = {k: v for k, v in params.items() if v not in (None, "")}
+        return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def fmt(request: Request[Any, Any, Any]) -> Fmt:
+    return Fmt(lang_of(request))
+
+
+def feeds(kind: str, ident: str | None = None) -> dict[str, str]:
+    """The Atom and JSON Feed URLs of a page (written by tracker/web/feeds.py)."""
+    base = f"/umpan/{kind}/{ident}" if ident is not None else f"/umpan/{kind}"
+    return {"atom": f"{base}.atom", "json": f"{base}.json"}
+
+
+def status_chart(by_status: dict[str, int], f: Fmt) -> Any:
+    return charts.status_breakdown(
+        dict(by_status), f.t, title=f.t("chart.status"), empty=f.t("chart.no_actions")
+    )
+
+
+def completion_chart(points: list[tuple[date, float]], f: Fmt) -> Any:
+    return charts.completion_over_time(
+        points,
+        f.t,
+        title=f.t("chart.completion"),
+        empty=f.t("chart.no_data"),
+        summary=f.t("chart.summary"),
+        axis=f.t("chart.axis"),
+    )
+
+
+def parse_uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+def not_found(request: Request[Any, Any, Any]) -> Response[Any]:
+    """A 404 page in the visitor's language (never JSON: browsers land here)."""
+    f = fmt(request)
+    other = {**dict(request.query_params), "lang": "en" if f.lang == "id" else "id"}
+    return Template(
+        template_name="not_found.html",
+        context={
+            "lang": f.lang,
+            "t": f.t,
+            "path": request.url.path,
+            "query": dict(request.query_params),
+            "switch_url": f"{request.url.path}?{urlencode(other)}",
+        },
+        status_code=404,
+        media_type=MediaType.HTML,
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+async def unchanged(request: Request[Any, Any, Any], state: Any) -> Response[Any] | None:
+    """Wait briefly for `?after=<position>` (read-your-writes, as the API does; if the read
+    models stay behind the page shows what they hold), then 304 before any work when the
+    visitor's copy is current (render.page checks again)."""
+    after = request.query_params.get("after", "")
+    if after.isdigit():
+        await state.container.positions.wait_for(int(after), READ_WAIT_SECONDS)
+    return render.not_modified(request, await render.validators(request, state))

@@ -1,0 +1,42 @@
+"""Portal page of a forum (/forum/{id}): its commitments and, per signatory, how far each
+has gone from commitment to implementation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, get
+from litestar.datastructures import State
+
+from adapters.reference_data import kkp_criteria, national_priorities
+from tracker import queries
+from tracker.web.pages_common import feeds, fmt, not_found, parse_uuid, unchanged
+from tracker.web.render import page
+
+
+@get(
+    "/forum/{forum_id:str}", include_in_schema=False, media_type=MediaType.HTML, name="portal:forum"
+)
+async def forum_page(request: Request[Any, Any, Any], state: State, forum_id: str) -> Any:
+    ident = parse_uuid(forum_id)
+    if ident is None:
+        return not_found(request)
+    if (early := await unchanged(request, state)) is not None:
+        return early
+    today = state.container.clock().date()
+    body = await queries.forum_progress(state.container.pool, today, ident)
+    if body is None:
+        return not_found(request)
+    return await page(
+        request,
+        state,
+        "forum.html",
+        f=fmt(request),
+        feeds=feeds("forum", str(ident)),
+        kkp={c.number: c.name for c in kkp_criteria()},
+        pns={p.code: p.title for p in national_priorities()},
+        **body,
+    )
+
+
+HANDLERS: list[Any] = [forum_page]

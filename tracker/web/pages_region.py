@@ -1,0 +1,128 @@
+"""Portal pages of a province (/provinsi/{code}) and of a kab/kota (/wilayah/{code})."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, get
+from litestar.datastructures import State
+from litestar.response import Redirect
+
+from adapters import readmodels
+from adapters.reference_data import region_catalogue
+from tracker import queries
+from tracker.web.pages_common import (
+    completion_chart,
+    feeds,
+    fmt,
+    not_found,
+    status_chart,
+    unchanged,
+)
+from tracker.web.render import page
+
+TIMELINE_LIMIT = 50
+
+
+@get(
+    "/provinsi/{code:str}",
+    include_in_schema=False,
+    media_type=MediaType.HTML,
+    name="portal:province",
+)
+async def province_page(request: Request[Any, Any, Any], state: State, code: str) -> Any:
+    region = region_catalogue().get(code)
+    if region is None:
+        return not_found(request)
+    if not region.is_province:
+        return Redirect(f"/wilayah/{code}", status_code=301)
+    if (early := await unchanged(request, state)) is not None:
+        return early
+    f = fmt(request)
+    pool = state.container.pool
+    today = state.container.clock().date()
+    body = await queries.region_summary(pool, today, region)
+    actions, more = await queries.actions(pool, readmodels.ActionFilter(province_code=code))
+    return await page(
+        request,
+        state,
+        "province.html",
+        f=f,
+        today=today,
+        feeds=feeds("provinsi", code),
+        chart=status_chart(body["summary"]["by_status"], f),
+        actions=actions,
+        capped=more is not None,
+        **body,
+    )
+
+
+def by_commitment(
+    actions: list[dict[str, Any]], signed: list[dict[str, Any]], covering: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each commitment the region signed (or its province signed for it) with the region's
+    actions under it, and the actions under none of them."""
+    groups = []
+    seen: set[str] = set()
+    for via_province, commitments in ((False, signed), (True, covering)):
+        for commitment in commitments:
+            if commitment["id"] in seen:
+                continue
+            seen.add(commitment["id"])
+            mine = [a for a in actions if a["commitment_id"] == commitment["id"]]
+            if via_province and not mine:
+                continue
+            groups.append({"commitment": commitment, "actions": mine, "via_province": via_province})
+    return groups, [a for a in actions if a["commitment_id"] not in seen]
+
+
+def signatory_office(commitment: dict[str, Any], code: str) -> str:
+    return next((s["office"] for s in commitment["signatories"] if s["region_code"] == code), "")
+
+
+@get(
+    "/wilayah/{code:str}", include_in_schema=False, media_type=MediaType.HTML, name="portal:region"
+)
+async def region_page(request: Request[Any, Any, Any], state: State, code: str) -> Any:
+    region = region_catalogue().get(code)
+    if region is None:
+        return not_found(request)
+    if region.is_province:
+        return Redirect(f"/provinsi/{code}", status_code=301)
+    if (early := await unchanged(request, state)) is not None:
+        return early
+    f = fmt(request)
+    pool = state.container.pool
+    today = state.container.clock().date()
+    body = await queries.region_summary(pool, today, region)
+    actions, more = await queries.actions(pool, readmodels.ActionFilter(region_code=code))
+    groups, others = by_commitment(
+        actions,
+        await queries.commitments(pool, region_code=code),
+        await queries.commitments(pool, region_code=region.province_code),
+    )
+    forums = {forum["id"]: forum for forum in await queries.forums(pool)}
+    return await page(
+        request,
+        state,
+        "region.html",
+        f=f,
+        today=today,
+        feeds=feeds("wilayah", code),
+        chart=status_chart(body["summary"]["by_status"], f),
+        completion=completion_chart(queries.mean_completion_series(actions), f),
+        groups=groups,
+        others=others,
+        capped=more is not None,
+        forums=forums,
+        office_of=signatory_office,
+        timeline=sorted(  # the latest recorded, newest first by when it happened
+            (await queries.timeline(pool, region, TIMELINE_LIMIT))["items"],
+            key=lambda item: item["at"],
+            reverse=True,
+        ),
+        **body,
+    )
+
+
+HANDLERS: list[Any] = [province_page, region_page]

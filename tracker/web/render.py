@@ -1,0 +1,82 @@
+"""Render a portal page: language, shared context, and conditional requests.
+
+Pages change only when the read models move (or the day changes, for 'overdue'), and they
+differ by language, so position + date + language is a complete validator: a repeat
+request with the same ETag is answered 304 without touching a template.
+"""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie, State
+from litestar.response import Template
+
+from adapters import readmodels
+from tracker.web import i18n
+
+
+def lang_of(request: Request[Any, Any, Any]) -> str:
+    return i18n.language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+
+
+async def validators(request: Request[Any, Any, Any], state: State) -> dict[str, str]:
+    """ETag / Last-Modified of everything the portal shows, for this language."""
+    container = state.container
+    current, moved_at = await readmodels.freshness(container.pool)
+    request.state.read_position = current  # pages tell live.js where they stand
+    day = container.clock().date().isoformat()
+    headers = {
+        "ETag": f'W/"{current}-{day}-{lang_of(request)}"',
+        "Cache-Control": "no-cache",
+        "Vary": "Cookie",
+    }
+    if moved_at is not None:
+        headers["Last-Modified"] = format_datetime(moved_at, usegmt=True)
+    return headers
+
+
+def not_modified(request: Request[Any, Any, Any], headers: dict[str, str]) -> Response[Any] | None:
+    sent = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+    if headers["ETag"] in sent:
+        return Response(content=None, status_code=304, headers=headers)
+    return None
+
+
+def _language_cookie(request: Request[Any, Any, Any]) -> list[Cookie]:
+    chosen = request.query_params.get("lang")
+    if chosen in i18n.LANGUAGES and chosen != request.cookies.get(i18n.COOKIE):
+        return [Cookie(key=i18n.COOKIE, value=chosen, max_age=365 * 86400, samesite="lax")]
+    return []
+
+
+async def page(
+    request: Request[Any, Any, Any], state: State, template: str, **context: Any
+) -> Response[Any]:
+    """A full page, or 304 if the client's copy is current. `?after=<position>` waits (up to
+    2 s) for the read models to include a write, like the API's reads."""
+    after = request.query_params.get("after", "")
+    if after.isdigit():
+        await state.container.positions.wait_for(int(after), 2.0)
+    headers = await validators(request, state)
+    if (early := not_modified(request, headers)) is not None:
+        return early
+    lang = lang_of(request)
+    other = {**dict(request.query_params), "lang": "en" if lang == "id" else "id"}
+    return Template(
+        template_name=template,
+        context={
+            "lang": lang,
+            "t": i18n.translator(lang),
+            "path": request.url.path,
+            "query": dict(request.query_params),
+            "switch_url": f"{request.url.path}?{urlencode(other)}",
+            "position": request.state.read_position,
+            **context,
+        },
+        headers=headers,
+        cookies=_language_cookie(request),
+    )

@@ -1,0 +1,34 @@
+"""Everything the portal serves, for the composition in tracker/api/app.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from tracker.web import feeds, live, opendata, pages
+
+HERE = Path(__file__).parent
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    """Autoescaping on for every template: titles and narratives are user-supplied."""
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def handlers() -> list[Any]:
+    static = create_static_files_router(
+        path="/statis", directories=[HERE / "static"], include_in_schema=False
+    )
+    return [static, *pages.HANDLERS, *feeds.HANDLERS, *live.HANDLERS, *opendata.HANDLERS]
