@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 from litestar.testing import TestClient
 
 from tests.api.conftest import FORUM, issue_tokens, ok
+from tests.web.conftest import Demo
 from tracker.api.app import create_app
 from tracker.container import Container
 from tracker.web.i18n import TEXTS
@@ -31,41 +28,6 @@ COUNTS = {
     "laporan": "SELECT coalesce(sum(reports_total), 0) FROM rm.action",
     "aktivitas": "SELECT count(*) FROM rm.activity",
 }
-
-
-def _sql(url: str, sql: str, *args: Any) -> list[Any]:
-    async def run() -> list[Any]:
-        conn = await asyncpg.connect(url)
-        try:
-            return list(await conn.fetch(sql, *args))
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
-
-
-class Demo:
-    def __init__(self, client: TestClient[Any], url: str) -> None:
-        self.client = client
-        self.url = url
-
-    def sql(self, sql: str, *args: Any) -> list[Any]:
-        return _sql(self.url, sql, *args)
-
-
-@pytest.fixture(scope="module")
-def demo(postgres_server_url: str) -> Iterator[Demo]:
-    """One demo-loaded application for the module, its read models caught up."""
-    name = f"t_opendata_{uuid.uuid4().hex[:12]}"
-    url = urlunsplit(urlsplit(postgres_server_url)._replace(path=f"/{name}"))
-    _sql(postgres_server_url, f'CREATE DATABASE "{name}"')
-    try:
-        with TestClient(create_app(Container(url, load_demo=True))) as client:
-            head = ok(client.get("/ready"))["head_position"]
-            ok(client.get(f"/api/v1/national?after={head}"))
-            yield Demo(client, url)
-    finally:
-        _sql(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def read_csv(response: Any) -> list[list[str]]:
