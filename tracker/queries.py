@@ -7,6 +7,7 @@ returning builtins; the callers add HTTP (validators, 304, 404) around them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,7 @@ import msgspec
 from adapters import codec, readmodels, readstore
 from adapters.reference_data import region_catalogue
 from domain.regions import Region
+from domain.registry import fold
 from projections import public, rollups
 
 BOARD_CAP = 500  # a page lists at most this many actions of one region or province
@@ -131,14 +133,21 @@ async def public_aggregate(pool: Any, kind: str, aggregate_id: UUID) -> dict[str
     return redacted
 
 
-async def public_history(pool: Any, kind: str, aggregate_id: UUID) -> list[dict[str, Any]]:
-    """Every event of one aggregate in order, public form: role and office, no account id."""
+async def history(
+    pool: Any, kind: str, aggregate_id: UUID, full: Callable[[Any], bool] = lambda state: False
+) -> list[dict[str, Any]] | None:
+    """Every event of one aggregate in order; None if it is not a `kind`. `full(state)` says
+    from the aggregate's current state whether the reader sees account ids and private
+    evidence; otherwise each event is in its public form."""
     rows = await readstore.history_rows(pool, aggregate_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
-        return []
+        return None
+    events = [codec.decode_event(row["topic"], row["state"]) for row in rows]
+    everything = full(fold(kind, None, events))
     entries = []
-    for row in rows:
-        data = public.redact(codec.to_builtins(codec.decode_event(row["topic"], row["state"])))
+    for row, event in zip(rows, events, strict=True):
+        data = codec.to_builtins(event)
+        data = data if everything else public.redact(data)
         data.pop("type", None)
         entries.append(
             {
@@ -151,6 +160,11 @@ async def public_history(pool: Any, kind: str, aggregate_id: UUID) -> list[dict[
             }
         )
     return entries
+
+
+async def public_history(pool: Any, kind: str, aggregate_id: UUID) -> list[dict[str, Any]]:
+    """The public form of `history`: role and office, no account id, no private evidence."""
+    return await history(pool, kind, aggregate_id) or []
 
 
 def percent_series(action: dict[str, Any]) -> list[tuple[date, float]]:

@@ -14,8 +14,8 @@ from litestar.datastructures import State
 
 from adapters import codec, readmodels, readstore
 from domain.access import Principal
-from domain.registry import fold
 from projections import catalog, public
+from tracker import queries
 from tracker.api.http import READ_WAIT_SECONDS, BadHeader, etag, requested_position
 from tracker.api.problems import problem
 from tracker.errors import NotFound
@@ -109,23 +109,9 @@ async def board_page(
 async def history(
     state: State, who: Principal, aggregate_id: UUID, kind: str
 ) -> list[dict[str, Any]]:
-    rows = await readstore.history_rows(state.container.pool, aggregate_id)
-    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
+    entries = await queries.history(
+        state.container.pool, kind, aggregate_id, lambda value: sees_everything(who, kind, value)
+    )
+    if entries is None:
         raise NotFound(kind, str(aggregate_id))
-    events = [codec.decode_event(row["topic"], row["state"]) for row in rows]
-    full = sees_everything(who, kind, fold(kind, None, events))
-    entries = []
-    for row, event in zip(rows, events, strict=True):
-        data = codec.to_builtins(event) if full else public.redact(codec.to_builtins(event))
-        data.pop("type", None)
-        entries.append(
-            {
-                "position": row["notification_id"],
-                "version": row["originator_version"],
-                "type": row["topic"],
-                "at": data.pop("at"),
-                "actor": data.pop("actor"),
-                "data": data,
-            }
-        )
     return entries

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from uuid import UUID
 
+import msgspec
 from litestar import MediaType, Request, get
 from litestar.datastructures import State
 
@@ -69,7 +71,8 @@ async def action_page(request: Request[Any, Any, Any], state: State, action_id: 
     if (early := await unchanged(request, state)) is not None:
         return early
     f = fmt(request)
-    forum = next((x for x in await queries.forums(pool) if x["id"] == action["forum_id"]), None)
+    forum_doc = await readmodels.forum_doc(pool, UUID(action["forum_id"]))
+    forum = msgspec.json.decode(forum_doc) if forum_doc else None
     commitment = next(
         (
             c
