@@ -77,6 +77,14 @@ class AccountError(Exception):
     """A refused account operation; the message is one line for the CLI and the API."""
 
 
+class AccountExists(AccountError):
+    """The user id is taken."""
+
+
+class AccountMissing(AccountError):
+    """No such user or token."""
+
+
 class SignInThrottled(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many failed sign-ins; retry after {retry_after} s")
@@ -162,7 +170,7 @@ async def add(
             created_by,
         )
     if not inserted:
-        raise AccountError(f"user {account.user_id!r} already exists")
+        raise AccountExists(f"user {account.user_id!r} already exists")
 
 
 async def get(pool: Any, user_id: str) -> Account | None:
@@ -183,7 +191,7 @@ async def set_password_hash(pool: Any, user_id: str, password_hash: str) -> None
             password_hash,
         )
         if not done:
-            raise AccountError(f"no user {user_id!r}")
+            raise AccountMissing(f"no user {user_id!r}")
         await conn.execute("DELETE FROM auth.session WHERE user_id = $1", user_id)
 
 
@@ -197,7 +205,7 @@ async def disable(pool: Any, user_id: str, now: datetime) -> None:
             now,
         )
         if not done:
-            raise AccountError(f"no user {user_id!r}")
+            raise AccountMissing(f"no user {user_id!r}")
         await conn.execute("DELETE FROM auth.session WHERE user_id = $1", user_id)
 
 
@@ -208,7 +216,7 @@ async def issue_token(
     """Returns (token id, the token). The token is shown once and never stored."""
     account = await get(pool, user_id)
     if account is None:
-        raise AccountError(f"no user {user_id!r}")
+        raise AccountMissing(f"no user {user_id!r}")
     if account.disabled:
         raise AccountError(f"user {user_id!r} is disabled")
     if expires_at is not None and expires_at <= now:
@@ -237,8 +245,15 @@ async def revoke_token(pool: Any, token_id: str, now: datetime) -> str:
         now,
     )
     if owner is None:
-        raise AccountError(f"no token {token_id!r}")
+        raise AccountMissing(f"no token {token_id!r}")
     return str(owner)
+
+
+async def token_owner(pool: Any, token_id: str) -> str | None:
+    owner: str | None = await pool.fetchval(
+        "SELECT user_id FROM auth.token WHERE id = $1", token_id
+    )
+    return owner
 
 
 async def tokens(pool: Any, user_id: str | None = None) -> list[Any]:

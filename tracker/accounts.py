@@ -1,16 +1,20 @@
 """Account use cases shared by the CLI, the HTTP API and the demo: validate a new account's
-scope against the region catalogue, then store it."""
+scope against the region catalogue, then store it. Over HTTP only an admin manages
+accounts; anyone signed in may issue and revoke tokens of their own account. (The CLI is the
+operator's door and is not asked.)"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio.to_thread
 
 from adapters import accounts
 from adapters.accounts import Account, AccountError
+from domain import access
+from domain.access import Principal
 from domain.regions import RegionCatalogue
 from domain.values import Role
 
@@ -82,3 +86,48 @@ async def create(
         check_password(password)
         password_hash = await anyio.to_thread.run_sync(accounts.hash_password, password)
     await accounts.add(pool, account, password_hash, created_by, now)
+
+
+def _admin_or_self(who: Principal, user_id: str, doing_id: str, doing_en: str) -> None:
+    if who.signed_in and who.user_id == user_id:
+        return
+    access.require_admin(who, doing_id, doing_en)
+
+
+async def listed(pool: Any, who: Principal) -> list[Account]:
+    access.require_admin(who, "melihat daftar akun", "list accounts")
+    return await accounts.all_accounts(pool)
+
+
+async def add(
+    pool: Any, who: Principal, account: Account, password: str | None, now: datetime
+) -> None:
+    access.require_admin(who, "membuat akun", "create accounts")
+    await create(pool, account, password, who.user_id, now)
+
+
+async def disable(pool: Any, who: Principal, user_id: str, now: datetime) -> None:
+    access.require_admin(who, "menonaktifkan akun", "disable accounts")
+    if user_id == who.user_id:
+        raise AccountError("an admin cannot disable their own account")
+    await accounts.disable(pool, user_id, now)
+
+
+async def issue_token(
+    pool: Any, who: Principal, user_id: str, name: str, days: int | None, now: datetime
+) -> tuple[str, str, datetime | None]:
+    _admin_or_self(who, user_id, "membuat token untuk akun lain", "issue tokens for others")
+    if days is not None and days <= 0:
+        raise AccountError("expires_in_days must be a positive number")
+    expires = now + timedelta(days=days) if days else None
+    token_id, token = await accounts.issue_token(pool, user_id, name, expires, now)
+    return token_id, token, expires
+
+
+async def revoke_token(pool: Any, who: Principal, token_id: str, now: datetime) -> None:
+    owner = await accounts.token_owner(pool, token_id)
+    if owner is None:
+        access.require_admin(who, "mencabut token", "revoke tokens")  # no existence leak
+        raise accounts.AccountMissing(f"no token {token_id!r}")
+    _admin_or_self(who, owner, "mencabut token akun lain", "revoke tokens of others")
+    await accounts.revoke_token(pool, token_id, now)

@@ -17,6 +17,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters import readstore
+from tracker.api.accounts import AccountController
 from tracker.api.actions import ActionController
 from tracker.api.audit import AuditController
 from tracker.api.auth import AUTH_HANDLERS, provide_principal
@@ -115,6 +116,7 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
             DashboardController,
             AuditController,
             LedgerController,
+            AccountController,
         ],
     )
     return Litestar(

@@ -35,7 +35,7 @@ CSV_MEDIA_TYPE = "text/csv"  # litestar appends "; charset=utf-8"
 AuditLimit = Annotated[int, QueryParameter(ge=1, le=5000)]
 Format = Annotated[
     str | None,
-    QueryParameter(query="format", pattern="^(json|csv)$", description="json (bawaan) | csv"),
+    QueryParameter(name="format", pattern="^(json|csv)$", description="json (bawaan) | csv"),
 ]
 
 
@@ -145,7 +145,7 @@ class AuditController(Controller):
         since: FromQuery[str | None] = None,
         until: FromQuery[str | None] = None,
         actor: FromQuery[str | None] = None,
-        type_: Annotated[str | None, QueryParameter(query="type")] = None,
+        type_: Annotated[str | None, QueryParameter(name="type")] = None,
         limit: AuditLimit = 100,
         before: Annotated[int | None, QueryParameter(ge=1)] = None,
         format_: Format = None,

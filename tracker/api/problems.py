@@ -14,7 +14,13 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
-from adapters.accounts import SignInThrottled, TokenRefused
+from adapters.accounts import (
+    AccountError,
+    AccountExists,
+    AccountMissing,
+    SignInThrottled,
+    TokenRefused,
+)
 from domain.access import NotAllowed, SignInRequired
 from domain.errors import DomainError, RuleViolated
 from tracker.errors import NotFound, StaleVersion
@@ -97,6 +103,15 @@ def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Resp
         f"The token or session is not valid ({exc.reason}).",
         headers={"WWW-Authenticate": 'Bearer realm="tracker", error="invalid_token"'},
     )
+
+
+def on_account_error(request: Request[Any, Any, Any], exc: AccountError) -> Response[bytes]:
+    """Account refusals are one English line (shared with the CLI); 409 when the id is taken,
+    404 when the user or token does not exist."""
+    status = (
+        409 if isinstance(exc, AccountExists) else 404 if isinstance(exc, AccountMissing) else 422
+    )
+    return problem(request, status, "account-refused", f"Akun ditolak: {exc}", f"{exc}")
 
 
 def on_throttled(request: Request[Any, Any, Any], exc: SignInThrottled) -> Response[bytes]:
@@ -216,6 +231,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: on_domain_error,
     TokenRefused: on_token_refused,
     SignInThrottled: on_throttled,
+    AccountError: on_account_error,
     NotFound: on_not_found,
     NotFoundException: on_not_found,
     StaleVersion: on_stale,
