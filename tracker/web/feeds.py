@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 import msgspec
 from litestar import Request, Response, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from adapters import readmodels
 from adapters.readstore import LIVE
@@ -267,22 +268,22 @@ async def national_feed(request: Request[Any, Any, Any], state: State) -> Any:
 
 
 @get("/umpan/provinsi/{name:str}", include_in_schema=False)
-async def province_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+async def province_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
     return await _serve(request, state, "province", name)
 
 
 @get("/umpan/wilayah/{name:str}", include_in_schema=False)
-async def region_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+async def region_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
     return await _serve(request, state, "region", name)
 
 
 @get("/umpan/forum/{name:str}", include_in_schema=False)
-async def forum_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+async def forum_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
     return await _serve(request, state, "forum", name)
 
 
 @get("/umpan/aksi/{name:str}", include_in_schema=False)
-async def action_feed(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+async def action_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
     return await _serve(request, state, "action", name)
 
 

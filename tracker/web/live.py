@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import weakref
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -33,7 +33,7 @@ import structlog
 import uvicorn
 from litestar import Request, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
 from adapters.positions import PositionWatcher
@@ -203,11 +203,11 @@ async def _scope(
 async def langsung(
     request: Request[Any, Any, Any],
     state: State,
-    wilayah: str | None = None,
-    provinsi: str | None = None,
-    aksi: UUID | None = None,
-    forum: UUID | None = None,
-    setelah: int | None = Parameter(default=None, ge=0),
+    wilayah: FromQuery[str | None] = None,
+    provinsi: FromQuery[str | None] = None,
+    aksi: FromQuery[UUID | None] = None,
+    forum: FromQuery[UUID | None] = None,
+    setelah: Annotated[int | None, QueryParameter(ge=0)] = None,
 ) -> Any:
     watcher: PositionWatcher = state.container.positions
     if sum(x is not None for x in (wilayah, provinsi, aksi, forum)) > 1:

@@ -18,6 +18,7 @@ from uuid import UUID
 import msgspec
 from litestar import MediaType, Request, Response, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from adapters import readmodels
 from adapters.readstore import LIVE
@@ -281,7 +282,7 @@ def _csv_cell(value: Any) -> Any:
 
 
 @get("/data/{name:str}", include_in_schema=False)
-async def download(request: Request[Any, Any, Any], state: State, name: str) -> Any:
+async def download(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
     slug, _, extension = name.rpartition(".")
     if slug not in DATASETS or extension not in ("csv", "json"):
         return problem(

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Request, get
 from litestar.datastructures import State
+from litestar.params import FromQuery
 
 from adapters.reference_data import region_catalogue
 from tracker import queries
@@ -48,7 +49,7 @@ def matching_regions(text: str) -> list[Any]:
 
 
 @get("/cari", include_in_schema=False, media_type=MediaType.HTML, name="portal:search")
-async def search_page(request: Request[Any, Any, Any], state: State, q: str = "") -> Any:
+async def search_page(request: Request[Any, Any, Any], state: State, q: FromQuery[str] = "") -> Any:
     if (early := await unchanged(request, state)) is not None:
         return early
     text = q.strip()[:100]

@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar import MediaType, Request, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from adapters import readmodels
 from adapters.reference_data import kkp_criteria, national_priorities, region_catalogue
@@ -62,7 +63,9 @@ def history_detail(entry: dict[str, Any], f: Fmt) -> str:
     media_type=MediaType.HTML,
     name="portal:action",
 )
-async def action_page(request: Request[Any, Any, Any], state: State, action_id: str) -> Any:
+async def action_page(
+    request: Request[Any, Any, Any], state: State, action_id: FromPath[str]
+) -> Any:
     ident = parse_uuid(action_id)
     pool = state.container.pool
     action = await queries.public_aggregate(pool, "action", ident) if ident else None

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Request, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from adapters.reference_data import kkp_criteria, national_priorities
 from tracker import queries
@@ -17,7 +18,7 @@ from tracker.web.render import page
 @get(
     "/forum/{forum_id:str}", include_in_schema=False, media_type=MediaType.HTML, name="portal:forum"
 )
-async def forum_page(request: Request[Any, Any, Any], state: State, forum_id: str) -> Any:
+async def forum_page(request: Request[Any, Any, Any], state: State, forum_id: FromPath[str]) -> Any:
     ident = parse_uuid(forum_id)
     if ident is None:
         return not_found(request)

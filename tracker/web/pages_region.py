@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import MediaType, Request, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from adapters import readmodels
@@ -30,7 +31,7 @@ TIMELINE_LIMIT = 50
     media_type=MediaType.HTML,
     name="portal:province",
 )
-async def province_page(request: Request[Any, Any, Any], state: State, code: str) -> Any:
+async def province_page(request: Request[Any, Any, Any], state: State, code: FromPath[str]) -> Any:
     region = region_catalogue().get(code)
     if region is None:
         return not_found(request)
@@ -83,7 +84,7 @@ def signatory_office(commitment: dict[str, Any], code: str) -> str:
 @get(
     "/wilayah/{code:str}", include_in_schema=False, media_type=MediaType.HTML, name="portal:region"
 )
-async def region_page(request: Request[Any, Any, Any], state: State, code: str) -> Any:
+async def region_page(request: Request[Any, Any, Any], state: State, code: FromPath[str]) -> Any:
     region = region_catalogue().get(code)
     if region is None:
         return not_found(request)
