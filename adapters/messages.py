@@ -7,17 +7,36 @@ PostgreSQL instead of silently moving on. PostgreSQL stays the source of truth.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from adapters.codec import aggregate_kind
+from projections.public import redact
 
 STREAM = "TRACKER_EVENTS"
 SUBJECT_ROOT = "tracker.v1.events"
 SCHEMA_VERSION = 1
 NONE_TOKEN = "_"  # a subject token for "not tied to one region"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A stream the relay fills from the log. The internal one carries events as stored;
+    the public one carries their public form (no private evidence, no account ids), for
+    integrators outside the ministry. Each has its own leader, position and gaps."""
+
+    stream: str
+    subject_root: str
+    leader_lock: int  # pg_advisory_lock key: one relay per channel and database
+    public: bool
+
+
+INTERNAL = Channel(STREAM, SUBJECT_ROOT, 7243003, public=False)
+PUBLIC = Channel("TRACKER_PUBLIC", "tracker.v1.public", 7243006, public=True)
+CHANNELS = (INTERNAL, PUBLIC)
 
 HEADER_POSITION = "Tracker-Position"
 HEADER_PREVIOUS = "Tracker-Previous-Position"
@@ -49,8 +68,12 @@ def decode_message(data: bytes) -> EventMessage:
     return _decoder.decode(data)
 
 
-def from_row(row: Any, previous: int, place: tuple[str | None, str | None]) -> EventMessage:
+def from_row(
+    row: Any, previous: int, place: tuple[str | None, str | None], public: bool = False
+) -> EventMessage:
     """The message for one notification-log row, `previous` being the position before it."""
+    stored = bytes(row["state"])
+    event = msgspec.json.encode(redact(msgspec.json.decode(stored))) if public else stored
     return EventMessage(
         position=row["notification_id"],
         previous_position=previous,
@@ -60,7 +83,7 @@ def from_row(row: Any, previous: int, place: tuple[str | None, str | None]) -> E
         type=row["topic"],
         province_code=place[0],
         region_code=place[1],
-        event=msgspec.Raw(bytes(row["state"])),
+        event=msgspec.Raw(event),
     )
 
 
@@ -68,12 +91,12 @@ def _token(code: str | None) -> str:
     return NONE_TOKEN if not code else code.replace(".", "_")
 
 
-def subject_for(message: EventMessage) -> str:
-    """tracker.v1.events.<province>.<region>.<aggregate>.<EventType>; region codes use '_'
-    for '.', e.g. tracker.v1.events.35.35_72.action.ProgressReportSubmitted."""
+def subject_for(message: EventMessage, root: str = SUBJECT_ROOT) -> str:
+    """<root>.<province>.<region>.<aggregate>.<EventType>; region codes use '_' for '.',
+    e.g. tracker.v1.events.35.35_72.action.ProgressReportSubmitted."""
     return ".".join(
         (
-            SUBJECT_ROOT,
+            root,
             _token(message.province_code),
             _token(message.region_code),
             message.aggregate,
@@ -97,8 +120,8 @@ DUPLICATE_WINDOW_S = 120.0
 STREAM_IN_USE = 10058  # JetStream: "stream name already in use" (a concurrent creator won)
 
 
-async def ensure_stream(js: Any) -> None:
-    """Create the event stream unless it exists; relay and consumers start in any order.
+async def ensure_stream(js: Any, channel: Channel = INTERNAL) -> None:
+    """Create the channel's stream unless it exists; relay and consumers start in any order.
 
     The duplicate window lets the relay republish after a crash without doubling messages.
     """
@@ -106,13 +129,13 @@ async def ensure_stream(js: Any) -> None:
     from nats.js.errors import BadRequestError, NotFoundError
 
     try:
-        await js.stream_info(STREAM)
+        await js.stream_info(channel.stream)
         return
     except NotFoundError:
         pass
     config = api.StreamConfig(
-        name=STREAM,
-        subjects=[f"{SUBJECT_ROOT}.>"],
+        name=channel.stream,
+        subjects=[f"{channel.subject_root}.>"],
         storage=api.StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_S,
     )
@@ -121,4 +144,4 @@ async def ensure_stream(js: Any) -> None:
     except BadRequestError as error:
         if error.err_code != STREAM_IN_USE:
             raise
-        await js.stream_info(STREAM)
+        await js.stream_info(channel.stream)

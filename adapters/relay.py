@@ -29,7 +29,7 @@ from adapters import codec, messages
 from adapters.eventstore import EVENTS_TABLE
 from adapters.readstore import read_notifications
 
-LEADER_LOCK = 7243003  # pg_advisory_lock key shared by every relay of one database
+LEADER_LOCK = messages.INTERNAL.leader_lock  # every internal relay of one database shares it
 PLACE_CACHE = 10_000  # aggregates whose (province, region) we remember
 IDLE_WAKE_S = 1.0  # fallback poll when a NOTIFY was missed (e.g. while reconnecting)
 PUBLISH_TIMEOUT_S = 5.0
@@ -47,13 +47,21 @@ class LeadershipLost(Exception):
 class Relay:
     """One candidate relay; `run` leads (or waits to lead) until `stop` is set."""
 
-    def __init__(self, database_url: str, nats_url: str, *, batch: int = 500) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        nats_url: str,
+        *,
+        batch: int = 500,
+        channel: messages.Channel = messages.INTERNAL,
+    ) -> None:
         self.database_url = database_url
         self.nats_url = nats_url
         self.batch = batch
+        self.channel = channel
         self.is_leader = False
         self.position = 0  # last position published (acknowledged) by this relay
-        self.log = structlog.get_logger("relay")
+        self.log = structlog.get_logger("relay").bind(stream=channel.stream)
         self._places: OrderedDict[UUID, Place] = OrderedDict()
         self._wake = asyncio.Event()
         self._lock_lost = asyncio.Event()
@@ -97,7 +105,9 @@ class Relay:
 
     async def _acquire(self, conn: Any, stop: asyncio.Event) -> bool:
         """Block until this session holds the leader lock, or `stop` is set."""
-        waiting = asyncio.ensure_future(conn.fetchval("SELECT pg_advisory_lock($1)", LEADER_LOCK))
+        waiting = asyncio.ensure_future(
+            conn.fetchval("SELECT pg_advisory_lock($1)", self.channel.leader_lock)
+        )
         waiting.add_done_callback(lambda task: task.cancelled() or task.exception())
         stopping = asyncio.ensure_future(stop.wait())
         try:
@@ -137,9 +147,9 @@ class Relay:
         conn: Any = None
         try:
             js = nc.jetstream(timeout=PUBLISH_TIMEOUT_S)
-            await messages.ensure_stream(js)
+            await messages.ensure_stream(js, self.channel)
             # After any failure the stream, not our memory, says what was stored.
-            self.position = await resume_point(js)
+            self.position = await resume_point(js, self.channel.stream)
             if self._announced:
                 self.log.info("relay.resumed", position=self.position)
             else:
@@ -200,7 +210,7 @@ class Relay:
         }
         try:
             await js.publish(
-                messages.subject_for(message),
+                messages.subject_for(message, self.channel.subject_root),
                 messages.encode_message(message),
                 timeout=PUBLISH_TIMEOUT_S,
                 headers=headers,
@@ -213,7 +223,7 @@ class Relay:
     async def _message(self, conn: Any, row: Any) -> messages.EventMessage:
         aggregate_id = UUID(bytes=row["originator_id"].bytes)
         place = await self._place(conn, codec.aggregate_kind(row["topic"]), aggregate_id, row)
-        return messages.from_row(row, self.position, place)
+        return messages.from_row(row, self.position, place, public=self.channel.public)
 
     async def _place(self, conn: Any, aggregate: str, aggregate_id: UUID, row: Any) -> Place:
         """Where the aggregate is filed, from its creation event: one query per aggregate."""
@@ -241,13 +251,13 @@ class Relay:
         self._delay = min(self._delay * 2, BACKOFF_MAX_S)
 
 
-async def resume_point(js: Any) -> int:
+async def resume_point(js: Any, stream: str = messages.STREAM) -> int:
     """Position of the last message in the stream (0 if none): where publishing goes on."""
-    state = (await js.stream_info(messages.STREAM)).state
+    state = (await js.stream_info(stream)).state
     seq = state.last_seq or 0
     while seq and seq >= (state.first_seq or 1):
         try:
-            last = await js.get_msg(messages.STREAM, seq=seq)
+            last = await js.get_msg(stream, seq=seq)
         except NotFoundError:  # deleted at the tail: the one before is the last
             seq -= 1
             continue
@@ -275,13 +285,19 @@ async def _close_pg(conn: Any) -> None:
         conn.terminate()
 
 
-async def run_relay(database_url: str, nats_url: str) -> None:
-    """`tracker relay`: lead or stand by until SIGINT/SIGTERM."""
+async def run_relay(
+    database_url: str,
+    nats_url: str,
+    channels: tuple[messages.Channel, ...] = (messages.INTERNAL,),
+) -> None:
+    """`tracker relay`: lead or stand by, per channel, until SIGINT/SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await Relay(database_url, nats_url).run(stop)
+    await asyncio.gather(
+        *(Relay(database_url, nats_url, channel=channel).run(stop) for channel in channels)
+    )
     structlog.get_logger("relay").info("relay.stopped")
 
 

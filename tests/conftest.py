@@ -73,17 +73,18 @@ def nats_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def fresh_stream(nats_server_url: str) -> None:
-    """Each test starts without the event stream or its consumers."""
+    """Each test starts without the event streams or their consumers."""
     import nats
     from nats.js.errors import NotFoundError
 
-    from adapters.messages import STREAM
+    from adapters.messages import CHANNELS
 
     async def drop() -> None:
         nc = await nats.connect(nats_server_url)
         try:
-            with contextlib.suppress(NotFoundError):
-                await nc.jetstream().delete_stream(STREAM)
+            for channel in CHANNELS:
+                with contextlib.suppress(NotFoundError):
+                    await nc.jetstream().delete_stream(channel.stream)
         finally:
             await nc.close()
 

@@ -100,7 +100,9 @@ def run_worker(settings: Settings, which: str) -> None:
             from adapters.relay import run_relay
 
             assert settings.nats_url is not None
-            asyncio.run(run_relay(settings.database_url, settings.nats_url))
+            from adapters.messages import CHANNELS
+
+            asyncio.run(run_relay(settings.database_url, settings.nats_url, CHANNELS))
         else:
             from adapters.nats_projector import run_projector
 
@@ -165,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no relay, projector or sealer in-process (`tracker relay|project|seal`)",
     )
-    commands.add_parser("relay", help="publish the event log to NATS JetStream (one leader)")
+    commands.add_parser(
+        "relay", help="publish the event log to NATS JetStream, internal and public (one leader)"
+    )
     commands.add_parser("project", help="keep the read models up to date from NATS")
     commands.add_parser("seal", help="extend the hash chain and sign checkpoints (one leader)")
     proj = commands.add_parser("projections", help="read-model status and rebuilds")

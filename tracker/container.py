@@ -13,6 +13,7 @@ import nats
 
 from adapters import accounts, readstore, sealer
 from adapters.eventstore import EventStore, open_event_store
+from adapters.messages import CHANNELS
 from adapters.nats_projector import NatsProjector
 from adapters.positions import PositionWatcher
 from adapters.projector import StoreTailProjector
@@ -26,10 +27,10 @@ class RelayTask:
     """The relay as a background task of this process (one of possibly many candidates:
     only the one holding the advisory lock publishes)."""
 
-    def __init__(self, database_url: str, nats_url: str) -> None:
+    def __init__(self, database_url: str, nats_url: str, channel: Any) -> None:
         from adapters.relay import Relay
 
-        self.relay = Relay(database_url, nats_url)
+        self.relay = Relay(database_url, nats_url, channel=channel)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -100,7 +101,7 @@ class Container:
         if self.nats_url is None:
             return [StoreTailProjector(self.pool), sealing]
         return [
-            RelayTask(self.database_url, self.nats_url),
+            *(RelayTask(self.database_url, self.nats_url, channel) for channel in CHANNELS),
             NatsProjector(self.pool, self.nats_url),
             sealing,
         ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 import msgspec
@@ -29,8 +29,10 @@ from adapters.messages import ensure_stream
 from adapters.reference_data import region_catalogue
 from adapters.relay import LEADER_LOCK, Relay
 from domain import action as action_domain
+from domain import progress
 from domain.access import Principal
-from domain.values import Role
+from domain.period import ReportingPeriod
+from domain.values import Evidence, Role
 from tests.integration.scenario import plan_action, seed_commitment
 from tracker.service import TrackerService
 
@@ -154,14 +156,14 @@ class Stored:
     message: messages.EventMessage
 
 
-async def _stream(nats_url: str) -> list[Stored]:
+async def _stream(nats_url: str, stream: str = messages.STREAM) -> list[Stored]:
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
-        info = await js.stream_info(messages.STREAM)
+        info = await js.stream_info(stream)
         found = []
         for seq in range(info.state.first_seq, info.state.last_seq + 1):
-            raw = await js.get_msg(messages.STREAM, seq=seq)
+            raw = await js.get_msg(stream, seq=seq)
             message = messages.decode_message(raw.data)
             found.append(Stored(raw.subject or "", dict(raw.headers or {}), message))
         return found
@@ -368,3 +370,65 @@ def test_a_standby_relay_stops_without_ever_leading(
         assert not await _query(database_url, LOCKS)
 
     asyncio.run(scenario())
+
+
+def test_the_public_channel_carries_the_public_form_only(
+    world: World, database_url: str, nats_server_url: str, fresh_stream: None
+) -> None:
+    """Its own stream, subjects, leader and positions; no private evidence, no account id."""
+    world.write(3)
+    assert world.action is not None
+    private = Evidence(title="Wawancara", url="https://example.org/rahasia.pdf", public=False)
+    world.service.act(
+        world.action,
+        None,
+        ACTOR,
+        progress.submit_report,
+        report_id=uuid4(),
+        period=ReportingPeriod.parse("2025-Q4"),
+        percent=10.0,
+        indicator_value=None,
+        narrative="Tahap awal",
+        evidence=(Evidence(title="Notulen", url="https://example.org/notulen.pdf"), private),
+    )
+    last = head(database_url)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        relays = [
+            Relay(database_url, nats_server_url, channel=channel) for channel in messages.CHANNELS
+        ]
+        tasks = [asyncio.create_task(relay.run(stop)) for relay in relays]
+        nc = await nats.connect(nats_server_url)
+        try:
+            js = nc.jetstream()
+            for channel in messages.CHANNELS:  # wait until both streams reach the head
+                await messages.ensure_stream(js, channel)
+                sub = await js.subscribe(f"{channel.subject_root}.>", ordered_consumer=True)
+                while (
+                    messages.decode_message((await sub.next_msg(timeout=WAIT_S)).data).position
+                    < last
+                ):
+                    pass
+            assert all(relay.is_leader for relay in relays)  # one leader per channel
+        finally:
+            stop.set()
+            await asyncio.wait_for(asyncio.gather(*tasks), WAIT_S)
+            await nc.close()
+
+    asyncio.run(scenario())
+    public = asyncio.run(_stream(nats_server_url, messages.PUBLIC.stream))
+    internal = assert_stream_is_the_log(database_url, nats_server_url)
+    assert [p.message.position for p in public] == [i.message.position for i in internal]
+    assert [p.message.previous_position for p in public] == [0] + [
+        p.message.position for p in public[:-1]
+    ]
+    root = messages.PUBLIC.subject_root
+    assert public[0].subject == f"{root}.33.33_75.forum.ForumConvened"
+    assert "rahasia" in bytes(internal[-1].message.event).decode()  # the internal form
+    for stored in public:
+        text = bytes(stored.message.event).decode()
+        assert "rahasia" not in text and '"user_id"' not in text, text
+    report = msgspec.json.decode(public[-1].message.event)
+    assert [e["title"] for e in report["evidence"]] == ["Notulen"]
+    assert report["actor"] == {"role": "system", "office": "Bagian Hukum"}
