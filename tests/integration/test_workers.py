@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from adapters import readstore
+from adapters import messages, readstore
 from adapters.eventstore import EventStore, open_event_store
 from adapters.rebuild import rebuild
 from tests.integration.test_projections import World, checksum
@@ -47,11 +47,16 @@ class Worker:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
+        """Relay lines of the public channel are left out: these tests follow the internal
+        stream (the public one is tested in test_relay.py)."""
         assert self.process.stderr is not None
         for line in self.process.stderr:
             if line.startswith("{"):
+                event = json.loads(line)
+                if event.get("stream", messages.STREAM) != messages.STREAM:
+                    continue
                 with self._seen:
-                    self.events.append(json.loads(line))
+                    self.events.append(event)
                     self._seen.notify_all()
 
     def wait_until(self, match: Any, timeout: float = 60) -> dict[str, Any]:
