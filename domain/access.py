@@ -144,6 +144,17 @@ def require_reviewer(who: Principal, region_code: str) -> None:
         )
 
 
+def covers_any(who: Principal, region_codes: list[str]) -> bool:
+    """An aggregate filed under several regions (a commitment's signatories) is audited by
+    whoever covers any of them."""
+    return who.signed_in and any(who.covers(code) for code in region_codes)
+
+
+def require_auditor_of_any(who: Principal, region_codes: list[str]) -> None:
+    if not covers_any(who, region_codes):
+        require_auditor(who, region_codes[0] if region_codes else "-")
+
+
 def require_auditor(who: Principal, region_code: str) -> None:
     """The full history (actor ids, private evidence): own region or jurisdiction."""
     _signed_in(who)

@@ -108,7 +108,12 @@ def ok(response: Any, status: int = 200) -> Any:
 
 @pytest.fixture
 def seeded(client: TestClient[Any]) -> dict[str, Any]:
-    """A forum, a commitment signed by Kota Blitar and Kota Semarang, and one Blitar action."""
+    return seed(client)
+
+
+def seed(client: TestClient[Any]) -> dict[str, Any]:
+    """A forum, a commitment signed by Kota Blitar and Kota Semarang, and one Blitar action,
+    each made by the account whose job it is."""
     admin = client.app.state.tokens["admin"]
     forum = ok(client.post("/api/v1/forums", json=FORUM, headers=admin), 201)
     commitment = ok(
@@ -132,6 +137,7 @@ def seeded(client: TestClient[Any]) -> dict[str, Any]:
     action = ok(
         client.post(
             "/api/v1/actions",
+            headers=client.app.state.tokens["pemda_blitar"],
             json={
                 "commitment_id": commitment["id"],
                 "region_code": "35.72",

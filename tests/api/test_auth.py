@@ -19,7 +19,7 @@ from litestar.testing import TestClient
 
 from adapters import accounts
 from adapters.reference_data import region_catalogue
-from tests.api.conftest import FORUM, issue_tokens, ok
+from tests.api.conftest import FORUM, issue_tokens, ok, seed
 from tracker import accounts as tracker_accounts
 from tracker.api.app import create_app
 from tracker.container import Container
@@ -397,36 +397,7 @@ def test_session_expires_after_eight_hours(app: TestClient[Any], clock: Clock) -
 # -- CSRF on the API for browser sessions ------------------------------------------------------
 def blitar_action(client: TestClient[Any]) -> str:
     """A planned Kota Blitar action under a commitment Blitar signed (made with tokens)."""
-    tokens = client.app.state.tokens
-    forum = ok(client.post("/api/v1/forums", json=FORUM, headers=tokens["admin"]), 201)
-    commitment = ok(
-        client.post(
-            "/api/v1/commitments",
-            headers=tokens["admin"],
-            json={
-                "forum_id": forum["id"],
-                "title": "Komitmen bersama Pemda bidang HAM",
-                "made_on": "2025-11-13",
-                "signatories": [{"region_code": "35.72", "office": "Wali Kota Blitar"}],
-            },
-        ),
-        201,
-    )
-    action = ok(
-        client.post(
-            "/api/v1/actions",
-            headers=tokens["pemda_blitar"],
-            json={
-                "commitment_id": commitment["id"],
-                "region_code": "35.72",
-                "title": "Pelatihan HAM bagi ASN",
-                "owner_opd": "Bagian Hukum Setda",
-                "due_on": "2026-12-31",
-            },
-        ),
-        201,
-    )
-    return str(action["id"])
+    return str(seed(client)["action"]["id"])
 
 
 def test_session_writes_need_the_csrf_header(app: TestClient[Any], count_events: Any) -> None:

@@ -67,13 +67,6 @@ def wants_csv(request: Request[Any, Any, Any], chosen: str | None) -> bool:
     return any(part.split(";")[0].strip() == "text/csv" for part in accept.split(","))
 
 
-def require_any_auditor(who: Principal, regions: list[str]) -> None:
-    """Allowed if the principal audits any of the regions; else the first one's refusal."""
-    if who.signed_in and any(who.covers(code) for code in regions):
-        return
-    access.require_auditor(who, regions[0] if regions else "")
-
-
 async def record_trail(state: State, who: Principal, kind: str, record_id: UUID) -> Any:
     rows = await readstore.history_rows(state.container.pool, record_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
@@ -88,7 +81,7 @@ async def record_trail(state: State, who: Principal, kind: str, record_id: UUID)
     ]
     current = fold(kind, None, (event for _, _, event in recorded))
     regions = catalog.places(kind, current)[0]
-    require_any_auditor(who, regions)
+    access.require_auditor_of_any(who, regions)
     return {
         "kind": kind,
         "id": str(record_id),

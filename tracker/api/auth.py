@@ -22,6 +22,7 @@ from litestar.response import Redirect
 
 from adapters import accounts
 from domain.access import ANONYMOUS, NotAllowed, Principal
+from tracker.api.http import in_thread
 
 SESSION_COOKIE = "tracker_session"
 LOGIN_CSRF_COOKIE = "tracker_login_csrf"
@@ -187,7 +188,7 @@ async def login(request: Request[Any, Any, Any], state: State) -> Response[Any]:
     client = request.client.host if request.client else "unknown"
     try:
         account = await accounts.check_password(
-            container.pool, user_id, password, client, container.clock(), _in_thread
+            container.pool, user_id, password, client, container.clock(), in_thread
         )
     except accounts.SignInThrottled as throttled:
         response = _login_form(
@@ -211,12 +212,6 @@ async def login(request: Request[Any, Any, Any], state: State) -> Response[Any]:
             _cookie(request, LOGIN_CSRF_COOKIE, "", 0),
         ],
     )
-
-
-async def _in_thread(fn: Any, *args: Any) -> Any:
-    import anyio.to_thread
-
-    return await anyio.to_thread.run_sync(fn, *args)
 
 
 @post("/keluar", include_in_schema=False, status_code=303)

@@ -110,9 +110,7 @@ class LedgerController(Controller):
             return _unavailable(request, error)
         kind = codec.aggregate_kind(str(record["topic"]))
         value = await readstore.load_state(pool, kind, UUID(record["originator_id"]))
-        regions = _regions(kind, value)
-        if not who.signed_in or not any(who.covers(code) for code in regions):
-            access.require_auditor(who, regions[0] if regions else "-")
+        access.require_auditor_of_any(who, _regions(kind, value))
         return record
 
 

@@ -13,6 +13,7 @@ from litestar import Request, Response
 from litestar.datastructures import State
 
 from adapters import codec, readmodels, readstore
+from domain import access
 from domain.access import Principal
 from projections import catalog, public
 from tracker import queries
@@ -24,8 +25,7 @@ from tracker.errors import NotFound
 def sees_everything(who: Principal, kind: str, value: Any) -> bool:
     """Auditors of a region see private evidence and account ids; everyone else the
     public form (projections.public)."""
-    regions, _ = catalog.places(kind, value)
-    return who.signed_in and any(who.covers(code) for code in regions)
+    return access.covers_any(who, catalog.places(kind, value)[0])
 
 
 async def aggregate_response(
@@ -58,13 +58,30 @@ async def before_read(
             headers={"Retry-After": "1"},
             projection_position=container.positions.position,
         )
+    headers = await read_model_validators(request, state)
+    request.state.validators = headers
+    return not_modified(request, headers)
+
+
+async def read_model_validators(
+    request: Request[Any, Any, Any], state: State, variant: str = ""
+) -> dict[str, str]:
+    """ETag / Last-Modified of any read-model response (`variant`: e.g. the page language).
+    Remembers the position in `request.state.read_position` for pages."""
+    container = state.container
     current, moved_at = await readmodels.freshness(container.pool)
-    tag = f'W/"{current}-{container.clock().date().isoformat()}"'
-    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    request.state.read_position = current
+    day = container.clock().date().isoformat()
+    headers = {"ETag": f'W/"{current}-{day}{variant}"', "Cache-Control": "no-cache"}
     if moved_at is not None:
         headers["Last-Modified"] = format_datetime(moved_at, usegmt=True)
-    request.state.validators = headers
-    if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+    return headers
+
+
+def not_modified(request: Request[Any, Any, Any], headers: dict[str, str]) -> Response[Any] | None:
+    """304 when If-None-Match names the current ETag."""
+    sent = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+    if headers["ETag"] in sent:
         return Response(content=None, status_code=304, headers=headers)
     return None
 

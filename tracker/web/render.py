@@ -7,7 +7,6 @@ request with the same ETag is answered 304 without touching a template.
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie, State
 from litestar.response import Template
 
-from adapters import readmodels
+from tracker.api.reads import not_modified, read_model_validators
 from tracker.web import i18n
 
 
@@ -24,26 +23,9 @@ def lang_of(request: Request[Any, Any, Any]) -> str:
 
 
 async def validators(request: Request[Any, Any, Any], state: State) -> dict[str, str]:
-    """ETag / Last-Modified of everything the portal shows, for this language."""
-    container = state.container
-    current, moved_at = await readmodels.freshness(container.pool)
-    request.state.read_position = current  # pages tell live.js where they stand
-    day = container.clock().date().isoformat()
-    headers = {
-        "ETag": f'W/"{current}-{day}-{lang_of(request)}"',
-        "Cache-Control": "no-cache",
-        "Vary": "Cookie",
-    }
-    if moved_at is not None:
-        headers["Last-Modified"] = format_datetime(moved_at, usegmt=True)
-    return headers
-
-
-def not_modified(request: Request[Any, Any, Any], headers: dict[str, str]) -> Response[Any] | None:
-    sent = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
-    if headers["ETag"] in sent:
-        return Response(content=None, status_code=304, headers=headers)
-    return None
+    """The read models' validators, per language (pages differ by it)."""
+    headers = await read_model_validators(request, state, f"-{lang_of(request)}")
+    return {**headers, "Vary": "Cookie"}
 
 
 def _language_cookie(request: Request[Any, Any, Any]) -> list[Cookie]:
