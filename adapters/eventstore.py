@@ -16,6 +16,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent
 
 from adapters import codec
+from adapters.errors import ConcurrencyConflict
 from domain.events import DomainEvent
 from domain.registry import EVOLVERS, fold
 
@@ -24,9 +25,7 @@ APP_NAME = "Tracker"
 EVENTS_TABLE = "tracker_events"
 SNAPSHOTS_TABLE = "tracker_snapshots"
 
-
-class ConcurrencyConflict(Exception):
-    """Another writer appended to the same aggregate first."""
+__all__ = ["ConcurrencyConflict", "EventStore", "PostgresEventStore", "open_event_store"]
 
 
 @dataclass(frozen=True)
@@ -155,3 +154,36 @@ class EventStore(Application[UUID]):
 
 def open_event_store(database_url: str, pool_size: int = 5) -> EventStore:
     return EventStore(env=postgres_env(database_url, pool_size))
+
+
+class PostgresEventStore:
+    """The event store as the composition root holds it: built without a connection,
+    opened (tables created) when the application starts, in a worker thread."""
+
+    def __init__(self, database_url: str, pool_size: int = 5) -> None:
+        self.database_url = database_url
+        self.pool_size = pool_size
+        self._app: EventStore | None = None
+
+    def open(self) -> None:
+        if self._app is None:
+            self._app = open_event_store(self.database_url, self.pool_size)
+
+    @property
+    def app(self) -> EventStore:
+        if self._app is None:
+            raise RuntimeError("the event store is not open yet")
+        return self._app
+
+    def load(self, kind: str, aggregate_id: UUID) -> Any | None:
+        return self.app.load(kind, aggregate_id)
+
+    def append(
+        self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]
+    ) -> tuple[Any, int]:
+        return self.app.append(kind, aggregate_id, state, events)
+
+    def close(self) -> None:
+        if self._app is not None:
+            app, self._app = self._app, None
+            app.close()

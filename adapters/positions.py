@@ -13,15 +13,20 @@ from projections import catalog
 
 
 class PositionWatcher:
-    def __init__(self, pool: Any, name: str = catalog.NAME) -> None:
-        self.pool = pool
+    def __init__(self, database: Any, name: str = catalog.NAME) -> None:
+        self.database = database  # adapters.database.Database: its pool opens at start
         self.name = name
         self.position = 0
         self._moved = asyncio.Condition()
         self._listener: Any = None
         self.stopped = False
 
+    @property
+    def pool(self) -> Any:
+        return self.database.pool
+
     async def start(self) -> None:
+        self.stopped = False
         self._listener = await self.pool.acquire()
         await self._listener.add_listener(POSITION_CHANNEL, self._on_notify)
         await self.refresh()
@@ -73,5 +78,6 @@ class PositionWatcher:
             self.stopped = True
             self._moved.notify_all()
         if self._listener is not None:
-            await self._listener.remove_listener(POSITION_CHANNEL, self._on_notify)
-            await self.pool.release(self._listener)
+            listener, self._listener = self._listener, None
+            await listener.remove_listener(POSITION_CHANNEL, self._on_notify)
+            await self.pool.release(listener)

@@ -16,6 +16,8 @@ command writes nothing whichever door (HTTP, CLI, demo loader) it came through.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import msgspec
 
 from domain.errors import DomainError
@@ -142,6 +144,43 @@ def require_reviewer(who: Principal, region_code: str) -> None:
             f"Wilayah {region_code} di luar wilayah kerja akun ini.",
             f"Region {region_code} is outside this account's jurisdiction.",
         )
+
+
+class Policy(StrEnum):
+    """Who may issue a command, as data: every command declares one (domain.commands)."""
+
+    MINISTRY = "ministry"  # Kementerian HAM central (and the operator's system principal)
+    REGION_WRITER = "region-writer"  # the region's own Pemda, OPD-scoped if the account is
+    REVIEWER = "reviewer"  # the Kanwil whose provinces hold the region
+    OWN_ACCOUNT = "own-account"  # the account itself, or an admin
+
+
+class Rule(msgspec.Struct, frozen=True):
+    """A command's policy and what it does, in both languages, for the refusal message."""
+
+    policy: Policy
+    doing_id: str
+    doing_en: str
+
+
+class Target(msgspec.Struct, frozen=True, kw_only=True):
+    """What a command touches, as far as the policy cares."""
+
+    region_code: str = ""
+    owner_opd: str = ""
+    user_id: str = ""
+
+
+def authorize(rule: Rule, who: Principal, target: Target) -> None:
+    """Raise SignInRequired or NotAllowed unless `who` may do `rule` to `target`."""
+    if rule.policy is Policy.MINISTRY:
+        require_admin(who, rule.doing_id, rule.doing_en)
+    elif rule.policy is Policy.REGION_WRITER:
+        require_region_writer(who, target.region_code, target.owner_opd)
+    elif rule.policy is Policy.REVIEWER:
+        require_reviewer(who, target.region_code)
+    elif not (who.signed_in and who.user_id == target.user_id):
+        require_admin(who, rule.doing_id, rule.doing_en)
 
 
 def covers_any(who: Principal, region_codes: list[str]) -> bool:

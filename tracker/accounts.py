@@ -1,74 +1,89 @@
-"""Account use cases shared by the CLI, the HTTP API and the demo: validate a new account's
-scope against the region catalogue, then store it. Over HTTP only an admin manages
-accounts; anyone signed in may issue and revoke tokens of their own account. (The CLI is the
-operator's door and is not asked.)"""
+"""Account use cases: the bus's handlers for the account commands (tracker/commands.py), the
+sign-in check, and the admin's account list. The policy is declared on each command; what
+is checked here is the rest: the scope must fit the role, passwords long enough, an admin
+never disables themself."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import anyio.to_thread
-
-from adapters import accounts
-from adapters.accounts import Account, AccountError
+from adapters.account_types import Account, AccountError, AccountMissing, SignInThrottled
 from domain import access
 from domain.access import Principal
 from domain.regions import RegionCatalogue
 from domain.values import Role
+from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
+from tracker.ports import AccountStore, PasswordHasher
 
 USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
 
+InThread = Callable[..., Awaitable[Any]]
 
-def account_from(
+
+@dataclass(frozen=True)
+class AccountContext:
+    accounts: AccountStore
+    hasher: PasswordHasher
+    regions: RegionCatalogue
+    now: datetime
+    in_thread: InThread
+
+
+def _pemda_office(
     regions: RegionCatalogue,
-    *,
-    user_id: str,
-    role: str,
-    name: str | None = None,
-    office: str | None = None,
-    region_code: str | None = None,
-    opd: str | None = None,
-    provinces: list[str] | tuple[str, ...] = (),
-) -> Account:
+    region_code: str | None,
+    provinces: tuple[str, ...],
+    office: str | None,
+) -> str:
+    if not region_code or provinces:
+        raise AccountError("a pemda account needs --region (one region) and no --provinces")
+    region = regions.get(region_code)
+    if region is None:
+        raise AccountError(f"region {region_code!r} is not a Kepmendagri region code")
+    return office or f"Pemerintah {region.name}"
+
+
+def _kanwil_office(regions: RegionCatalogue, cmd: CreateAccount, provinces: tuple[str, ...]) -> str:
+    if cmd.region_code or cmd.opd or not provinces:
+        raise AccountError("a kanwil account needs --provinces (e.g. 62,61) and no --region")
+    for code in provinces:
+        found = regions.get(code)
+        if found is None or not found.is_province:
+            raise AccountError(f"{code!r} is not a province code (e.g. 62)")
+    first = regions.get(provinces[0])
+    return cmd.office or f"Kanwil Kementerian HAM {first.name if first else provinces[0]}"
+
+
+def account_from(regions: RegionCatalogue, cmd: CreateAccount) -> Account:
     """The scope must fit the role: a Pemda has one region, a Kanwil a set of provinces."""
-    if not USER_ID.match(user_id):
+    if not USER_ID.match(cmd.user_id):
         raise AccountError(
-            f"user id {user_id!r}: 3-64 characters of a-z, 0-9, '.', '_' or '-', "
+            f"user id {cmd.user_id!r}: 3-64 characters of a-z, 0-9, '.', '_' or '-', "
             "starting with a letter or digit"
         )
-    if role not in (Role.PEMDA, Role.KANWIL, Role.ADMIN):
-        raise AccountError(f"role {role!r}: choose pemda, kanwil or admin")
-    provinces = tuple(dict.fromkeys(p.strip() for p in provinces if p.strip()))
-    if role == Role.PEMDA:
-        if not region_code or provinces:
-            raise AccountError("a pemda account needs --region (one region) and no --provinces")
-        region = regions.get(region_code)
-        if region is None:
-            raise AccountError(f"region {region_code!r} is not a Kepmendagri region code")
-        office = office or f"Pemerintah {region.name}"
-    elif role == Role.KANWIL:
-        if region_code or opd or not provinces:
-            raise AccountError("a kanwil account needs --provinces (e.g. 62,61) and no --region")
-        for code in provinces:
-            found = regions.get(code)
-            if found is None or not found.is_province:
-                raise AccountError(f"{code!r} is not a province code (e.g. 62)")
-        first = regions.get(provinces[0])
-        office = office or f"Kanwil Kementerian HAM {first.name if first else provinces[0]}"
+    if cmd.role not in (Role.PEMDA, Role.KANWIL, Role.ADMIN):
+        raise AccountError(f"role {cmd.role!r}: choose pemda, kanwil or admin")
+    provinces = tuple(dict.fromkeys(p.strip() for p in cmd.provinces if p.strip()))
+    if cmd.role == Role.PEMDA:
+        office = _pemda_office(regions, cmd.region_code, provinces, cmd.office)
+    elif cmd.role == Role.KANWIL:
+        office = _kanwil_office(regions, cmd, provinces)
     else:
-        if region_code or opd or provinces:
+        if cmd.region_code or cmd.opd or provinces:
             raise AccountError("an admin account has no region, OPD or provinces")
-        office = office or "Kementerian HAM"
+        office = cmd.office or "Kementerian HAM"
     return Account(
-        user_id=user_id,
-        display_name=(name or user_id).strip()[:200],
-        role=Role(role),
+        user_id=cmd.user_id,
+        display_name=(cmd.name or cmd.user_id).strip()[:200],
+        role=Role(cmd.role),
         office=office.strip()[:200],
-        region_code=region_code,
-        opd=opd.strip() if opd and opd.strip() else None,
+        region_code=cmd.region_code,
+        opd=cmd.opd.strip() if cmd.opd and cmd.opd.strip() else None,
         provinces=provinces,
     )
 
@@ -78,56 +93,84 @@ def check_password(password: str) -> None:
         raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
 
 
-async def create(
-    pool: Any, account: Account, password: str | None, created_by: str, now: datetime
-) -> None:
+async def create_account(ctx: AccountContext, cmd: CreateAccount, who: Principal) -> Account:
+    account = account_from(ctx.regions, cmd)
     password_hash = None
-    if password is not None:
-        check_password(password)
-        password_hash = await anyio.to_thread.run_sync(accounts.hash_password, password)
-    await accounts.add(pool, account, password_hash, created_by, now)
+    if cmd.password is not None:
+        check_password(cmd.password)
+        password_hash = await ctx.in_thread(ctx.hasher.hash, cmd.password)
+    await ctx.accounts.add(account, password_hash, who.user_id, ctx.now)
+    return account
 
 
-def _admin_or_self(who: Principal, user_id: str, doing_id: str, doing_en: str) -> None:
-    if who.signed_in and who.user_id == user_id:
-        return
-    access.require_admin(who, doing_id, doing_en)
-
-
-async def listed(pool: Any, who: Principal) -> list[Account]:
-    access.require_admin(who, "melihat daftar akun", "list accounts")
-    return await accounts.all_accounts(pool)
-
-
-async def add(
-    pool: Any, who: Principal, account: Account, password: str | None, now: datetime
-) -> None:
-    access.require_admin(who, "membuat akun", "create accounts")
-    await create(pool, account, password, who.user_id, now)
-
-
-async def disable(pool: Any, who: Principal, user_id: str, now: datetime) -> None:
-    access.require_admin(who, "menonaktifkan akun", "disable accounts")
-    if user_id == who.user_id:
+async def disable_account(ctx: AccountContext, cmd: DisableAccount, who: Principal) -> None:
+    if cmd.user_id == who.user_id:
         raise AccountError("an admin cannot disable their own account")
-    await accounts.disable(pool, user_id, now)
+    await ctx.accounts.disable(cmd.user_id, ctx.now)
+
+
+async def set_password(ctx: AccountContext, cmd: SetPassword, who: Principal) -> None:
+    check_password(cmd.password)
+    await ctx.accounts.set_password_hash(
+        cmd.user_id, await ctx.in_thread(ctx.hasher.hash, cmd.password)
+    )
 
 
 async def issue_token(
-    pool: Any, who: Principal, user_id: str, name: str, days: int | None, now: datetime
+    ctx: AccountContext, cmd: IssueToken, who: Principal
 ) -> tuple[str, str, datetime | None]:
-    _admin_or_self(who, user_id, "membuat token untuk akun lain", "issue tokens for others")
+    """(token id, the token, its expiry): the token is shown once."""
+    days = cmd.expires_in_days
     if days is not None and days <= 0:
         raise AccountError("expires_in_days must be a positive number")
-    expires = now + timedelta(days=days) if days else None
-    token_id, token = await accounts.issue_token(pool, user_id, name, expires, now)
+    expires = ctx.now + timedelta(days=days) if days else None
+    token_id, token = await ctx.accounts.issue_token(cmd.user_id, cmd.name, expires, ctx.now)
     return token_id, token, expires
 
 
-async def revoke_token(pool: Any, who: Principal, token_id: str, now: datetime) -> None:
-    owner = await accounts.token_owner(pool, token_id)
-    if owner is None:
-        access.require_admin(who, "mencabut token", "revoke tokens")  # no existence leak
-        raise accounts.AccountMissing(f"no token {token_id!r}")
-    _admin_or_self(who, owner, "mencabut token akun lain", "revoke tokens of others")
-    await accounts.revoke_token(pool, token_id, now)
+async def revoke_token(ctx: AccountContext, cmd: RevokeToken, who: Principal) -> str:
+    """The owner's user id."""
+    return await ctx.accounts.revoke_token(cmd.token_id, ctx.now)
+
+
+async def account_target(ctx: AccountContext, command: Any, who: Principal) -> access.Target:
+    """What the policy looks at: the account a token command is about. An unknown token is
+    refused like a stranger's (no existence leak) and then reported missing to admins."""
+    if isinstance(command, IssueToken):
+        return access.Target(user_id=command.user_id)
+    if isinstance(command, RevokeToken):
+        owner = await ctx.accounts.token_owner(command.token_id)
+        if owner is None:
+            access.authorize(command.RULE, who, access.Target())
+            raise AccountMissing(f"no token {command.token_id!r}")
+        return access.Target(user_id=owner)
+    return access.Target()
+
+
+ACCOUNT_HANDLERS: dict[type[Any], Callable[[AccountContext, Any, Principal], Awaitable[Any]]] = {
+    CreateAccount: create_account,
+    DisableAccount: disable_account,
+    SetPassword: set_password,
+    IssueToken: issue_token,
+    RevokeToken: revoke_token,
+}
+
+
+async def listed(accounts: AccountStore, who: Principal) -> list[Account]:
+    access.require_admin(who, "melihat daftar akun", "list accounts")
+    return await accounts.all_accounts()
+
+
+async def sign_in(ctx: AccountContext, user_id: str, password: str, client: str) -> Account | None:
+    """The account if the password is right; None (and a recorded failure) if not.
+    Raises SignInThrottled before even checking once the limits are reached."""
+    wait = await ctx.accounts.retry_after(user_id, client, ctx.now)
+    if wait is not None:
+        raise SignInThrottled(wait)
+    account, stored = await ctx.accounts.password_hash(user_id)
+    matches = await ctx.in_thread(ctx.hasher.verify, stored, password)
+    if not matches or account is None or account.disabled:
+        await ctx.accounts.record_failure(user_id, client, ctx.now)
+        return None
+    await ctx.accounts.clear_failures(user_id, client)
+    return account

@@ -49,7 +49,7 @@ def servers_for(settings: Settings, *, owner: bool) -> Iterator[Settings]:
     if not settings.embeds_anything:
         yield settings
         return
-    data_dir = settings.data_dir.expanduser().resolve()
+    data_dir = settings.home.expanduser().resolve()
     if not owner and (running := _running_server(data_dir)) is not None:
         yield replace(
             settings,

@@ -14,7 +14,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = Path(".tracker")
+    # None: nothing on disk (tests): an in-memory signing key, no demo password file.
+    data_dir: Path | None = Path(".tracker")
     database_url: str | None = None
     nats_url: str | None = None
     host: str = "127.0.0.1"
@@ -25,6 +26,8 @@ class Settings:
     audit_key_file: Path | None = None  # Ed25519 private key (PEM); default in data_dir
     checkpoint_seconds: float = 60.0
     audit_origin: str = "pelacak-komitmen-ham"  # names this log in signed checkpoints
+    demo: bool = False  # `serve --demo`: replay the demo scenario into an empty store
+    workers: bool = True  # relay, projector and sealer in-process (`serve --no-workers`)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -59,8 +62,25 @@ class Settings:
         return self.host not in ("127.0.0.1", "localhost", "::1")
 
     @property
-    def audit_key_path(self) -> Path:
-        return self.audit_key_file or self.data_dir / "audit-ed25519.pem"
+    def audit_key_path(self) -> Path | None:
+        if self.audit_key_file is not None:
+            return self.audit_key_file
+        return None if self.data_dir is None else self.data_dir / "audit-ed25519.pem"
+
+    @property
+    def key_path(self) -> Path:
+        """The signing key of a command that needs one (the CLI always has a data dir)."""
+        path = self.audit_key_path
+        if path is None:
+            raise ValueError("no data directory or TRACKER_AUDIT_KEY_FILE configured")
+        return path
+
+    @property
+    def home(self) -> Path:
+        """The data directory of a command that needs one (the CLI always has one)."""
+        if self.data_dir is None:
+            raise ValueError("no data directory configured")
+        return self.data_dir
 
     @property
     def embeds_anything(self) -> bool:

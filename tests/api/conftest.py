@@ -9,11 +9,10 @@ import asyncpg
 import pytest
 from litestar.testing import TestClient
 
-from adapters import accounts
-from adapters.accounts import Account
+from adapters.account_types import Account
 from domain.values import Role
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import account_store, settings_for
+from tracker.app import create_app
 
 FORUM = {
     "kind": "rakernas",
@@ -52,18 +51,14 @@ ACCOUNTS = {
 
 async def create_tokens(database_url: str) -> dict[str, dict[str, str]]:
     """Create the accounts straight in PostgreSQL and one bearer token each."""
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-    try:
-        await accounts.create_schema(pool)
+    async with account_store(database_url) as accounts:
         now = datetime.now(UTC)
         headers = {}
         for name, account in ACCOUNTS.items():
-            await accounts.add(pool, account, None, "tests", now)
-            _, token = await accounts.issue_token(pool, account.user_id, "tests", None, now)
+            await accounts.add(account, None, "tests", now)
+            _, token = await accounts.issue_token(account.user_id, "tests", None, now)
             headers[name] = {"Authorization": f"Bearer {token}"}
         return headers
-    finally:
-        await pool.close()
 
 
 def issue_tokens(database_url: str) -> dict[str, dict[str, str]]:
@@ -74,7 +69,7 @@ def issue_tokens(database_url: str) -> dict[str, dict[str, str]]:
 def client(database_url: str) -> Iterator[TestClient[Any]]:
     """Acts as the Pemda of Kota Blitar unless a request passes other credentials
     (`AS[...]` headers from the `as_` fixture)."""
-    with TestClient(create_app(Container(database_url))) as test_client:
+    with TestClient(create_app(settings_for(database_url))) as test_client:
         test_client.app.state.tokens = tokens = issue_tokens(database_url)
         test_client.headers.update(tokens["pemda_blitar"])
         yield test_client

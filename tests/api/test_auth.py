@@ -1,7 +1,7 @@
 """Credentials: bearer tokens, passwords, browser sessions, brute force, fixation and CSRF.
 
 Time-dependent behaviour (token expiry, session expiry, the sign-in throttle window) runs on
-a settable clock injected into the Container, never on sleeps.
+a settable clock injected into the composition root, never on sleeps.
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-import asyncpg
 import pytest
 from litestar.testing import TestClient
 
-from adapters import accounts
+from adapters.passwords import Argon2Hasher
 from adapters.reference_data import region_catalogue
 from tests.api.conftest import FORUM, issue_tokens, ok, seed
-from tracker import accounts as tracker_accounts
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import account_store, app_on_clock
+from tracker.accounts import account_from
+from tracker.commands import CreateAccount
 
 T = TypeVar("T")
 
@@ -48,14 +47,11 @@ class Clock:
 
 
 def on_db(database_url: str, work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run `work(pool)` against the test database, outside the application."""
+    """Run `work(store)` on the test database's accounts, outside the application."""
 
     async def run() -> T:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-        try:
-            return await work(pool)
-        finally:
-            await pool.close()
+        async with account_store(database_url) as store:
+            return await work(store)
 
     return asyncio.run(run())
 
@@ -70,15 +66,13 @@ def app(database_url: str, clock: Clock) -> Iterator[TestClient[Any]]:
     """The API on the settable clock, with the test accounts (bearer tokens, see ACCOUNTS in
     conftest) and USER, a Kota Blitar Pemda account with a password. No default
     credentials: every request says who it is."""
-    with TestClient(create_app(Container(database_url, clock=clock))) as client:
+    with TestClient(app_on_clock(database_url, clock)) as client:
         client.app.state.tokens = issue_tokens(database_url)
-        account = tracker_accounts.account_from(
-            region_catalogue(), user_id=USER, role="pemda", region_code="35.72"
+        account = account_from(
+            region_catalogue(), CreateAccount(user_id=USER, role="pemda", region_code="35.72")
         )
-        on_db(
-            database_url,
-            lambda pool: tracker_accounts.create(pool, account, PASSWORD, "tests", clock()),
-        )
+        password_hash = Argon2Hasher().hash(PASSWORD)
+        on_db(database_url, lambda store: store.add(account, password_hash, "tests", clock()))
         yield client
 
 
@@ -104,9 +98,7 @@ def issue(
     database_url: str, user_id: str, now: datetime, expires_at: datetime | None = None
 ) -> tuple[str, str]:
     """(token id, token) for an account, issued at `now`."""
-    return on_db(
-        database_url, lambda pool: accounts.issue_token(pool, user_id, "tests", expires_at, now)
-    )
+    return on_db(database_url, lambda store: store.issue_token(user_id, "tests", expires_at, now))
 
 
 def who_am_i(client: TestClient[Any], **headers: str) -> Any:
@@ -153,7 +145,7 @@ def test_revoked_token_is_refused(
 ) -> None:
     token_id, token = issue(database_url, "t-admin", clock())
     assert who_am_i(app, **bearer(token)) == "t-admin"
-    on_db(database_url, lambda pool: accounts.revoke_token(pool, token_id, clock()))
+    on_db(database_url, lambda store: store.revoke_token(token_id, clock()))
     assert_invalid_credentials(app.get(ME, headers=bearer(token)))
     assert_invalid_credentials(try_forum(app, count_events, bearer(token)))
     # Other tokens of the same account keep working.
@@ -165,7 +157,7 @@ def test_token_of_a_disabled_account_is_refused(
 ) -> None:
     admin = app.app.state.tokens["admin"]
     assert who_am_i(app, **admin) == "t-admin"
-    on_db(database_url, lambda pool: accounts.disable(pool, "t-admin", clock()))
+    on_db(database_url, lambda store: store.disable("t-admin", clock()))
     assert_invalid_credentials(app.get(ME, headers=admin))
     assert_invalid_credentials(try_forum(app, count_events, admin))
 
@@ -205,7 +197,7 @@ def test_tokens_are_stored_only_as_hashes(
     token_id, token = issue(database_url, "t-pemda-blitar", clock())
     secret = token.split("_", 2)[2]
     assert who_am_i(app, **bearer(token)) == "t-pemda-blitar"  # it is a working token
-    rows = on_db(database_url, lambda pool: pool.fetch("SELECT * FROM auth.token"))
+    rows = on_db(database_url, lambda store: store.database.pool.fetch("SELECT * FROM auth.token"))
     assert len(rows) >= 2
     for row in rows:
         for column, value in row.items():
@@ -287,12 +279,14 @@ def test_right_password_opens_a_session(app: TestClient[Any], database_url: str)
 
     stored = on_db(
         database_url,
-        lambda pool: pool.fetchval(
+        lambda store: store.database.pool.fetchval(
             "SELECT password_hash FROM auth.account WHERE user_id = $1", USER
         ),
     )
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
-    sessions = on_db(database_url, lambda pool: pool.fetch("SELECT * FROM auth.session"))
+    sessions = on_db(
+        database_url, lambda store: store.database.pool.fetch("SELECT * FROM auth.session")
+    )
     assert len(sessions) == 1
     assert all(session_id not in str(value) for value in sessions[0].values())
     assert bytes(sessions[0]["id_hash"]) == hashlib.sha256(session_id.encode()).digest()
@@ -322,7 +316,10 @@ def test_sign_in_needs_the_form_csrf_token(
     assert response.status_code == 403, response.text
     assert session_cookie(response) is None
     assert who_am_i(app) is None
-    count = on_db(database_url, lambda pool: pool.fetchval("SELECT count(*) FROM auth.session"))
+    count = on_db(
+        database_url,
+        lambda store: store.database.pool.fetchval("SELECT count(*) FROM auth.session"),
+    )
     assert count == 0
 
 

@@ -38,8 +38,9 @@ from litestar.testing import TestClient
 
 from adapters import sealer
 from tests.api.conftest import ACCOUNTS, FORUM, issue_tokens
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import settings_for
+from tracker.app import create_app
+from tracker.bootstrap import Services, bootstrap
 
 # -- principals -----------------------------------------------------------------------------
 ANONYMOUS = "anonymous"  # no Authorization header, no cookie
@@ -359,6 +360,7 @@ class World:
     tokens: dict[str, dict[str, str]]
     events: psycopg.Connection[Any]
     url: str
+    services: Services
     forum_id: str = ""
     commitment_id: str = ""
 
@@ -375,13 +377,15 @@ class World:
     def sign_checkpoint(self) -> None:
         """What `tracker audit checkpoint` does: seal and sign now (the worker waits a minute
         between checkpoints; it shares the seal lock, so the two cannot interleave)."""
-        container = self.client.app.state.container
 
         async def sign() -> None:
             conn = await asyncpg.connect(self.url)
             try:
                 await sealer.checkpoint(
-                    conn, container.signer, container.audit_origin, datetime.now(UTC)
+                    conn,
+                    self.services.signer,
+                    self.services.settings.audit_origin,
+                    datetime.now(UTC),
                 )
             finally:
                 await conn.close()
@@ -412,12 +416,14 @@ def world(postgres_server_url: str) -> Iterator[World]:
     name = f"t_authz_{uuid.uuid4().hex[:12]}"
     url = urlunsplit(urlsplit(postgres_server_url)._replace(path=f"/{name}"))
     _on_server(postgres_server_url, f'CREATE DATABASE "{name}"')
+    settings = settings_for(url)
+    services = bootstrap(settings)
     try:
         with (
-            TestClient(create_app(Container(url))) as client,
+            TestClient(create_app(settings, services=services)) as client,
             psycopg.connect(url, autocommit=True) as events,
         ):
-            shared = World(client, issue_tokens(url), events, url)
+            shared = World(client, issue_tokens(url), events, url, services)
             shared.forum_id = shared.write("POST", "/api/v1/forums", "admin", FORUM)["id"]
             commitment = fill(COMMITMENT, {"forum_id": shared.forum_id})
             shared.commitment_id = shared.write("POST", "/api/v1/commitments", "admin", commitment)[

@@ -8,13 +8,13 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from tests.api.conftest import create_tokens
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import settings_for
+from tracker.app import create_app
 
 
 def test_concurrent_writes_with_same_if_match(database_url: str) -> None:
     async def scenario() -> tuple[list[int], int, dict[str, Any]]:
-        async with AsyncTestClient(create_app(Container(database_url))) as client:
+        async with AsyncTestClient(create_app(settings_for(database_url))) as client:
             tokens = await create_tokens(database_url)
             client.headers.update(tokens["pemda_blitar"])
             forum = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 from litestar.testing import TestClient
 
 from tests.api.conftest import ok
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import settings_for
+from tracker.app import create_app
 
 
 def test_demo_tour(database_url: str) -> None:
-    with TestClient(create_app(Container(database_url, load_demo=True))) as client:
+    with TestClient(create_app(settings_for(database_url, demo=True))) as client:
         ready = ok(client.get("/ready"))
         head = ready["head_position"]
         assert ready["head_position"] > 100
@@ -46,13 +46,13 @@ def test_demo_tour(database_url: str) -> None:
 def test_demo_is_not_loaded_twice(database_url: str) -> None:
     counts = []
     for _ in range(2):
-        with TestClient(create_app(Container(database_url, load_demo=True))) as client:
+        with TestClient(create_app(settings_for(database_url, demo=True))) as client:
             counts.append(ok(client.get("/ready"))["head_position"])
     assert counts[0] == counts[1] > 0
 
 
 def test_demo_dashboards(database_url: str) -> None:
-    with TestClient(create_app(Container(database_url, load_demo=True))) as client:
+    with TestClient(create_app(settings_for(database_url, demo=True))) as client:
         head = ok(client.get("/ready"))["head_position"]
         national = ok(client.get(f"/api/v1/national?after={head}"))
         assert {p["code"] for p in national["provinces"]} == {"33", "35", "61"}

@@ -17,9 +17,9 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.api.conftest import ok
+from tests.support import settings_for
 from tracker import cli
-from tracker.api.app import create_app
-from tracker.container import Container
+from tracker.app import create_app
 from tracker.demo.accounts import PASSWORDS_FILE
 
 PRIVATE_NOTE = "wawancara"  # the demo's private evidence on a Blitar report
@@ -27,10 +27,10 @@ PRIVATE_NOTE = "wawancara"  # the demo's private evidence on a Blitar report
 
 @pytest.fixture
 def demo(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
-    container = Container(
-        database_url, load_demo=True, data_dir=tmp_path, audit_key_file=tmp_path / "key.pem"
+    settings = settings_for(
+        database_url, demo=True, data_dir=tmp_path, audit_key_file=tmp_path / "key.pem"
     )
-    with TestClient(create_app(container)) as client:
+    with TestClient(create_app(settings)) as client:
         lines = (tmp_path / PASSWORDS_FILE).read_text(encoding="utf-8").splitlines()
         yield client, dict(line.split(" ", 1) for line in lines)
 

@@ -15,16 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import feedparser
 import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from adapters import accounts
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import account_store, settings_for
+from tracker.app import create_app
 from tracker.web.live import StreamingServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,21 +59,18 @@ def _free_port() -> int:
 
 
 async def _tokens(database_url: str) -> dict[str, str]:
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-    try:
+    async with account_store(database_url) as store:
         now = datetime.now(UTC)
         return {
-            user: (await accounts.issue_token(pool, user, "e2e", None, now))[1]
+            user: (await store.issue_token(user, "e2e", None, now))[1]
             for user in ("demo-pemda-3572", "demo-kanwil-jatim")
         }
-    finally:
-        await pool.close()
 
 
 @pytest.fixture
 def site(database_url: str) -> Iterator[Site]:
     port = _free_port()
-    app = create_app(Container(database_url, load_demo=True))
+    app = create_app(settings_for(database_url, demo=True))
     server = StreamingServer(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
     )

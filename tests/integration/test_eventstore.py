@@ -6,21 +6,19 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
 
 import asyncpg
 import pytest
 
 from adapters.eventstore import SNAPSHOT_INTERVAL, ConcurrencyConflict, EventStore, open_event_store
-from adapters.reference_data import region_catalogue
 from domain import action as action_domain
-from domain import progress
+from domain import commands as c
 from domain.access import Principal
 from domain.period import ReportingPeriod
 from domain.registry import EVOLVERS
 from domain.values import Role
-from tests.integration.scenario import plan_action, seed_commitment
-from tracker.service import TrackerService
+from tests.integration.scenario import bus_on, plan_action, seed_commitment
+from tracker.bus import MessageBus
 
 ACTOR = Principal(user_id="u1", role=Role.SYSTEM, office="Bagian Hukum")
 
@@ -43,13 +41,13 @@ def fetch(database_url: str, sql: str) -> list[asyncpg.Record]:
     return asyncio.run(run())
 
 
-def _action(service: TrackerService) -> object:
-    commitment_id = seed_commitment(service, ACTOR)
-    return plan_action(service, ACTOR, commitment_id, "33.75", title="Dokumen kependudukan")
+def _action(bus: MessageBus) -> object:
+    commitment_id = seed_commitment(bus, ACTOR)
+    return plan_action(bus, ACTOR, commitment_id, "33.75", title="Dokumen kependudukan")
 
 
 def test_rows_are_json_not_pickle(store: EventStore, database_url: str) -> None:
-    _action(TrackerService(store, region_catalogue()))
+    _action(bus_on(store))
     rows = fetch(database_url, "SELECT topic, state FROM tracker_events ORDER BY notification_id")
     assert [r["topic"] for r in rows] == ["ForumConvened", "CommitmentMade", "ActionPlanned"]
     for row in rows:
@@ -60,26 +58,23 @@ def test_rows_are_json_not_pickle(store: EventStore, database_url: str) -> None:
 
 def test_snapshots_give_the_same_state_as_full_replay(store: EventStore, database_url: str) -> None:
     moments = iter(datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=n) for n in range(400))
-    service = TrackerService(store, region_catalogue(), clock=lambda: next(moments))
+    service = bus_on(store, clock=lambda: next(moments))
     planned = _action(service)
     action_id = planned.id  # type: ignore[attr-defined]
     # 36 months of reports, each verified: 2 events a month, well past the interval.
     for month in range(36):
         period = ReportingPeriod.parse(f"{2023 + month // 12}-{month % 12 + 1:02d}")
-        result = service.act(
-            action_id,
-            None,
+        result = service.execute(
+            c.SubmitProgressReport(
+                action_id=action_id,
+                period=period,
+                percent=min(100.0, month * 3.0),
+                narrative=f"bulan {month}",
+            ),
             ACTOR,
-            progress.submit_report,
-            report_id=uuid4(),
-            period=period,
-            percent=min(100.0, month * 3.0),
-            indicator_value=None,
-            narrative=f"bulan {month}",
-            evidence=(),
         )
         report_id = result.state.reports[-1].id
-        service.act(action_id, None, ACTOR, progress.verify_report, report_id=report_id, note="")
+        service.execute(c.VerifyReport(action_id=action_id, report_id=report_id), ACTOR)
     snapshots = fetch(database_url, "SELECT originator_version, state FROM tracker_snapshots")
     assert len(snapshots) >= 2
     assert all(r["originator_version"] % SNAPSHOT_INTERVAL == 0 for r in snapshots)
@@ -94,7 +89,7 @@ def test_snapshots_give_the_same_state_as_full_replay(store: EventStore, databas
 
 
 def test_concurrent_append_of_same_version_conflicts(store: EventStore) -> None:
-    service = TrackerService(store, region_catalogue())
+    service = bus_on(store)
     planned = _action(service)
     state = store.load("action", planned.id)  # type: ignore[attr-defined]
     at = datetime(2025, 1, 1, tzinfo=UTC)
@@ -109,5 +104,5 @@ def test_concurrent_append_of_same_version_conflicts(store: EventStore) -> None:
 
 
 def test_loading_an_id_of_another_kind_finds_nothing(store: EventStore) -> None:
-    planned = _action(TrackerService(store, region_catalogue()))
+    planned = _action(bus_on(store))
     assert store.load("forum", planned.id) is None  # type: ignore[attr-defined]

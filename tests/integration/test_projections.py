@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,16 +16,13 @@ from hypothesis import strategies as st
 from adapters import messages, projector, readstore
 from adapters.eventstore import EventStore, open_event_store
 from adapters.rebuild import rebuild
-from adapters.reference_data import region_catalogue
-from domain import action as action_domain
-from domain import progress
+from domain import commands as c
 from domain.access import Principal
 from domain.action_events import ReturnReason
 from domain.errors import DomainError
 from domain.period import ReportingPeriod
 from domain.values import Evidence, Indicator, IndicatorType, Role
-from tests.integration.scenario import seed_commitment
-from tracker.service import TrackerService
+from tests.integration.scenario import bus_on, seed_commitment
 
 PEMDA = Principal(user_id="p", role=Role.SYSTEM, office="Bagian Hukum")
 KANWIL = Principal(user_id="k", role=Role.SYSTEM, office="Kanwil")
@@ -50,7 +47,7 @@ class World:
 
     def __init__(self, store: EventStore) -> None:
         self.now = datetime(2027, 1, 5, tzinfo=UTC)
-        self.service = TrackerService(store, region_catalogue(), clock=lambda: self.now)
+        self.service = bus_on(store, clock=lambda: self.now)
         self.commitment = seed_commitment(
             self.service,
             PEMDA,
@@ -66,35 +63,26 @@ class World:
         kind, index, value = command
         try:
             if kind == "plan" or not self.actions:
-                self.actions.append(
-                    self.service.plan_action(
-                        PEMDA,
-                        self.commitment,
-                        region_code=("35.72", "33.74")[index % 2],
-                        title=f"Aksi {len(self.actions)}",
-                        description="",
-                        owner_opd="Dinkes",
-                        partners=(),
-                        rpjmn=(),
-                        kkp_criterion=1 + index % 10,
-                        indicator_type=IndicatorType.OUTCOME,
-                        indicator=Indicator(name="ASN", unit="orang", baseline=0, target=100),
-                        due_on=date(2026, 1, 1) + timedelta(days=30 * value),
-                    ).id
+                planned = c.PlanAction(
+                    commitment_id=self.commitment,
+                    region_code=("35.72", "33.74")[index % 2],
+                    title=f"Aksi {len(self.actions)}",
+                    owner_opd="Dinkes",
+                    kkp_criterion=1 + index % 10,
+                    indicator_type=IndicatorType.OUTCOME,
+                    indicator=Indicator(name="ASN", unit="orang", baseline=0, target=100),
+                    due_on=date(2026, 1, 1) + timedelta(days=30 * value),
                 )
+                self.actions.append(self.service.execute(planned, PEMDA).id)
                 return
             action_id = self.actions[index % len(self.actions)]
-            state = self.service.get("action", action_id)
+            state = self.service.load("action", action_id)
             open_reports = [r for r in state.reports if r.status.value != "verified"]
-            act = self.service.act
+            act = self.service.execute
             if kind == "report":
                 period = ReportingPeriod.parse(f"2026-{1 + value % 12:02d}")
-                act(
-                    action_id,
-                    None,
-                    PEMDA,
-                    progress.submit_report,
-                    report_id=uuid4(),
+                submitted = c.SubmitProgressReport(
+                    action_id=action_id,
                     period=period,
                     percent=float(value * 9 % 101),
                     indicator_value=float(value),
@@ -102,44 +90,33 @@ class World:
                     evidence=EVIDENCE,
                     correction_reason="koreksi",
                 )
+                act(submitted, PEMDA)
             elif kind == "review" and open_reports:
                 report = open_reports[0]
                 if value % 2:
-                    act(
-                        action_id,
-                        None,
-                        KANWIL,
-                        progress.verify_report,
-                        report_id=report.id,
-                        note="ok",
-                    )
+                    act(c.VerifyReport(action_id=action_id, report_id=report.id, note="ok"), KANWIL)
                 else:
-                    act(
-                        action_id,
-                        None,
-                        KANWIL,
-                        progress.return_report,
+                    returned = c.ReturnReport(
+                        action_id=action_id,
                         report_id=report.id,
                         reason_code=ReturnReason.OTHER,
                         note="lengkapi",
                     )
+                    act(returned, KANWIL)
             elif kind == "resubmit" and open_reports:
-                act(
-                    action_id,
-                    None,
-                    PEMDA,
-                    progress.resubmit_report,
+                resubmitted = c.ResubmitReport(
+                    action_id=action_id,
                     report_id=open_reports[0].id,
                     percent=float(value),
-                    indicator_value=None,
                     narrative="ulang",
                     evidence=EVIDENCE,
                     correction_reason="koreksi",
                 )
+                act(resubmitted, PEMDA)
             elif kind == "complete":
-                act(action_id, None, PEMDA, action_domain.complete, evidence=EVIDENCE, note="")
+                act(c.DeclareCompletion(action_id=action_id, evidence=EVIDENCE), PEMDA)
             elif kind == "cancel":
-                act(action_id, None, PEMDA, action_domain.cancel, reason="anggaran")
+                act(c.CancelAction(action_id=action_id, reason="anggaran"), PEMDA)
         except DomainError:
             pass  # refused commands write nothing; that is part of what is tested
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -26,15 +26,12 @@ import pytest
 from adapters import messages
 from adapters.eventstore import EventStore, open_event_store
 from adapters.messages import ensure_stream
-from adapters.reference_data import region_catalogue
 from adapters.relay import LEADER_LOCK, Relay
-from domain import action as action_domain
-from domain import progress
+from domain import commands as c
 from domain.access import Principal
 from domain.period import ReportingPeriod
 from domain.values import Evidence, Role
-from tests.integration.scenario import plan_action, seed_commitment
-from tracker.service import TrackerService
+from tests.integration.scenario import bus_on, plan_action, seed_commitment
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTOR = Principal(user_id="u1", role=Role.SYSTEM, office="Bagian Hukum")
@@ -50,7 +47,7 @@ class World:
 
     def __init__(self, store: EventStore) -> None:
         self.now = datetime(2026, 3, 1, tzinfo=UTC)
-        self.service = TrackerService(store, region_catalogue(), clock=self._tick)
+        self.service = bus_on(store, clock=self._tick)
         self.commitment = seed_commitment(self.service, ACTOR)
         self.action: UUID | None = None
         self.written = 0
@@ -69,14 +66,12 @@ class World:
                     self.service, ACTOR, self.commitment, "33.75", title=f"Aksi {n}"
                 ).id
             else:
-                self.service.act(
-                    self.action,
-                    None,
-                    ACTOR,
-                    action_domain.reschedule,
+                rescheduled = c.RescheduleAction(
+                    action_id=self.action,
                     due_on=date(2027, 1, 1) + timedelta(days=n),
                     reason="anggaran",
                 )
+                self.service.execute(rescheduled, ACTOR)
 
 
 @pytest.fixture
@@ -379,18 +374,15 @@ def test_the_public_channel_carries_the_public_form_only(
     world.write(3)
     assert world.action is not None
     private = Evidence(title="Wawancara", url="https://example.org/rahasia.pdf", public=False)
-    world.service.act(
-        world.action,
-        None,
-        ACTOR,
-        progress.submit_report,
-        report_id=uuid4(),
+    notulen = Evidence(title="Notulen", url="https://example.org/notulen.pdf")
+    submitted = c.SubmitProgressReport(
+        action_id=world.action,
         period=ReportingPeriod.parse("2025-Q4"),
         percent=10.0,
-        indicator_value=None,
         narrative="Tahap awal",
-        evidence=(Evidence(title="Notulen", url="https://example.org/notulen.pdf"), private),
+        evidence=(notulen, private),
     )
+    world.service.execute(submitted, ACTOR)
     last = head(database_url)
 
     async def scenario() -> None:

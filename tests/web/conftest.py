@@ -14,8 +14,8 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.api.conftest import ok
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import settings_for
+from tracker.app import create_app
 
 
 def run_sql(url: str, sql: str, *args: Any) -> list[Any]:
@@ -46,7 +46,7 @@ def demo(postgres_server_url: str, request: pytest.FixtureRequest) -> Iterator[D
     url = urlunsplit(urlsplit(postgres_server_url)._replace(path=f"/{name}"))
     run_sql(postgres_server_url, f'CREATE DATABASE "{name}"')
     try:
-        with TestClient(create_app(Container(url, load_demo=True))) as client:
+        with TestClient(create_app(settings_for(url, demo=True))) as client:
             head = ok(client.get("/ready"))["head_position"]
             ok(client.get(f"/api/v1/national?after={head}"))
             yield Demo(client, url)

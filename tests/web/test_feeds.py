@@ -12,9 +12,9 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.api.conftest import FORUM, issue_tokens, ok
+from tests.support import settings_for
 from tests.web.conftest import Demo
-from tracker.api.app import create_app
-from tracker.container import Container
+from tracker.app import create_app
 from tracker.web.i18n import TEXTS
 
 HOSTILE = "<script>alert(1)</script> & \"kutip\" 'tunggal'"
@@ -177,7 +177,7 @@ def test_unknown_scope_is_404_problem(demo: Demo, path: str) -> None:
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient[Any]]:
     """An empty application (no demo) with the API tests' accounts."""
-    with TestClient(create_app(Container(database_url))) as test_client:
+    with TestClient(create_app(settings_for(database_url))) as test_client:
         test_client.app.state.tokens = issue_tokens(database_url)
         yield test_client
 

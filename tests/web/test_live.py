@@ -19,8 +19,9 @@ import pytest
 import uvicorn
 
 from tests.api.conftest import FORUM, issue_tokens, ok
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import settings_for
+from tracker.app import create_app
+from tracker.bootstrap import Services, bootstrap
 from tracker.web import live
 
 TIMEOUT = 20.0  # seconds any single wait may take before the test fails
@@ -29,7 +30,7 @@ TIMEOUT = 20.0  # seconds any single wait may take before the test fails
 @dataclass
 class Server:
     url: str
-    container: Container
+    services: Services
     server: uvicorn.Server
     loop: asyncio.AbstractEventLoop
     thread: threading.Thread
@@ -41,8 +42,7 @@ class Server:
 
     def streams(self) -> live.Streams:
         async def get() -> live.Streams:
-            assert self.container.positions is not None
-            return live.streams_for(self.container.positions)
+            return live.streams_for(self.services.positions)
 
         result: live.Streams = self.on_loop(get)
         return result
@@ -59,8 +59,11 @@ def server(database_url: str) -> Iterator[Server]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)  # connections queue here until uvicorn has started: no readiness poll
-    container = Container(database_url)
-    config = uvicorn.Config(create_app(container), log_config=None, access_log=False)
+    settings = settings_for(database_url)
+    services = bootstrap(settings)
+    config = uvicorn.Config(
+        create_app(settings, services=services), log_config=None, access_log=False
+    )
     running = live.StreamingServer(config)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(
@@ -69,7 +72,7 @@ def server(database_url: str) -> Iterator[Server]:
     thread.start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     httpx.get(f"{url}/health", timeout=TIMEOUT).raise_for_status()
-    started = Server(url, container, running, loop, thread, issue_tokens(database_url))
+    started = Server(url, services, running, loop, thread, issue_tokens(database_url))
     try:
         yield started
     finally:
@@ -268,4 +271,4 @@ def test_shutdown_ends_open_streams(server: Server, http: httpx.Client) -> None:
             assert next(stream)["retry"] == "5000"
         server.stop()  # joins the server thread: hangs (and fails) if a stream stays open
         assert [list(stream) for stream in streams] == [[], []]  # ended, not cut
-    assert server.container.positions is not None and server.container.positions.stopped
+    assert server.services.positions.stopped

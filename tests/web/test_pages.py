@@ -15,11 +15,10 @@ import asyncpg
 import pytest
 from litestar.testing import TestClient
 
-from adapters import accounts
 from tests.api.conftest import FORUM, client, ok  # noqa: F401  (client: a pytest fixture)
 from tests.conftest import _with_database
-from tracker.api.app import create_app
-from tracker.container import Container
+from tests.support import account_store, settings_for
+from tracker.app import create_app
 from tracker.web import pages_action
 
 XSS_SCRIPT = "<script>alert(1)</script>"
@@ -37,12 +36,9 @@ async def _admin(url: str, sql: str) -> None:
 
 
 async def _token(url: str, user_id: str) -> str:
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=1)
-    try:
-        _, token = await accounts.issue_token(pool, user_id, "tests", None, datetime.now(UTC))
+    async with account_store(url) as store:
+        _, token = await store.issue_token(user_id, "tests", None, datetime.now(UTC))
         return token
-    finally:
-        await pool.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +48,7 @@ def demo(postgres_server_url: str) -> Iterator[dict[str, Any]]:
     asyncio.run(_admin(postgres_server_url, f'CREATE DATABASE "{name}"'))
     url = _with_database(postgres_server_url, name)
     try:
-        with TestClient(create_app(Container(url, load_demo=True))) as site:
+        with TestClient(create_app(settings_for(url, demo=True))) as site:
             head = ok(site.get("/ready"))["head_position"]
             actions = ok(site.get(f"/api/v1/actions?after={head}&limit=500"))["items"]
             forums = ok(site.get("/api/v1/forums"))["items"]

@@ -1,20 +1,20 @@
-"""/api/v1/users and /api/v1/tokens: accounts for the ministry's admins, tokens for their
-owners. The policy is in tracker/accounts.py; credentials never come back except a new
-token, once."""
+"""/api/v1/users, /api/v1/tokens and /api/v1/me: accounts for the ministry's admins, tokens
+for their owners. Each write is an account command on the bus (tracker/commands.py holds
+the policies); credentials never come back except a new token, once."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, post
-from litestar.datastructures import State
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody
 
-from adapters.accounts import Account
+from adapters.account_types import Account
 from tracker import accounts as use_cases
-from tracker.api.auth import Who
+from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken
+from tracker.http.deps import Accounts, Bus
+from tracker.http.principal import Who, describe
 
 
 class AccountIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -33,6 +33,9 @@ class TokenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     expires_in_days: int | None = None
 
 
+NO_STORE = {"Cache-Control": "no-store"}
+
+
 def _out(account: Account) -> dict[str, Any]:
     return {
         "user_id": account.user_id,
@@ -46,49 +49,48 @@ def _out(account: Account) -> dict[str, Any]:
     }
 
 
-def _now(state: State) -> datetime:
-    now: datetime = state.container.clock()
-    return now
-
-
 class AccountController(Controller):
     path = "/"
     tags = ("accounts",)
 
     @get("/users", summary="Daftar akun / accounts (admin)")
-    async def users(self, state: State, who: Who) -> dict[str, Any]:
-        return {"items": [_out(a) for a in await use_cases.listed(state.container.pool, who)]}
+    async def users(self, accounts: Accounts, who: Who) -> dict[str, Any]:
+        return {"items": [_out(a) for a in await use_cases.listed(accounts, who)]}
 
     @post("/users", summary="Buat akun / create an account (admin)")
-    async def add(self, state: State, who: Who, data: JSONBody[AccountIn]) -> Response[Any]:
-        account = use_cases.account_from(
-            state.container.service.regions,
+    async def add(self, bus: Bus, who: Who, data: JSONBody[AccountIn]) -> Response[Any]:
+        command = CreateAccount(
             user_id=data.user_id,
             role=data.role,
             name=data.name,
             office=data.office,
             region_code=data.region_code,
             opd=data.opd,
-            provinces=data.provinces,
+            provinces=tuple(data.provinces),
+            password=data.password,
         )
-        await use_cases.add(state.container.pool, who, account, data.password, _now(state))
-        return Response(_out(account), status_code=201, headers={"Cache-Control": "no-store"})
+        account: Account = await bus.dispatch(command, who)
+        return Response(_out(account), status_code=201, headers=NO_STORE)
 
     @post("/users/{user_id:str}/disable", status_code=200, summary="Nonaktifkan / disable")
-    async def disable(self, state: State, who: Who, user_id: FromPath[str]) -> dict[str, Any]:
-        await use_cases.disable(state.container.pool, who, user_id, _now(state))
+    async def disable(self, bus: Bus, who: Who, user_id: FromPath[str]) -> dict[str, Any]:
+        await bus.dispatch(DisableAccount(user_id=user_id), who)
         return {"user_id": user_id, "disabled": True}
 
     @post("/users/{user_id:str}/tokens", summary="Token API baru / issue a token (shown once)")
     async def issue(
-        self, state: State, who: Who, user_id: FromPath[str], data: JSONBody[TokenIn]
+        self, bus: Bus, who: Who, user_id: FromPath[str], data: JSONBody[TokenIn]
     ) -> Response[Any]:
-        token_id, token, expires = await use_cases.issue_token(
-            state.container.pool, who, user_id, data.name, data.expires_in_days, _now(state)
-        )
+        command = IssueToken(user_id=user_id, name=data.name, expires_in_days=data.expires_in_days)
+        token_id, token, expires = await bus.dispatch(command, who)
         body = {"id": token_id, "user_id": user_id, "token": token, "expires_at": expires}
-        return Response(body, status_code=201, headers={"Cache-Control": "no-store"})
+        return Response(body, status_code=201, headers=NO_STORE)
 
     @delete("/tokens/{token_id:str}", summary="Cabut token / revoke a token")
-    async def revoke(self, state: State, who: Who, token_id: FromPath[str]) -> None:
-        await use_cases.revoke_token(state.container.pool, who, token_id, _now(state))
+    async def revoke(self, bus: Bus, who: Who, token_id: FromPath[str]) -> None:
+        await bus.dispatch(RevokeToken(token_id=token_id), who)
+
+    @get("/me", summary="Akun yang sedang masuk / the current account")
+    async def me(self, request: Request[Any, Any, Any], who: Who) -> dict[str, Any]:
+        """Browser scripts read the session's CSRF token here to send it as X-CSRF-Token."""
+        return {**describe(who), "csrf_token": getattr(request.state, "csrf", None)}

@@ -1,23 +1,22 @@
-"""/api/v1/actions: plan, report progress, review, complete, cancel, and read history."""
+"""/api/v1/actions: plan, report progress, review, complete, cancel, and read history.
+
+Each write builds its command and hands it to the bus; the rules are the domain's."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters import readmodels
-from domain import action as action_domain
-from domain import progress as progress_domain
+from domain import commands as c
+from domain.commands import Command
 from domain.period import ReportingPeriod
-from tracker.api.auth import Who
-from tracker.api.http import command_response, expected_version, in_thread
 from tracker.api.params import After, Kkp, Limit, Pn
-from tracker.api.reads import aggregate_response, before_read, board_page, history
+from tracker.api.reads import aggregate_response, board_page, history
 from tracker.api.schemas import (
     ActionIn,
     CompletionIn,
@@ -28,6 +27,18 @@ from tracker.api.schemas import (
     ReturnIn,
     VerificationIn,
 )
+from tracker.api.writes import command_response
+from tracker.http.deps import Bus, Pool
+from tracker.http.helpers import expected_version
+from tracker.http.principal import Who
+from tracker.http.reading import Reads, before_read
+
+
+async def _send(
+    request: Request[Any, Any, Any], bus: Bus, who: Who, command: Command, status: int = 200
+) -> Response[Any]:
+    result = await bus.dispatch(command, who, expected_version(request))
+    return command_response(result, status)
 
 
 class ActionController(Controller):
@@ -38,7 +49,7 @@ class ActionController(Controller):
     async def list_actions(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         region: FromQuery[str | None] = None,
         province: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
@@ -53,7 +64,7 @@ class ActionController(Controller):
         cursor: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
         where = readmodels.ActionFilter(
             region_code=region,
@@ -65,22 +76,14 @@ class ActionController(Controller):
             commitment_id=commitment_id,
             forum_id=forum_id,
             due_before=due_before,
-            overdue_on=state.container.clock().date() if overdue else None,
+            overdue_on=reads.clock().date() if overdue else None,
         )
-        return await board_page(request, state, where, limit, cursor)
+        return await board_page(request, reads, where, limit, cursor)
 
     @post("/", summary="Rencanakan aksi / plan an action")
-    async def plan(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        who: Who,
-        data: JSONBody[ActionIn],
-    ) -> Response[Any]:
-        result = await in_thread(
-            state.container.service.plan_action,
-            who,
-            data.commitment_id,
+    async def plan(self, bus: Bus, who: Who, data: JSONBody[ActionIn]) -> Response[Any]:
+        command = c.PlanAction(
+            commitment_id=data.commitment_id,
             region_code=data.region_code,
             title=data.title,
             description=data.description,
@@ -92,53 +95,28 @@ class ActionController(Controller):
             indicator=data.indicator,
             due_on=data.due_on,
         )
+        result = await bus.dispatch(command, who)
         return command_response(result, 201, f"/api/v1/actions/{result.id}")
 
     @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
-    async def get_action(self, state: State, who: Who, action_id: FromPath[UUID]) -> Response[Any]:
-        return await aggregate_response(state, who, "action", action_id)
+    async def get_action(self, pool: Pool, who: Who, action_id: FromPath[UUID]) -> Response[Any]:
+        return await aggregate_response(pool, who, "action", action_id)
 
     @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(
-        self, state: State, who: Who, action_id: FromPath[UUID]
-    ) -> dict[str, Any]:
-        return {"items": await history(state, who, action_id, "action")}
-
-    async def _act(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        who: Who,
-        action_id: FromPath[UUID],
-        command: Any,
-        **fields: Any,
-    ) -> Response[Any]:
-        result = await in_thread(
-            state.container.service.act,
-            action_id,
-            expected_version(request),
-            who,
-            command,
-            **fields,
-        )
-        return command_response(result)
+    async def get_history(self, pool: Pool, who: Who, action_id: FromPath[UUID]) -> dict[str, Any]:
+        return {"items": await history(pool, who, action_id, "action")}
 
     @post("/{action_id:uuid}/progress", summary="Kirim laporan kemajuan / submit a progress report")
     async def submit_progress(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ProgressIn],
     ) -> Response[Any]:
-        response = await self._act(
-            request,
-            state,
-            who,
-            action_id,
-            progress_domain.submit_report,
-            report_id=uuid4(),
+        command = c.SubmitProgressReport(
+            action_id=action_id,
             period=ReportingPeriod.parse(data.period),
             percent=data.percent,
             indicator_value=data.indicator_value,
@@ -146,66 +124,48 @@ class ActionController(Controller):
             evidence=tuple(data.evidence),
             correction_reason=data.correction_reason,
         )
-        response.status_code = 201
-        return response
+        return await _send(request, bus, who, command, 201)
 
     @post("/{action_id:uuid}/progress/{report_id:uuid}/verification", status_code=200)
     async def verify_report(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[VerificationIn],
     ) -> Response[Any]:
-        return await self._act(
-            request,
-            state,
-            who,
-            action_id,
-            progress_domain.verify_report,
-            report_id=report_id,
-            note=data.note,
-        )
+        command = c.VerifyReport(action_id=action_id, report_id=report_id, note=data.note)
+        return await _send(request, bus, who, command)
 
     @post("/{action_id:uuid}/progress/{report_id:uuid}/return", status_code=200)
     async def return_report(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[ReturnIn],
     ) -> Response[Any]:
-        return await self._act(
-            request,
-            state,
-            who,
-            action_id,
-            progress_domain.return_report,
-            report_id=report_id,
-            reason_code=data.reason_code,
-            note=data.note,
+        command = c.ReturnReport(
+            action_id=action_id, report_id=report_id, reason_code=data.reason_code, note=data.note
         )
+        return await _send(request, bus, who, command)
 
     @post("/{action_id:uuid}/progress/{report_id:uuid}/resubmission", status_code=200)
     async def resubmit_report(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[ResubmissionIn],
     ) -> Response[Any]:
-        return await self._act(
-            request,
-            state,
-            who,
-            action_id,
-            progress_domain.resubmit_report,
+        command = c.ResubmitReport(
+            action_id=action_id,
             report_id=report_id,
             percent=data.percent,
             indicator_value=data.indicator_value,
@@ -213,77 +173,60 @@ class ActionController(Controller):
             evidence=tuple(data.evidence),
             correction_reason=data.correction_reason,
         )
+        return await _send(request, bus, who, command)
 
     @post("/{action_id:uuid}/start", status_code=200)
     async def start(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        who: Who,
-        action_id: FromPath[UUID],
+        self, request: Request[Any, Any, Any], bus: Bus, who: Who, action_id: FromPath[UUID]
     ) -> Response[Any]:
-        return await self._act(request, state, who, action_id, action_domain.start)
+        return await _send(request, bus, who, c.StartAction(action_id=action_id))
 
     @post("/{action_id:uuid}/completion", status_code=200)
     async def complete(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[CompletionIn],
     ) -> Response[Any]:
-        return await self._act(
-            request,
-            state,
-            who,
-            action_id,
-            action_domain.complete,
-            evidence=tuple(data.evidence),
-            note=data.note,
+        command = c.DeclareCompletion(
+            action_id=action_id, evidence=tuple(data.evidence), note=data.note
         )
+        return await _send(request, bus, who, command)
 
     @post("/{action_id:uuid}/verification", status_code=200)
     async def verify(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[VerificationIn],
     ) -> Response[Any]:
-        return await self._act(
-            request, state, who, action_id, action_domain.verify_completion, note=data.note
-        )
+        command = c.VerifyCompletion(action_id=action_id, note=data.note)
+        return await _send(request, bus, who, command)
 
     @post("/{action_id:uuid}/rescheduling", status_code=200)
     async def reschedule(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[RescheduleIn],
     ) -> Response[Any]:
-        return await self._act(
-            request,
-            state,
-            who,
-            action_id,
-            action_domain.reschedule,
-            due_on=data.due_on,
-            reason=data.reason,
-        )
+        command = c.RescheduleAction(action_id=action_id, due_on=data.due_on, reason=data.reason)
+        return await _send(request, bus, who, command)
 
     @post("/{action_id:uuid}/cancellation", status_code=200)
     async def cancel(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        bus: Bus,
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
     ) -> Response[Any]:
-        return await self._act(
-            request, state, who, action_id, action_domain.cancel, reason=data.reason
-        )
+        command = c.CancelAction(action_id=action_id, reason=data.reason)
+        return await _send(request, bus, who, command)

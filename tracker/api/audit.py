@@ -14,20 +14,21 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from adapters import audit_queries, codec, readstore
+from adapters.reference_data import region_catalogue
 from domain import access
 from domain.access import Principal
 from domain.registry import fold
 from domain.values import Role
 from projections import audit, catalog
-from tracker.api.auth import Who
-from tracker.api.http import BadHeader, etag
 from tracker.api.params import After
-from tracker.api.reads import before_read
 from tracker.errors import NotFound
+from tracker.http.deps import Pool
+from tracker.http.helpers import BadHeader, etag
+from tracker.http.principal import Who
+from tracker.http.reading import Reads, before_read
 
 KINDS = {"actions": "action", "forums": "forum", "commitments": "commitment"}
 CSV_MEDIA_TYPE = "text/csv"  # litestar appends "; charset=utf-8"
@@ -67,8 +68,8 @@ def wants_csv(request: Request[Any, Any, Any], chosen: str | None) -> bool:
     return any(part.split(";")[0].strip() == "text/csv" for part in accept.split(","))
 
 
-async def record_trail(state: State, who: Principal, kind: str, record_id: UUID) -> Any:
-    rows = await readstore.history_rows(state.container.pool, record_id)
+async def record_trail(pool: Any, who: Principal, kind: str, record_id: UUID) -> Any:
+    rows = await readstore.history_rows(pool, record_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
         raise NotFound(kind, str(record_id))
     recorded = [
@@ -104,7 +105,7 @@ class AuditController(Controller):
     )
     async def trail(
         self,
-        state: State,
+        pool: Pool,
         who: Who,
         kind: FromPath[str],
         record_id: FromPath[UUID],
@@ -112,7 +113,7 @@ class AuditController(Controller):
         aggregate = KINDS.get(kind)
         if aggregate is None:
             raise NotFound("audit kind", kind)
-        body = await record_trail(state, who, aggregate, record_id)
+        body = await record_trail(pool, who, aggregate, record_id)
         return Response(
             body,
             headers={
@@ -132,7 +133,7 @@ class AuditController(Controller):
     async def region_activity(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         who: Who,
         code: FromPath[str],
         since: FromQuery[str | None] = None,
@@ -144,15 +145,15 @@ class AuditController(Controller):
         format_: Format = None,
         after: After = None,
     ) -> Response[Any]:
-        region = state.container.service.regions.get(code)
+        region = region_catalogue().get(code)
         if region is None:
             raise NotFound("region", code)
         access.require_auditor(who, code)
         start, end = parse_time("since", since), parse_time("until", until, end=True)
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
         rows = await audit_queries.region_activity(
-            state.container.pool,
+            reads.pool,
             code,
             since=start,
             until=end,

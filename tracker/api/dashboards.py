@@ -6,15 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from adapters import readmodels
 from adapters.reference_data import national_targets
 from tracker import queries
 from tracker.api.params import After
-from tracker.api.reads import before_read, fresh
 from tracker.errors import NotFound
+from tracker.http.reading import Reads, before_read, fresh
 
 
 class DashboardController(Controller):
@@ -23,12 +22,12 @@ class DashboardController(Controller):
 
     @get("/national", summary="Nasional: provinsi dan peringkat / provinces and ranking")
     async def national(
-        self, request: Request[Any, Any, Any], state: State, after: After = None
+        self, request: Request[Any, Any, Any], reads: Reads, after: After = None
     ) -> Any:
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
-        today = state.container.clock().date()
-        return fresh(request, await queries.national(state.container.pool, today))
+        today = reads.clock().date()
+        return fresh(request, await queries.national(reads.pool, today))
 
     @get(
         "/forums/{forum_id:uuid}/progress",
@@ -37,14 +36,14 @@ class DashboardController(Controller):
     async def forum_progress(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         forum_id: FromPath[UUID],
         after: After = None,
     ) -> Any:
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
-        today = state.container.clock().date()
-        body = await queries.forum_progress(state.container.pool, today, forum_id)
+        today = reads.clock().date()
+        body = await queries.forum_progress(reads.pool, today, forum_id)
         if body is None:
             raise NotFound("forum", str(forum_id))
         return fresh(request, body)
@@ -53,16 +52,16 @@ class DashboardController(Controller):
     async def matrix(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         dimension: FromPath[str],
         province: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
         if dimension not in ("rpjmn", "kkp"):
             raise NotFound("matrix", dimension)
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
-        rows = await readmodels.matrix(state.container.pool, dimension, province)
+        rows = await readmodels.matrix(reads.pool, dimension, province)
         cells: dict[str, dict[str, Any]] = {}
         for row in rows:
             cells.setdefault(row["region_code"], {})[row["key"]] = {
@@ -75,15 +74,15 @@ class DashboardController(Controller):
     async def indicators(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         province: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
         targets = {t.indicator: t for t in national_targets()}
         items = []
-        for row in await readmodels.indicator_totals(state.container.pool, province):
+        for row in await readmodels.indicator_totals(reads.pool, province):
             national = targets.get(row["indicator_name"])
             items.append(
                 {

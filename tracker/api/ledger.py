@@ -12,37 +12,38 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from adapters import codec, readstore, sealer
+from adapters.signing import Signer
 from domain import access
 from projections.catalog import places
-from tracker.api.auth import Who
-from tracker.api.problems import problem
+from tracker.http.deps import Config, Keys, Pool
+from tracker.http.principal import Who
+from tracker.http.problems import problem
+from tracker.settings import Settings
 
 WELL_KNOWN = "/.well-known/pelacak-ham-audit-key"
 
 
-def _key(state: State) -> dict[str, Any]:
-    signer = state.container.signer
+def _key(signer: Signer, config: Settings) -> dict[str, Any]:
     return {
         "algorithm": "Ed25519",
         "key_id": signer.key_id,
         "public_key": signer.public_key_b64(),
         "public_key_pem": signer.public_pem(),
-        "origin": state.container.audit_origin,
+        "origin": config.audit_origin,
     }
 
 
 @get(WELL_KNOWN, tags=["ledger"], summary="Kunci publik penanda tangan / signing public key")
-async def public_key(state: State) -> dict[str, Any]:
-    return _key(state)
+async def public_key(keys: Keys, config: Config) -> dict[str, Any]:
+    return _key(keys, config)
 
 
 @get(f"{WELL_KNOWN}.pem", tags=["ledger"], media_type="application/x-pem-file")
-async def public_key_pem(state: State) -> str:
-    return str(state.container.signer.public_pem())
+async def public_key_pem(keys: Keys) -> str:
+    return keys.public_pem()
 
 
 def _unavailable(request: Request[Any, Any, Any], error: sealer.ProofUnavailable) -> Response[Any]:
@@ -69,8 +70,8 @@ class LedgerController(Controller):
     tags = ("ledger",)
 
     @get("/checkpoints/latest", summary="Checkpoint terbaru / the latest signed checkpoint")
-    async def latest(self, request: Request[Any, Any, Any], state: State) -> Any:
-        signed = await sealer.latest_checkpoint(state.container.pool)
+    async def latest(self, request: Request[Any, Any, Any], pool: Pool) -> Any:
+        signed = await sealer.latest_checkpoint(pool)
         if signed is None:
             return _unavailable(request, sealer.NotCovered("nothing signed yet"))
         cp = signed.checkpoint
@@ -88,22 +89,21 @@ class LedgerController(Controller):
     async def proof(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        pool: Pool,
         position: FromPath[int],
         size: FromQuery[int | None] = None,
     ) -> Any:
         try:
-            return await sealer.proof_for(state.container.pool, position, size)
+            return await sealer.proof_for(pool, position, size)
         except sealer.ProofUnavailable as error:
             return _unavailable(request, error)
 
     @get("/events/{position:int}", summary="Peristiwa tersimpan / stored event bytes (auditors)")
     async def event(
-        self, request: Request[Any, Any, Any], state: State, who: Who, position: FromPath[int]
+        self, request: Request[Any, Any, Any], pool: Pool, who: Who, position: FromPath[int]
     ) -> Any:
         """Raw bytes cannot be redacted without breaking the proof, so only auditors whose
         scope covers the event's aggregate get them (docs/access.md)."""
-        pool = state.container.pool
         try:
             record = await sealer.stored_entry(pool, position)
         except sealer.ProofUnavailable as error:

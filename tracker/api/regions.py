@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from adapters import readmodels
@@ -17,8 +16,9 @@ from adapters.reference_data import (
 )
 from tracker import queries
 from tracker.api.params import After, Limit
-from tracker.api.reads import before_read, board_page, fresh
+from tracker.api.reads import board_page
 from tracker.errors import NotFound
+from tracker.http.reading import Reads, before_read, fresh
 
 
 def region_or_404(code: str) -> Any:
@@ -40,50 +40,50 @@ class RegionController(Controller):
     async def region(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         code: FromPath[str],
         after: After = None,
     ) -> Any:
         region = region_or_404(code)
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
-        today = state.container.clock().date()
-        return fresh(request, await queries.region_summary(state.container.pool, today, region))
+        today = reads.clock().date()
+        return fresh(request, await queries.region_summary(reads.pool, today, region))
 
     @get("/{code:str}/actions", summary="Aksi suatu wilayah / a region's actions")
     async def region_actions(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         code: FromPath[str],
         limit: Limit = 100,
         cursor: FromQuery[str | None] = None,
         after: After = None,
     ) -> Any:
         region = region_or_404(code)
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
         where = (
             readmodels.ActionFilter(province_code=code)
             if region.is_province
             else readmodels.ActionFilter(region_code=code)
         )
-        return await board_page(request, state, where, limit, cursor)
+        return await board_page(request, reads, where, limit, cursor)
 
     @get("/{code:str}/timeline", summary="Linimasa kegiatan / activity timeline")
     async def timeline(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        reads: Reads,
         code: FromPath[str],
         limit: Limit = 50,
         before: FromQuery[int | None] = None,
         after: After = None,
     ) -> Any:
         region = region_or_404(code)
-        if (early := await before_read(request, state, after)) is not None:
+        if (early := await before_read(request, reads, after)) is not None:
             return early
-        return fresh(request, await queries.timeline(state.container.pool, region, limit, before))
+        return fresh(request, await queries.timeline(reads.pool, region, limit, before))
 
 
 class ReferenceController(Controller):

@@ -1,22 +1,97 @@
-"""Demo scenario built from public reporting on real forums (facts only, our own words).
-
-Dates, places, organisers and OPD names come from news coverage of: Festival HAM 2021 in
-Semarang; Komnas HAM's SNP training in Semarang (22-24 Aug 2022); Kota Pekalongan's KKP
-HAM FGD (21 Jun 2023); the ASN human-rights session in Kota Blitar (11 Jun 2025); and the
-Rakernas Pemda bidang HAM in Singkawang (13 Nov 2025). Which regions signed the
-Singkawang commitment, and every progress figure, are illustrative.
+"""The demo: a data file of principals and dated commands (scenario.json), replayed through
+the message bus as each principal at each recorded time. It obeys every rule and policy a
+real user does; nothing here builds an event by hand. Read when `serve --demo` starts, never
+at import.
 """
 
 from __future__ import annotations
 
-from adapters.eventstore import EventStore
-from tracker.demo.blitar_singkawang import blitar_and_singkawang
-from tracker.demo.builder import Demo
-from tracker.demo.central_java import pekalongan, semarang
+from collections.abc import Iterator
+from datetime import datetime
+from importlib import resources
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+import msgspec
+
+from adapters import readstore
+from domain.access import Principal
+from domain.commands import DOMAIN_COMMANDS, Command
+from domain.values import Role
+from tracker.bus import MessageBus
+
+COMMAND_TYPES: dict[str, type[Command]] = {cls.__name__: cls for cls in DOMAIN_COMMANDS}
 
 
-def load(store: EventStore) -> None:
-    demo = Demo(store)
-    semarang(demo)
-    pekalongan(demo)
-    blitar_and_singkawang(demo)
+class Step(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    at: datetime
+    by: str
+    command: str
+    data: dict[str, Any]
+    ids: tuple[UUID, ...] = ()  # the ids the command creates, in the order it asks for them
+
+
+class Scenario(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    about: tuple[str, ...]
+    principals: tuple[Principal, ...]
+    commands: tuple[Step, ...]
+
+    def principal(self, user_id: str) -> Principal:
+        return next(p for p in self.principals if p.user_id == user_id)
+
+
+def scenario() -> Scenario:
+    raw = resources.files("tracker.demo").joinpath("scenario.json").read_bytes()
+    return msgspec.json.decode(raw, type=Scenario)
+
+
+class ScriptedIds:
+    """Hands out the ids a step recorded, and fails loudly if the step asks for more."""
+
+    def __init__(self) -> None:
+        self._next: Iterator[UUID] = iter(())
+
+    def load(self, ids: tuple[UUID, ...]) -> None:
+        self._next = iter(ids)
+
+    def __call__(self) -> UUID:
+        try:
+            return next(self._next)
+        except StopIteration:
+            raise ValueError("the demo step asked for more ids than it recorded") from None
+
+
+class ScriptedClock:
+    def __init__(self) -> None:
+        self.now = datetime.min
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def replay(bus: MessageBus, script: Scenario) -> int:
+    """Run every step through the bus (synchronously: call from a worker thread)."""
+    clock, ids = ScriptedClock(), ScriptedIds()
+    demo_bus = bus.with_clock(clock, ids)
+    for step in script.commands:
+        clock.now = step.at
+        ids.load(step.ids)
+        command = msgspec.convert(step.data, COMMAND_TYPES[step.command])
+        demo_bus.execute(command, script.principal(step.by))
+    return len(script.commands)
+
+
+async def replay_is_needed(pool: Any) -> bool:
+    """Only into an empty store: the demo is never mixed into real data."""
+    return await readstore.count_events(pool) == 0
+
+
+async def load(bus: MessageBus) -> int:
+    script = scenario()
+    replayed: int = await anyio.to_thread.run_sync(replay, bus, script)
+    return replayed
+
+
+def accounts_of(script: Scenario) -> list[Principal]:
+    return [p for p in script.principals if p.role is not Role.SYSTEM]

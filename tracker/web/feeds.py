@@ -19,13 +19,13 @@ from xml.etree import ElementTree as ET
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from adapters import readmodels
 from adapters.readstore import LIVE
 from adapters.reference_data import region_catalogue
-from tracker.api.problems import problem
+from tracker.http.problems import problem
+from tracker.http.reading import Reads
 from tracker.web import i18n
 from tracker.web.render import lang_of, not_modified, validators
 
@@ -92,7 +92,7 @@ def _unknown(request: Request[Any, Any, Any]) -> Response[Any]:
     )
 
 
-async def _scope(state: State, kind: str, key: str, t: Any) -> Scope | None:
+async def _scope(reads: Reads, kind: str, key: str, t: Any) -> Scope | None:
     """Which records the feed covers, or None when the scope does not exist."""
     if kind == "national":
         return Scope(kind, None, "/umpan/nasional", "/", t("feed.scope.national"))
@@ -109,9 +109,7 @@ async def _scope(state: State, kind: str, key: str, t: Any) -> Scope | None:
     except ValueError:
         return None
     table, segment = ("forum", "forum") if kind == "forum" else ("action", "aksi")
-    title = await state.container.pool.fetchval(
-        f"SELECT title FROM {LIVE}.{table} WHERE id = $1", ident
-    )
+    title = await reads.pool.fetchval(f"SELECT title FROM {LIVE}.{table} WHERE id = $1", ident)
     if title is None:
         return None
     path = f"/{segment}/{ident}"
@@ -214,25 +212,25 @@ def _json_feed(feed: dict[str, Any]) -> bytes:
     )
 
 
-async def _serve(request: Request[Any, Any, Any], state: State, kind: str, name: str) -> Any:
+async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name: str) -> Any:
     parts = _split(name)
     if parts is None:
         return _unknown(request)
     key, extension = parts
     lang = lang_of(request)
     t = i18n.translator(lang)
-    scope = await _scope(state, kind, key, t)
+    scope = await _scope(reads, kind, key, t)
     if scope is None:
         return _unknown(request)
-    headers = await validators(request, state)
+    headers = await validators(request, reads)
     if (early := not_modified(request, headers)) is not None:
         return early
-    pool = state.container.pool
+    pool = reads.pool
     args: list[Any] = [LIMIT] if scope.key is None else [LIMIT, scope.key]
     rows = await pool.fetch(_SELECT + WHERE[kind] + _ORDER, *args)
     base = str(request.base_url).rstrip("/")
     query = "?lang=en" if lang == "en" else ""
-    origin = state.container.audit_origin
+    origin = reads.origin
     catalogue = region_catalogue()
     codes = {code for row in rows for code in row["region_codes"]}
     places = {code: getattr(catalogue.get(code), "name", code) for code in codes}
@@ -263,28 +261,28 @@ async def _serve(request: Request[Any, Any, Any], state: State, kind: str, name:
 
 
 @get(["/umpan/nasional.atom", "/umpan/nasional.json"], include_in_schema=False)
-async def national_feed(request: Request[Any, Any, Any], state: State) -> Any:
-    return await _serve(request, state, "national", "nasional." + request.url.path[-4:])
+async def national_feed(request: Request[Any, Any, Any], reads: Reads) -> Any:
+    return await _serve(request, reads, "national", "nasional." + request.url.path[-4:])
 
 
 @get("/umpan/provinsi/{name:str}", include_in_schema=False)
-async def province_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
-    return await _serve(request, state, "province", name)
+async def province_feed(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
+    return await _serve(request, reads, "province", name)
 
 
 @get("/umpan/wilayah/{name:str}", include_in_schema=False)
-async def region_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
-    return await _serve(request, state, "region", name)
+async def region_feed(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
+    return await _serve(request, reads, "region", name)
 
 
 @get("/umpan/forum/{name:str}", include_in_schema=False)
-async def forum_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
-    return await _serve(request, state, "forum", name)
+async def forum_feed(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
+    return await _serve(request, reads, "forum", name)
 
 
 @get("/umpan/aksi/{name:str}", include_in_schema=False)
-async def action_feed(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
-    return await _serve(request, state, "action", name)
+async def action_feed(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
+    return await _serve(request, reads, "action", name)
 
 
 HANDLERS: list[Any] = [national_feed, province_feed, region_feed, forum_feed, action_feed]

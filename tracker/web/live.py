@@ -32,14 +32,14 @@ import msgspec
 import structlog
 import uvicorn
 from litestar import Request, get
-from litestar.datastructures import State
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
 from adapters.positions import PositionWatcher
 from adapters.readstore import LIVE
 from adapters.reference_data import region_catalogue
-from tracker.api.problems import problem
+from tracker.http.problems import problem
+from tracker.http.reading import Reads
 
 HEARTBEAT = 15.0  # seconds between comment pings; proxies close idle connections
 RETRY_MS = 5000
@@ -202,14 +202,14 @@ async def _scope(
 @get("/langsung", include_in_schema=False, media_type="text/event-stream")
 async def langsung(
     request: Request[Any, Any, Any],
-    state: State,
+    reads: Reads,
     wilayah: FromQuery[str | None] = None,
     provinsi: FromQuery[str | None] = None,
     aksi: FromQuery[UUID | None] = None,
     forum: FromQuery[UUID | None] = None,
     setelah: Annotated[int | None, QueryParameter(ge=0)] = None,
 ) -> Any:
-    watcher: PositionWatcher = state.container.positions
+    watcher: PositionWatcher = reads.positions
     if sum(x is not None for x in (wilayah, provinsi, aksi, forum)) > 1:
         return problem(
             request,

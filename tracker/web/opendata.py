@@ -17,7 +17,6 @@ from uuid import UUID
 
 import msgspec
 from litestar import MediaType, Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from adapters import readmodels
@@ -26,7 +25,8 @@ from adapters.reference_data import region_catalogue
 from domain.period import ReportingPeriod
 from projections import rollups
 from projections.audit import to_csv
-from tracker.api.problems import problem
+from tracker.http.problems import problem
+from tracker.http.reading import Reads
 from tracker.web.render import not_modified, page, validators
 
 
@@ -282,7 +282,7 @@ def _csv_cell(value: Any) -> Any:
 
 
 @get("/data/{name:str}", include_in_schema=False)
-async def download(request: Request[Any, Any, Any], state: State, name: FromPath[str]) -> Any:
+async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
     slug, _, extension = name.rpartition(".")
     if slug not in DATASETS or extension not in ("csv", "json"):
         return problem(
@@ -292,14 +292,14 @@ async def download(request: Request[Any, Any, Any], state: State, name: FromPath
             f"Tidak ada unduhan {name}; daftarnya di /data.",
             f"There is no download {name}; see /data for the list.",
         )
-    headers = await validators(request, state)
+    headers = await validators(request, reads)
     if (early := not_modified(request, headers)) is not None:
         return early
     columns, load = DATASETS[slug]
     names = [c.name for c in columns]
-    today = state.container.clock().date()
+    today = reads.clock().date()
     async with (
-        state.container.pool.acquire() as conn,
+        reads.pool.acquire() as conn,
         conn.transaction(isolation="repeatable_read", readonly=True),
     ):  # one snapshot: the rows are exactly those of `position`
         position, _ = await readmodels.freshness(conn)
@@ -314,8 +314,8 @@ async def download(request: Request[Any, Any, Any], state: State, name: FromPath
 
 
 @get("/data", include_in_schema=False, media_type=MediaType.HTML)
-async def data_page(request: Request[Any, Any, Any], state: State) -> Any:
-    return await page(request, state, "data.html", datasets=DATASETS)
+async def data_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
+    return await page(request, reads, "data.html", datasets=DATASETS)
 
 
 HANDLERS: list[Any] = [download, data_page]

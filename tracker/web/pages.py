@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, get
-from litestar.datastructures import State
 from litestar.params import FromQuery
 
 from adapters.reference_data import region_catalogue
 from tracker import queries
+from tracker.http.reading import Reads
 from tracker.web import pages_action, pages_forum, pages_region
 from tracker.web.pages_common import feeds, fmt, status_chart, unchanged
 from tracker.web.render import page
@@ -19,15 +19,15 @@ SEARCH_LIMIT = 100
 
 
 @get("/", include_in_schema=False, media_type=MediaType.HTML, name="portal:national")
-async def national_page(request: Request[Any, Any, Any], state: State) -> Any:
-    if (early := await unchanged(request, state)) is not None:
+async def national_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
+    if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = state.container.pool
-    body = await queries.national(pool, state.container.clock().date())
+    pool = reads.pool
+    body = await queries.national(pool, reads.clock().date())
     return await page(
         request,
-        state,
+        reads,
         "national.html",
         f=f,
         feeds=feeds("nasional"),
@@ -49,22 +49,22 @@ def matching_regions(text: str) -> list[Any]:
 
 
 @get("/cari", include_in_schema=False, media_type=MediaType.HTML, name="portal:search")
-async def search_page(request: Request[Any, Any, Any], state: State, q: FromQuery[str] = "") -> Any:
-    if (early := await unchanged(request, state)) is not None:
+async def search_page(request: Request[Any, Any, Any], reads: Reads, q: FromQuery[str] = "") -> Any:
+    if (early := await unchanged(request, reads)) is not None:
         return early
     text = q.strip()[:100]
     found = matching_regions(text)
     tracked = {}
     if found:
-        today = state.container.clock().date()
-        body = await queries.national(state.container.pool, today)
+        today = reads.clock().date()
+        body = await queries.national(reads.pool, today)
         tracked = {  # a province counts all its actions, a kab/kota its own
             entry["code"]: entry["summary"]["actions"]
             for entry in (*body["regions"], *body["provinces"])
         }
     return await page(
         request,
-        state,
+        reads,
         "search.html",
         f=fmt(request),
         q=text,

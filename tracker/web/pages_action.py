@@ -8,15 +8,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import MediaType, Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from adapters import readmodels
 from adapters.reference_data import kkp_criteria, national_priorities, region_catalogue
 from projections.rollups import STATUSES
 from tracker import queries
-from tracker.api.http import BadHeader
-from tracker.api.reads import decode_cursor, encode_cursor
+from tracker.http.helpers import BadHeader, decode_cursor, encode_cursor
+from tracker.http.reading import Reads
 from tracker.web.pages_common import (
     Fmt,
     completion_chart,
@@ -64,14 +63,14 @@ def history_detail(entry: dict[str, Any], f: Fmt) -> str:
     name="portal:action",
 )
 async def action_page(
-    request: Request[Any, Any, Any], state: State, action_id: FromPath[str]
+    request: Request[Any, Any, Any], reads: Reads, action_id: FromPath[str]
 ) -> Any:
     ident = parse_uuid(action_id)
-    pool = state.container.pool
+    pool = reads.pool
     action = await queries.public_aggregate(pool, "action", ident) if ident else None
     if ident is None or action is None:
         return not_found(request)
-    if (early := await unchanged(request, state)) is not None:
+    if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
     forum_doc = await readmodels.forum_doc(pool, UUID(action["forum_id"]))
@@ -91,10 +90,10 @@ async def action_page(
     criteria = {c.number: c for c in kkp_criteria()}
     return await page(
         request,
-        state,
+        reads,
         "action.html",
         f=f,
-        today=state.container.clock().date(),
+        today=reads.clock().date(),
         feeds=feeds("aksi", str(ident)),
         action=action,
         forum=forum,
@@ -141,12 +140,12 @@ def board_filter(params: dict[str, str], today: Any) -> tuple[dict[str, str], An
 
 
 @get("/aksi", include_in_schema=False, media_type=MediaType.HTML, name="portal:board")
-async def board_page(request: Request[Any, Any, Any], state: State) -> Any:
-    if (early := await unchanged(request, state)) is not None:
+async def board_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
+    if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = state.container.pool
-    today = state.container.clock().date()
+    pool = reads.pool
+    today = reads.clock().date()
     params = {key: str(value) for key, value in request.query_params.items()}
     chosen, where = board_filter(params, today)
     try:
@@ -161,7 +160,7 @@ async def board_page(request: Request[Any, Any, Any], state: State) -> Any:
         next_url = f.url("/aksi", **chosen, halaman=encode_cursor(following))
     return await page(
         request,
-        state,
+        reads,
         "board.html",
         f=f,
         today=today,

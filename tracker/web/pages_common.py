@@ -12,7 +12,7 @@ from litestar import MediaType, Request, Response
 from litestar.response import Template
 
 from adapters.reference_data import region_catalogue
-from tracker.api.http import READ_WAIT_SECONDS
+from tracker.http.reading import Reads, wait_after
 from tracker.web import charts, i18n, render
 from tracker.web.render import lang_of
 
@@ -158,11 +158,9 @@ def not_found(request: Request[Any, Any, Any]) -> Response[Any]:
     )
 
 
-async def unchanged(request: Request[Any, Any, Any], state: Any) -> Response[Any] | None:
+async def unchanged(request: Request[Any, Any, Any], reads: Reads) -> Response[Any] | None:
     """Wait briefly for `?after=<position>` (read-your-writes, as the API does; if the read
     models stay behind the page shows what they hold), then 304 before any work when the
     visitor's copy is current (render.page checks again)."""
-    after = request.query_params.get("after", "")
-    if after.isdigit():
-        await state.container.positions.wait_for(int(after), READ_WAIT_SECONDS)
-    return render.not_modified(request, await render.validators(request, state))
+    await wait_after(request, reads)
+    return render.not_modified(request, await render.validators(request, reads))

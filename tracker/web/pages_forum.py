@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from adapters.reference_data import kkp_criteria, national_priorities
 from tracker import queries
+from tracker.http.reading import Reads
 from tracker.web.pages_common import feeds, fmt, not_found, parse_uuid, unchanged
 from tracker.web.render import page
 
@@ -18,19 +18,19 @@ from tracker.web.render import page
 @get(
     "/forum/{forum_id:str}", include_in_schema=False, media_type=MediaType.HTML, name="portal:forum"
 )
-async def forum_page(request: Request[Any, Any, Any], state: State, forum_id: FromPath[str]) -> Any:
+async def forum_page(request: Request[Any, Any, Any], reads: Reads, forum_id: FromPath[str]) -> Any:
     ident = parse_uuid(forum_id)
     if ident is None:
         return not_found(request)
-    if (early := await unchanged(request, state)) is not None:
+    if (early := await unchanged(request, reads)) is not None:
         return early
-    today = state.container.clock().date()
-    body = await queries.forum_progress(state.container.pool, today, ident)
+    today = reads.clock().date()
+    body = await queries.forum_progress(reads.pool, today, ident)
     if body is None:
         return not_found(request)
     return await page(
         request,
-        state,
+        reads,
         "forum.html",
         f=fmt(request),
         feeds=feeds("forum", str(ident)),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from adapters import readmodels
 from adapters.reference_data import region_catalogue
 from tracker import queries
+from tracker.http.reading import Reads
 from tracker.web.pages_common import (
     completion_chart,
     feeds,
@@ -31,22 +31,22 @@ TIMELINE_LIMIT = 50
     media_type=MediaType.HTML,
     name="portal:province",
 )
-async def province_page(request: Request[Any, Any, Any], state: State, code: FromPath[str]) -> Any:
+async def province_page(request: Request[Any, Any, Any], reads: Reads, code: FromPath[str]) -> Any:
     region = region_catalogue().get(code)
     if region is None:
         return not_found(request)
     if not region.is_province:
         return Redirect(f"/wilayah/{code}", status_code=301)
-    if (early := await unchanged(request, state)) is not None:
+    if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = state.container.pool
-    today = state.container.clock().date()
+    pool = reads.pool
+    today = reads.clock().date()
     body = await queries.region_summary(pool, today, region)
     actions, more = await queries.actions(pool, readmodels.ActionFilter(province_code=code))
     return await page(
         request,
-        state,
+        reads,
         "province.html",
         f=f,
         today=today,
@@ -84,17 +84,17 @@ def signatory_office(commitment: dict[str, Any], code: str) -> str:
 @get(
     "/wilayah/{code:str}", include_in_schema=False, media_type=MediaType.HTML, name="portal:region"
 )
-async def region_page(request: Request[Any, Any, Any], state: State, code: FromPath[str]) -> Any:
+async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromPath[str]) -> Any:
     region = region_catalogue().get(code)
     if region is None:
         return not_found(request)
     if region.is_province:
         return Redirect(f"/provinsi/{code}", status_code=301)
-    if (early := await unchanged(request, state)) is not None:
+    if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = state.container.pool
-    today = state.container.clock().date()
+    pool = reads.pool
+    today = reads.clock().date()
     body = await queries.region_summary(pool, today, region)
     actions, more = await queries.actions(pool, readmodels.ActionFilter(region_code=code))
     groups, others = by_commitment(
@@ -105,7 +105,7 @@ async def region_page(request: Request[Any, Any, Any], state: State, code: FromP
     forums = {forum["id"]: forum for forum in await queries.forums(pool)}
     return await page(
         request,
-        state,
+        reads,
         "region.html",
         f=f,
         today=today,

@@ -11,10 +11,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response
-from litestar.datastructures import Cookie, State
+from litestar.datastructures import Cookie
 from litestar.response import Template
 
-from tracker.api.reads import not_modified, read_model_validators
+from tracker.http import reading
+from tracker.http.reading import Reads, not_modified
 from tracker.web import i18n
 
 
@@ -22,9 +23,9 @@ def lang_of(request: Request[Any, Any, Any]) -> str:
     return i18n.language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
 
 
-async def validators(request: Request[Any, Any, Any], state: State) -> dict[str, str]:
+async def validators(request: Request[Any, Any, Any], reads: Reads) -> dict[str, str]:
     """The read models' validators, per language (pages differ by it)."""
-    headers = await read_model_validators(request, state, f"-{lang_of(request)}")
+    headers = await reading.validators(request, reads, f"-{lang_of(request)}")
     return {**headers, "Vary": "Cookie"}
 
 
@@ -36,14 +37,12 @@ def _language_cookie(request: Request[Any, Any, Any]) -> list[Cookie]:
 
 
 async def page(
-    request: Request[Any, Any, Any], state: State, template: str, **context: Any
+    request: Request[Any, Any, Any], reads: Reads, template: str, **context: Any
 ) -> Response[Any]:
     """A full page, or 304 if the client's copy is current. `?after=<position>` waits (up to
     2 s) for the read models to include a write, like the API's reads."""
-    after = request.query_params.get("after", "")
-    if after.isdigit():
-        await state.container.positions.wait_for(int(after), 2.0)
-    headers = await validators(request, state)
+    await reading.wait_after(request, reads)
+    headers = await validators(request, reads)
     if (early := not_modified(request, headers)) is not None:
         return early
     lang = lang_of(request)

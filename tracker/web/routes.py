@@ -1,4 +1,4 @@
-"""Everything the portal serves, for the composition in tracker/api/app.py."""
+"""Everything the portal serves, for the application factory in tracker/app.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from tracker.web import feeds, live, opendata, pages
+from tracker.web import feeds, live, opendata, pages, signin
 
 HERE = Path(__file__).parent
 
@@ -31,4 +31,11 @@ def handlers() -> list[Any]:
     static = create_static_files_router(
         path="/statis", directories=[HERE / "static"], include_in_schema=False
     )
-    return [static, *pages.HANDLERS, *feeds.HANDLERS, *live.HANDLERS, *opendata.HANDLERS]
+    return [
+        static,
+        *signin.HANDLERS,
+        *pages.HANDLERS,
+        *feeds.HANDLERS,
+        *live.HANDLERS,
+        *opendata.HANDLERS,
+    ]

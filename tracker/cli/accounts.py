@@ -10,16 +10,17 @@ import argparse
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters import accounts, readstore
-from adapters.accounts import AccountError
-from adapters.reference_data import region_catalogue
-from tracker import accounts as use_cases
+from adapters.account_types import Account, AccountError
+from domain.access import system
+from tracker.bootstrap import bootstrap
+from tracker.bus import MessageBus
+from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
 from tracker.runtime import CliError
+from tracker.settings import Settings
 
-OPERATOR = "cli"
+OPERATOR = system("cli")  # the operator's own door: the CLI is not asked who may
 
 
 def add_parsers(commands: Any) -> None:
@@ -68,70 +69,71 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-async def _users(pool: Any, args: argparse.Namespace, now: datetime) -> None:
+async def _users(bus: MessageBus, args: argparse.Namespace) -> None:
     if args.action == "add":
-        account = use_cases.account_from(
-            region_catalogue(),
+        password = None if args.no_password else _password(args.password_stdin)
+        command = CreateAccount(
             user_id=args.user_id,
             role=args.role,
             name=args.name,
             office=args.office,
             region_code=args.region,
             opd=args.opd,
-            provinces=(args.provinces or "").split(","),
+            provinces=tuple((args.provinces or "").split(",")),
+            password=password,
         )
-        password = None if args.no_password else _password(args.password_stdin)
-        await use_cases.create(pool, account, password, OPERATOR, now)
+        account: Account = await bus.dispatch(command, OPERATOR)
         scope = account.region_code or ",".join(account.provinces) or "nasional"
         print(f"user {account.user_id} created: {account.role.value} {scope} ({account.office})")
     elif args.action == "list":
         print(f"{'user':<24} {'role':<7} {'scope':<12} {'opd':<12} {'status':<9} office")
-        for a in await accounts.all_accounts(pool):
+        for a in await bus.accounts.all_accounts():
             scope = a.region_code or ",".join(a.provinces) or "nasional"
             status = "disabled" if a.disabled else "active"
             opd = a.opd or "-"
             print(f"{a.user_id:<24} {a.role.value:<7} {scope:<12} {opd:<12} {status:<9} {a.office}")
     elif args.action == "disable":
-        await accounts.disable(pool, args.user_id, now)
+        await bus.dispatch(DisableAccount(user_id=args.user_id), OPERATOR)
         print(f"user {args.user_id} disabled; its sessions ended and its tokens refused")
     else:
         password = _password(args.password_stdin)
-        use_cases.check_password(password)
-        await accounts.set_password_hash(pool, args.user_id, accounts.hash_password(password))
+        await bus.dispatch(SetPassword(user_id=args.user_id, password=password), OPERATOR)
         print(f"password of {args.user_id} changed; its sessions ended")
 
 
-async def _tokens(pool: Any, args: argparse.Namespace, now: datetime) -> None:
+async def _tokens(bus: MessageBus, args: argparse.Namespace) -> None:
     if args.action == "issue":
         days = args.expires_in_days
         if days is not None and days <= 0:
             raise CliError("--expires-in-days must be a positive number")
-        expires = now + timedelta(days=days) if days else None
-        token_id, token = await accounts.issue_token(pool, args.user_id, args.name, expires, now)
+        command = IssueToken(user_id=args.user_id, name=args.name, expires_in_days=days)
+        token_id, token, expires = await bus.dispatch(command, OPERATOR)
         until = expires.isoformat(timespec="minutes") if expires else "never"
         print(f"token {token_id} for {args.user_id}, expires {until}:", file=sys.stderr)
         print(token)
     elif args.action == "list":
+        now = bus.clock()
         print(f"{'id':<14} {'user':<24} {'name':<16} {'expires':<17} {'status'}")
-        for t in await accounts.tokens(pool, args.user_id):
-            expired = t["expires_at"] is not None and t["expires_at"] <= now
-            status = "revoked" if t["revoked_at"] else "expired" if expired else "active"
-            expires = t["expires_at"].strftime("%Y-%m-%d %H:%M") if t["expires_at"] else "-"
-            print(f"{t['id']:<14} {t['user_id']:<24} {t['name']:<16} {expires:<17} {status}")
+        for t in await bus.accounts.tokens(args.user_id):
+            expired = t.expires_at is not None and t.expires_at <= now
+            status = "revoked" if t.revoked_at else "expired" if expired else "active"
+            expires = t.expires_at.strftime("%Y-%m-%d %H:%M") if t.expires_at else "-"
+            print(f"{t.id:<14} {t.user_id:<24} {t.name:<16} {expires:<17} {status}")
     else:
-        owner = await accounts.revoke_token(pool, args.token_id, now)
+        owner = await bus.dispatch(RevokeToken(token_id=args.token_id), OPERATOR)
         print(f"token {args.token_id} of {owner} revoked")
 
 
-async def run(database_url: str, args: argparse.Namespace) -> None:
-    handler: Callable[[Any, argparse.Namespace, datetime], Awaitable[None]] = (
+async def run(settings: Settings, args: argparse.Namespace) -> None:
+    handler: Callable[[MessageBus, argparse.Namespace], Awaitable[None]] = (
         _users if args.command == "users" else _tokens
     )
-    pool = await readstore.create_pool(database_url, max_size=2)
+    services = bootstrap(settings)
+    await services.database.open()
     try:
-        await accounts.create_schema(pool)
-        await handler(pool, args, datetime.now(UTC))
+        await services.accounts.create_schema()
+        await handler(services.bus, args)
     except AccountError as error:
         raise CliError(str(error)) from error
     finally:
-        await pool.close()
+        await services.database.close()

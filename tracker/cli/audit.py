@@ -99,7 +99,7 @@ def check_proof(args: argparse.Namespace) -> None:
 async def verify(database_url: str, key_file: Path) -> None:
     from adapters import audit_verify, readstore
     from adapters.signing import verifier_from
-    from tracker.projection_commands import ProgressBar
+    from tracker.cli.projections import ProgressBar
 
     if not key_file.exists():
         raise CliError(f"no signing key at {key_file}: pass --public-key")

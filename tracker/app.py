@@ -1,4 +1,6 @@
-"""The litestar application: routes, problem details, request ids, OpenAPI at /schema."""
+"""`create_app(settings)`: the litestar application factory. It builds the services with
+tracker/bootstrap.py, starts and stops them with the app's lifespan, provides them to the
+handlers by name (tracker/http/deps.py), and mounts the API and the portal."""
 
 from __future__ import annotations
 
@@ -9,24 +11,19 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
-from litestar import Litestar, Request, Router, get
-from litestar.datastructures import State
+from litestar import Litestar, Request, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters import readstore
-from tracker.api.accounts import AccountController
-from tracker.api.actions import ActionController
-from tracker.api.audit import AuditController
-from tracker.api.auth import AUTH_HANDLERS, provide_principal
-from tracker.api.dashboards import DashboardController
-from tracker.api.forums import CommitmentController, ForumController
-from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
-from tracker.api.problems import EXCEPTION_HANDLERS, problem
-from tracker.api.regions import ReferenceController, RegionController
-from tracker.container import Container
+from tracker.api import routes as api
+from tracker.bootstrap import Services, bootstrap
+from tracker.http.deps import App, provided
+from tracker.http.principal import provide_principal
+from tracker.http.problems import EXCEPTION_HANDLERS, problem
+from tracker.settings import Settings
 from tracker.web import routes as web
 
 MAX_BODY_BYTES = 1_048_576
@@ -77,10 +74,9 @@ async def health() -> dict[str, str]:
 
 
 @get("/ready", tags=["ops"], summary="Siap melayani / readiness")
-async def ready(request: Request[Any, Any, Any], state: State) -> Any:
-    container: Container = state.container
+async def ready(request: Request[Any, Any, Any], services: App) -> Any:
     try:
-        head = await readstore.head_position(container.pool)  # index-only, unlike count(*)
+        head = await readstore.head_position(services.pool)  # index-only, unlike count(*)
     except Exception as error:  # the database is what we are probing
         return problem(
             request, 503, "database-unavailable", f"Basis data: {error}", f"Database: {error}"
@@ -88,43 +84,32 @@ async def ready(request: Request[Any, Any, Any], state: State) -> Any:
     return {
         "status": "ready",
         "head_position": head,
-        "projection_position": container.positions.position if container.positions else 0,
-        "nats": container.nats_connected(),
+        "projection_position": services.positions.position,
+        "nats": services.nats_connected(),
     }
 
 
-def create_app(container: Container, *, debug: bool = False) -> Litestar:
+def create_app(
+    settings: Settings, *, services: Services | None = None, debug: bool = False
+) -> Litestar:
+    """The application for `settings`; tests pass `services` built with other adapters."""
+    built = services or bootstrap(settings)
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await container.start()
-        structlog.get_logger("app").info("app.started")
-        if container.demo_accounts:
-            print(container.demo_accounts, flush=True)
+        await built.start()
+        if built.runtime.demo_accounts:
+            print(built.runtime.demo_accounts, flush=True)
         try:
             yield
         finally:
-            await container.stop()
+            await built.stop()
 
-    api = Router(
-        path="/api/v1",
-        route_handlers=[
-            ForumController,
-            CommitmentController,
-            ActionController,
-            RegionController,
-            ReferenceController,
-            DashboardController,
-            AuditController,
-            LedgerController,
-            AccountController,
-        ],
-    )
     return Litestar(
-        route_handlers=[api, health, ready, *AUTH_HANDLERS, *LEDGER_HANDLERS, *web.handlers()],
+        route_handlers=[*api.handlers(), health, ready, *web.handlers()],
         template_config=web.template_config(),
-        dependencies={"who": Provide(provide_principal)},
+        dependencies={"who": Provide(provide_principal), **provided(built)},
         lifespan=[lifespan],
-        state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
         request_max_body_size=MAX_BODY_BYTES,

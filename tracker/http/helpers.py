@@ -1,21 +1,17 @@
-"""Small HTTP helpers shared by the controllers: If-Match, ETag, threads, waiting."""
+"""Small HTTP helpers shared by the API and the portal: If-Match, ETag, cursors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import base64
+from typing import Any
 
-import anyio.to_thread
-from litestar import Request, Response
+import msgspec
+from litestar import Request
 from litestar.exceptions import ClientException
 
-from tracker.api.schemas import CommandOut
-from tracker.service import CommandResult
-
-T = TypeVar("T")
+from adapters.readmodels import BoardCursor
 
 POSITION_HEADER = "X-Tracker-Position"
-READ_WAIT_SECONDS = 2.0
 
 
 class BadHeader(ClientException):
@@ -37,26 +33,6 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """eventsourcing is synchronous; never run it on the event loop."""
-    return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
-
-
-def command_response(
-    result: CommandResult, status: int = 200, location: str | None = None
-) -> Response[Any]:
-    headers = {"ETag": etag(result.version), POSITION_HEADER: str(result.position)}
-    if location:
-        headers["Location"] = location
-    return Response(
-        CommandOut(
-            id=result.id, version=result.version, position=result.position, data=result.state
-        ),
-        status_code=status,
-        headers=headers,
-    )
-
-
 def requested_position(request: Request[Any, Any, Any], after: int | None) -> int | None:
     if after is not None:
         return after
@@ -66,3 +42,19 @@ def requested_position(request: Request[Any, Any, Any], after: int | None) -> in
     if not raw.isdigit():
         raise BadHeader(f"{POSITION_HEADER} must be a whole number (got {raw!r})")
     return int(raw)
+
+
+def encode_cursor(cursor: BoardCursor | None) -> str | None:
+    if cursor is None:
+        return None
+    return base64.urlsafe_b64encode(msgspec.json.encode(cursor)).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None) -> BoardCursor | None:
+    if raw is None:
+        return None
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        return msgspec.json.decode(base64.urlsafe_b64decode(padded), type=BoardCursor)
+    except (ValueError, msgspec.DecodeError):
+        raise BadHeader(f"cursor {raw!r} is not one this API gave out") from None

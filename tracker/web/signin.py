@@ -1,8 +1,7 @@
-"""Who is asking: bearer tokens for integrations, a session cookie for browsers.
+"""Sign-in for browsers: the form at /masuk, sign-out at /keluar, the account page at /akun.
 
-The principal is resolved once per request (dependency `who`) and handed to the use
-cases, which decide. A credential that is sent but does not work is a 401, never a silent
-fall-back to the public; a session's unsafe requests must echo its CSRF token.
+A fresh session id on every sign-in (no fixation); the form carries a CSRF token in a
+strict cookie; failures are throttled per account and client (tracker/accounts.sign_in).
 """
 
 from __future__ import annotations
@@ -15,62 +14,26 @@ from urllib.parse import quote
 
 import structlog
 from litestar import Request, Response, get, post
-from litestar.datastructures import Cookie, State
-from litestar.di import NamedDependency
+from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 from litestar.response import Redirect
 
-from adapters import accounts
-from domain.access import ANONYMOUS, NotAllowed, Principal
-from tracker.api.http import in_thread
-
-SESSION_COOKIE = "tracker_session"
-LOGIN_CSRF_COOKIE = "tracker_login_csrf"
-CSRF_HEADER = "x-csrf-token"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-Who = NamedDependency[Principal]  # handlers declare `who: Who`; resolved once per request
+from adapters.account_types import SESSION_TTL, SignInThrottled, TokenRefused
+from domain.access import NotAllowed
+from tracker.accounts import sign_in
+from tracker.http.deps import Accounts, Bus, Config, Now
+from tracker.http.principal import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Who, describe
+from tracker.settings import Settings
 
 
-async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal:
-    container = state.container
-    now = container.clock()
-    header = request.headers.get("authorization")
-    if header is not None:
-        scheme, _, token = header.strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise accounts.TokenRefused("not a Bearer token")
-        who = await accounts.token_principal(container.pool, token.strip(), now)
-        structlog.contextvars.bind_contextvars(user_id=who.user_id, via="token")
-        return who
-    session_id = request.cookies.get(SESSION_COOKIE)
-    if not session_id:
-        return ANONYMOUS
-    try:
-        who, csrf = await accounts.session_principal(container.pool, session_id, now)
-    except accounts.TokenRefused:
-        return ANONYMOUS  # an ended session reads as the public; writes then ask to sign in
-    if request.method in UNSAFE_METHODS and not hmac.compare_digest(
-        request.headers.get(CSRF_HEADER, "").encode(), csrf.encode()
-    ):
-        raise NotAllowed(
-            "csrf-token",
-            "Permintaan dari sesi peramban harus membawa header X-CSRF-Token yang benar.",
-            "A request from a browser session must carry the right X-CSRF-Token header.",
-        )
-    request.state.csrf = csrf
-    structlog.contextvars.bind_contextvars(user_id=who.user_id, via="session")
-    return who
-
-
-def _cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int) -> Cookie:
+def _cookie(config: Settings, key: str, value: str, max_age: int) -> Cookie:
     return Cookie(
         key=key,
         value=value,
         max_age=max_age,
         path="/",
         httponly=True,
-        secure=request.app.state.container.cookie_secure,
+        secure=config.cookie_secure,
         samesite="lax" if key == SESSION_COOKIE else "strict",
     )
 
@@ -148,7 +111,12 @@ def _safe_next(raw: str | None) -> str:
 
 
 def _login_form(
-    request: Request[Any, Any, Any], lang: str, error: str = "", status: int = 200, user: str = ""
+    request: Request[Any, Any, Any],
+    config: Settings,
+    lang: str,
+    error: str = "",
+    status: int = 200,
+    user: str = "",
 ) -> Response[Any]:
     text = TEXT[lang]
     token = secrets.token_urlsafe(32)
@@ -164,17 +132,19 @@ def _login_form(
         f'<button type="submit">{text["submit"]}</button></form>'
     )
     return _page(
-        lang, text["title"], body, status, [_cookie(request, LOGIN_CSRF_COOKIE, token, 3600)]
+        lang, text["title"], body, status, [_cookie(config, LOGIN_CSRF_COOKIE, token, 3600)]
     )
 
 
 @get("/masuk", include_in_schema=False)
-async def login_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    return _login_form(request, _language(request))
+async def login_page(request: Request[Any, Any, Any], config: Config) -> Response[Any]:
+    return _login_form(request, config, _language(request))
 
 
 @post("/masuk", include_in_schema=False, status_code=303)
-async def login(request: Request[Any, Any, Any], state: State) -> Response[Any]:
+async def login(
+    request: Request[Any, Any, Any], config: Config, bus: Bus, accounts: Accounts, clock: Now
+) -> Response[Any]:
     """A fresh session id on every sign-in, whatever cookie came in (no fixation)."""
     lang = _language(request)
     form = await request.form()
@@ -183,47 +153,49 @@ async def login(request: Request[Any, Any, Any], state: State) -> Response[Any]:
     sent = str(form.get("csrf_token", "")).encode()
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "").encode()
     if not expected or not hmac.compare_digest(sent, expected):
-        return _login_form(request, lang, TEXT[lang]["csrf"], 403, user_id)
-    container = state.container
+        return _login_form(request, config, lang, TEXT[lang]["csrf"], 403, user_id)
     client = request.client.host if request.client else "unknown"
     try:
-        account = await accounts.check_password(
-            container.pool, user_id, password, client, container.clock(), in_thread
-        )
-    except accounts.SignInThrottled as throttled:
+        account = await sign_in(bus.account_context(), user_id, password, client)
+    except SignInThrottled as throttled:
         response = _login_form(
-            request, lang, TEXT[lang]["throttled"].format(s=throttled.retry_after), 429, user_id
+            request,
+            config,
+            lang,
+            TEXT[lang]["throttled"].format(s=throttled.retry_after),
+            429,
+            user_id,
         )
         response.headers["Retry-After"] = str(throttled.retry_after)
         return response
     log = structlog.get_logger("auth")
     if account is None:
         log.info("auth.sign_in_failed", user_id=user_id, client=client)
-        return _login_form(request, lang, TEXT[lang]["wrong"], 401, user_id)
+        return _login_form(request, config, lang, TEXT[lang]["wrong"], 401, user_id)
     if old := request.cookies.get(SESSION_COOKIE):
-        await accounts.close_session(container.pool, old)
-    session_id, _ = await accounts.open_session(container.pool, account.user_id, container.clock())
+        await accounts.close_session(old)
+    session_id, _ = await accounts.open_session(account.user_id, clock())
     log.info("auth.signed_in", user_id=account.user_id, client=client)
     return Redirect(
         _safe_next(request.query_params.get("next")),
         status_code=303,
         cookies=[
-            _cookie(request, SESSION_COOKIE, session_id, int(accounts.SESSION_TTL.total_seconds())),
-            _cookie(request, LOGIN_CSRF_COOKIE, "", 0),
+            _cookie(config, SESSION_COOKIE, session_id, int(SESSION_TTL.total_seconds())),
+            _cookie(config, LOGIN_CSRF_COOKIE, "", 0),
         ],
     )
 
 
 @post("/keluar", include_in_schema=False, status_code=303)
-async def logout(request: Request[Any, Any, Any], state: State) -> Response[Any]:
+async def logout(
+    request: Request[Any, Any, Any], config: Config, accounts: Accounts, clock: Now
+) -> Response[Any]:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         form = await request.form()
         try:
-            _, csrf = await accounts.session_principal(
-                state.container.pool, session_id, state.container.clock()
-            )
-        except accounts.TokenRefused:
+            _, csrf = await accounts.session_principal(session_id, clock())
+        except TokenRefused:
             csrf = None
         if csrf is not None and not hmac.compare_digest(
             str(form.get("csrf_token", "")).encode(), csrf.encode()
@@ -231,19 +203,8 @@ async def logout(request: Request[Any, Any, Any], state: State) -> Response[Any]
             raise NotAllowed(
                 "csrf-token", "Token formulir tidak cocok.", "The form token does not match."
             )
-        await accounts.close_session(state.container.pool, session_id)
-    return Redirect("/masuk", status_code=303, cookies=[_cookie(request, SESSION_COOKIE, "", 0)])
-
-
-def describe(who: Who) -> dict[str, Any]:
-    return {
-        "user_id": who.user_id or None,
-        "role": who.role.value if who.role else "public",
-        "office": who.office or None,
-        "region_code": who.region_code,
-        "opd": who.opd,
-        "provinces": sorted(who.provinces),
-    }
+        await accounts.close_session(session_id)
+    return Redirect("/masuk", status_code=303, cookies=[_cookie(config, SESSION_COOKIE, "", 0)])
 
 
 @get("/akun", include_in_schema=False)
@@ -264,10 +225,4 @@ async def account_page(request: Request[Any, Any, Any], who: Who) -> Response[An
     return _page(lang, text["signed_in"], body)
 
 
-@get("/api/v1/me", tags=["accounts"], summary="Akun yang sedang masuk / the current account")
-async def me(request: Request[Any, Any, Any], who: Who) -> dict[str, Any]:
-    """Browser scripts read the session's CSRF token here to send it as X-CSRF-Token."""
-    return {**describe(who), "csrf_token": getattr(request.state, "csrf", None)}
-
-
-AUTH_HANDLERS = [login_page, login, logout, account_page, me]
+HANDLERS = [login_page, login, logout, account_page]

@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 import structlog
@@ -41,26 +42,14 @@ def _listen(host: str, port: int) -> socket.socket:
 def serve(settings: Settings, demo: bool, workers: bool) -> None:
     import uvicorn
 
-    from tracker.api.app import create_app
-    from tracker.container import Container
+    from tracker.app import create_app
     from tracker.web.live import StreamingServer
 
     listener = _listen(settings.host, settings.port)
     log = structlog.get_logger("serve")
     with listener, servers_for(settings, owner=True) as settings:
         assert settings.database_url is not None
-        container = Container(
-            settings.database_url,
-            settings.nats_url,
-            load_demo=demo,
-            workers=workers,
-            cookie_secure=settings.cookie_secure,
-            data_dir=settings.data_dir,
-            audit_key_file=settings.audit_key_path,
-            audit_origin=settings.audit_origin,
-            checkpoint_seconds=settings.checkpoint_seconds,
-        )
-        app = create_app(container)
+        app = create_app(replace(settings, demo=demo, workers=workers))
         log.info(
             "serve.listening",
             url=f"http://{settings.host}:{settings.port}",
@@ -91,7 +80,7 @@ def run_worker(settings: Settings, which: str) -> None:
             asyncio.run(
                 run_sealer(
                     settings.database_url,
-                    settings.audit_key_path,
+                    settings.key_path,
                     settings.audit_origin,
                     settings.checkpoint_seconds,
                 )
@@ -110,8 +99,8 @@ def run_worker(settings: Settings, which: str) -> None:
             asyncio.run(run_projector(settings.database_url, settings.nats_url))
 
 
-def projections(settings: Settings, action: str, name: str | None) -> None:
-    from tracker import projection_commands
+def run_projections(settings: Settings, action: str, name: str | None) -> None:
+    from tracker.cli import projections as projection_commands
 
     with servers_for(settings, owner=False) as settings:
         assert settings.database_url is not None
@@ -122,15 +111,15 @@ def projections(settings: Settings, action: str, name: str | None) -> None:
 
 
 def administer(settings: Settings, args: argparse.Namespace) -> None:
-    from tracker import account_commands
+    from tracker.cli import accounts as account_commands
 
     with servers_for(settings, owner=False) as settings:
         assert settings.database_url is not None
-        asyncio.run(account_commands.run(settings.database_url, args))
+        asyncio.run(account_commands.run(settings, args))
 
 
-def audit(settings: Settings, args: argparse.Namespace) -> None:
-    from tracker import audit_commands
+def run_audit(settings: Settings, args: argparse.Namespace) -> None:
+    from tracker.cli import audit as audit_commands
 
     if args.action == "check-proof":
         audit_commands.check_proof(args)  # offline: no server, no data directory
@@ -138,12 +127,12 @@ def audit(settings: Settings, args: argparse.Namespace) -> None:
     with servers_for(settings, owner=False) as settings:
         assert settings.database_url is not None
         if args.action == "verify":
-            key = args.public_key or settings.audit_key_path
+            key = args.public_key or settings.key_path
             asyncio.run(audit_commands.verify(settings.database_url, key))
         else:
             asyncio.run(
                 audit_commands.checkpoint(
-                    settings.database_url, settings.audit_key_path, settings.audit_origin
+                    settings.database_url, settings.key_path, settings.audit_origin
                 )
             )
 
@@ -177,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     proj_actions.add_parser("status", help="position and lag of every projection")
     rebuild = proj_actions.add_parser("rebuild", help="replay the event store, then swap in")
     rebuild.add_argument("name", nargs="?", default="catalog")
-    from tracker import account_commands, audit_commands
+    from tracker.cli import accounts as account_commands
+    from tracker.cli import audit as audit_commands
 
     account_commands.add_parsers(commands)
     audit_commands.add_parsers(commands)
@@ -205,9 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command in ("users", "tokens"):
             administer(settings, args)
         elif args.command == "audit":
-            audit(settings, args)
+            run_audit(settings, args)
         else:
-            projections(settings, args.action, getattr(args, "name", None))
+            run_projections(settings, args.action, getattr(args, "name", None))
     except CliError as error:
         print(f"tracker: {error}", file=sys.stderr)
         return 1

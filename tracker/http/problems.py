@@ -14,7 +14,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
-from adapters.accounts import (
+from adapters.account_types import (
     AccountError,
     AccountExists,
     AccountMissing,
@@ -206,6 +206,10 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
 
 def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     status = exc.status_code
+    if status >= 500:  # litestar's own failures (a dependency, a signature) are bugs: log them
+        structlog.get_logger("api").error(
+            "request.failed", error=type(exc).__name__, detail=str(exc.detail), exc_info=exc
+        )
     detail = str(exc.detail)
     if status == 400 and (malformed := _malformed_body(request)) is not None:
         return malformed

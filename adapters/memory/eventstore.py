@@ -1,0 +1,70 @@
+"""The event store in process memory: the same contract as adapters/eventstore.py (load by
+kind, append at the expected version, conflict otherwise, a gap-free notification log),
+checked by tests/contracts/test_event_store.py against both.
+
+Events are kept encoded, exactly as PostgreSQL keeps them, so a test on this store also
+proves every event survives its JSON form.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from adapters import codec
+from adapters.errors import ConcurrencyConflict
+from domain.events import DomainEvent
+from domain.registry import EVOLVERS, fold
+
+
+class Notification(NamedTuple):
+    notification_id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class MemoryEventStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # handlers run in worker threads
+        self._streams: dict[UUID, list[Notification]] = {}
+        self._log: list[Notification] = []
+
+    def load(self, kind: str, aggregate_id: UUID) -> Any | None:
+        with self._lock:
+            stream = list(self._streams.get(aggregate_id, ()))
+        events = (codec.decode_event(n.topic, n.state) for n in stream)
+        return fold(kind, None, events)
+
+    def append(
+        self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]
+    ) -> tuple[Any, int]:
+        version = state.version if state is not None else 0
+        evolve = EVOLVERS[kind]
+        encoded = []
+        for event in events:
+            state = evolve(state, event)
+            encoded.append((codec.topic_of(event), codec.encode(event)))
+        with self._lock:
+            stream = self._streams.setdefault(aggregate_id, [])
+            if len(stream) != version:
+                raise ConcurrencyConflict(str(aggregate_id))
+            for offset, (topic, data) in enumerate(encoded, start=1):
+                note = Notification(len(self._log) + 1, aggregate_id, version + offset, topic, data)
+                stream.append(note)
+                self._log.append(note)
+            position = len(self._log)
+        return state, position
+
+    def notifications(self, after: int, limit: int) -> list[Notification]:
+        with self._lock:
+            return self._log[after : after + limit]
+
+    def head(self) -> int:
+        with self._lock:
+            return len(self._log)
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,187 @@
+"""Every write the domain knows, as a typed, frozen command, with who may issue it beside it.
+
+A command names an intention ("submit this report") independently of the door it came
+through: the JSON API, a browser form, the CLI, a spreadsheet row or the demo script all
+build one of these and hand it to the message bus. `RULE` is the access policy as data
+(`domain.access.Rule`); the bus checks it before anything is loaded or written, and the
+authorization matrix test is generated from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
+
+import msgspec
+
+from domain.access import Policy, Rule
+from domain.action_events import ReturnReason
+from domain.forum import ForumKind
+from domain.period import ReportingPeriod
+from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag, Signatory
+
+
+class Command(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Base of every command: pure data, no behaviour."""
+
+    RULE: ClassVar[Rule]
+
+
+# -- forums ---------------------------------------------------------------------------------
+class ConveneForum(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "mencatat forum", "record a forum")
+    kind: ForumKind
+    title: str
+    organisers: tuple[str, ...]
+    host_region_code: str
+    starts_on: date
+    ends_on: date
+    theme: str = ""
+    venue: str = ""
+
+
+class CorrectForum(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "mengoreksi forum", "correct a forum")
+    forum_id: UUID
+    reason: str | None
+    title: str | None = None
+    theme: str | None = None
+    venue: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+# -- commitments ----------------------------------------------------------------------------
+class RecordCommitment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "mencatat komitmen", "record a commitment")
+    forum_id: UUID
+    title: str
+    made_on: date
+    signatories: tuple[Signatory, ...]
+    summary: str = ""
+    rpjmn: tuple[RpjmnTag, ...] = ()
+    kkp_criteria: tuple[int, ...] = ()
+
+
+class AmendCommitment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "mengubah komitmen", "amend a commitment")
+    commitment_id: UUID
+    reason: str | None
+    title: str | None = None
+    summary: str | None = None
+    signatories: tuple[Signatory, ...] | None = None
+    rpjmn: tuple[RpjmnTag, ...] | None = None
+    kkp_criteria: tuple[int, ...] | None = None
+
+
+class WithdrawCommitment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "menarik komitmen", "withdraw a commitment")
+    commitment_id: UUID
+    reason: str | None
+
+
+# -- actions --------------------------------------------------------------------------------
+class PlanAction(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "merencanakan aksi", "plan an action")
+    commitment_id: UUID
+    region_code: str
+    title: str
+    owner_opd: str
+    due_on: date
+    description: str = ""
+    partners: tuple[Partner, ...] = ()
+    rpjmn: tuple[RpjmnTag, ...] = ()
+    kkp_criterion: int | None = None
+    indicator_type: IndicatorType = IndicatorType.PROCESS
+    indicator: Indicator | None = None
+
+
+class StartAction(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "memulai aksi", "start an action")
+    action_id: UUID
+
+
+class RescheduleAction(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "menjadwal ulang aksi", "reschedule an action")
+    action_id: UUID
+    due_on: date
+    reason: str | None
+
+
+class CancelAction(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "membatalkan aksi", "cancel an action")
+    action_id: UUID
+    reason: str | None
+
+
+class DeclareCompletion(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "menyatakan aksi selesai", "declare an action complete")
+    action_id: UUID
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+class VerifyCompletion(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REVIEWER, "memverifikasi penyelesaian", "verify a completion")
+    action_id: UUID
+    note: str = ""
+
+
+# -- progress reports -----------------------------------------------------------------------
+class SubmitProgressReport(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "melaporkan kemajuan", "report progress")
+    action_id: UUID
+    period: ReportingPeriod
+    narrative: str
+    percent: float | None = None
+    indicator_value: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+    correction_reason: str | None = None
+
+
+class ResubmitReport(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "mengajukan ulang laporan", "resubmit a report")
+    action_id: UUID
+    report_id: UUID
+    narrative: str
+    percent: float | None = None
+    indicator_value: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+    correction_reason: str | None = None
+
+
+class VerifyReport(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REVIEWER, "memverifikasi laporan", "verify a report")
+    action_id: UUID
+    report_id: UUID
+    note: str = ""
+
+
+class ReturnReport(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REVIEWER, "mengembalikan laporan", "return a report")
+    action_id: UUID
+    report_id: UUID
+    reason_code: ReturnReason
+    note: str
+
+
+DOMAIN_COMMANDS: tuple[type[Command], ...] = (
+    ConveneForum,
+    CorrectForum,
+    RecordCommitment,
+    AmendCommitment,
+    WithdrawCommitment,
+    PlanAction,
+    StartAction,
+    RescheduleAction,
+    CancelAction,
+    DeclareCompletion,
+    VerifyCompletion,
+    SubmitProgressReport,
+    ResubmitReport,
+    VerifyReport,
+    ReturnReport,
+)

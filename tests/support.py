@@ -1,0 +1,39 @@
+"""Helpers every test layer shares: settings for a test database, the accounts store on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+
+from adapters.accounts import PostgresAccounts
+from adapters.database import Database
+from tracker.app import create_app
+from tracker.bootstrap import bootstrap
+from tracker.ports import Clock
+from tracker.settings import Settings
+
+
+def settings_for(database_url: str, **overrides: Any) -> Settings:
+    """A test's settings: its own database, nothing on disk unless `data_dir` is given."""
+    return Settings(**{"data_dir": None, "database_url": database_url, **overrides})
+
+
+@asynccontextmanager
+async def account_store(database_url: str) -> AsyncIterator[PostgresAccounts]:
+    database = Database(database_url, max_size=2)
+    await database.open()
+    try:
+        store = PostgresAccounts(database)
+        await store.create_schema()
+        yield store
+    finally:
+        await database.close()
+
+
+def app_on_clock(database_url: str, clock: Clock, **overrides: Any) -> Litestar:
+    """The application on a test database with a clock the test sets."""
+    settings = settings_for(database_url, **overrides)
+    return create_app(settings, services=bootstrap(settings, clock=clock))

@@ -1,0 +1,178 @@
+"""The authorization matrix of the bus, generated from the policies the commands declare
+(tracker/commands.COMMANDS): every command × every kind of principal × every region it can
+concern, on the in-memory adapters.
+
+`expected` reads the declared policy (never the code under test) and says who may; each case
+builds its prerequisite as the accounts whose job it is, then checks that an allowed
+principal's command is carried out and a refused one is a 401/403-kind refusal that writes
+nothing. A command without a sample here fails `test_every_command_has_a_sample`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain import commands as c
+from domain.access import NotAllowed, Policy, Principal, SignInRequired, province_of
+from domain.action_events import ReturnReason
+from domain.values import Role
+from tests.unit.world import (
+    ACCOUNTS,
+    EVIDENCE,
+    PRINCIPALS,
+    World,
+    commitment,
+    forum,
+    plan,
+    submit,
+)
+from tracker import commands as app
+from tracker.commands import COMMANDS
+
+# Whose records a command may concern: (region, owner OPD, writer, reviewer).
+PLACES = {
+    "blitar": ("35.72", "Bagian Hukum Setda", "pemda_blitar", "kanwil_jatim"),
+    "blitar-dinkes": ("35.72", "Dinkes", "dinkes_blitar", "kanwil_jatim"),
+    "semarang": ("33.74", "Bagian Hukum Setda", "pemda_semarang", "kanwil_jateng"),
+}
+OWN = "t-pemda-blitar"  # the account the account commands are about
+
+
+def _reported(w: World, place: str) -> tuple[Any, Any]:
+    region, opd, writer, _ = PLACES[place]
+    action_id = w.action(opd, region)
+    return action_id, w.report(action_id, writer)
+
+
+def _returned(w: World, place: str) -> tuple[Any, Any]:
+    action_id, report_id = _reported(w, place)
+    back = c.ReturnReport(
+        action_id=action_id, report_id=report_id, reason_code=ReturnReason.OTHER, note="Lengkapi"
+    )
+    w.execute(back, PRINCIPALS[PLACES[place][3]])
+    return action_id, report_id
+
+
+def _completed(w: World, place: str) -> Any:
+    action_id, _ = _reported(w, place)
+    w.execute(c.DeclareCompletion(action_id=action_id), PRINCIPALS[PLACES[place][2]])
+    return action_id
+
+
+def _planned(w: World, place: str) -> Any:
+    region, opd, _, _ = PLACES[place]
+    return w.action(opd, region)
+
+
+Sample = Callable[[World, str], c.Command]
+SAMPLES: dict[type[c.Command], Sample] = {
+    c.ConveneForum: lambda w, p: forum(),
+    c.CorrectForum: lambda w, p: c.CorrectForum(forum_id=w.forum_id, reason="Typo", venue="Aula"),
+    c.RecordCommitment: lambda w, p: commitment(w.forum_id),
+    c.AmendCommitment: lambda w, p: c.AmendCommitment(
+        commitment_id=w.commitment_id, reason="Salah ketik", title="Komitmen (perbaikan)"
+    ),
+    c.WithdrawCommitment: lambda w, p: c.WithdrawCommitment(
+        commitment_id=w.commitment_id, reason="Diganti"
+    ),
+    c.PlanAction: lambda w, p: plan(w.commitment_id, PLACES[p][0], PLACES[p][1]),
+    c.StartAction: lambda w, p: c.StartAction(action_id=_planned(w, p)),
+    c.RescheduleAction: lambda w, p: c.RescheduleAction(
+        action_id=_planned(w, p), due_on=date(2027, 6, 30), reason="Anggaran bergeser"
+    ),
+    c.CancelAction: lambda w, p: c.CancelAction(action_id=_planned(w, p), reason="Digabung"),
+    c.DeclareCompletion: lambda w, p: c.DeclareCompletion(
+        action_id=_reported(w, p)[0], evidence=EVIDENCE
+    ),
+    c.VerifyCompletion: lambda w, p: c.VerifyCompletion(action_id=_completed(w, p)),
+    c.SubmitProgressReport: lambda w, p: submit(_planned(w, p)),
+    c.ResubmitReport: lambda w, p: c.ResubmitReport(
+        action_id=(ids := _returned(w, p))[0], report_id=ids[1], percent=25, narrative="Ulang"
+    ),
+    c.VerifyReport: lambda w, p: c.VerifyReport(
+        action_id=(ids := _reported(w, p))[0], report_id=ids[1]
+    ),
+    c.ReturnReport: lambda w, p: c.ReturnReport(
+        action_id=(ids := _reported(w, p))[0],
+        report_id=ids[1],
+        reason_code=ReturnReason.INSUFFICIENT_EVIDENCE,
+        note="Lampirkan daftar hadir",
+    ),
+    app.CreateAccount: lambda w, p: app.CreateAccount(
+        user_id="baru.blitar", role="pemda", region_code="35.72"
+    ),
+    app.DisableAccount: lambda w, p: app.DisableAccount(user_id=OWN),
+    app.SetPassword: lambda w, p: app.SetPassword(user_id=OWN, password="kata-sandi-baru-99"),
+    app.IssueToken: lambda w, p: app.IssueToken(user_id=OWN),
+    app.RevokeToken: lambda w, p: app.RevokeToken(
+        token_id=w.run(w.accounts.issue_token(OWN, "t", None, w.clock()))[0]
+    ),
+}
+
+
+def expected(policy: Policy, who: Principal, place: str) -> bool:
+    """Who may, read off the declared policy alone."""
+    region, opd, _, _ = PLACES[place]
+    if not who.signed_in:
+        return False
+    if policy is Policy.MINISTRY:
+        return who.role is Role.ADMIN
+    if policy is Policy.REGION_WRITER:
+        return (
+            who.role is Role.PEMDA
+            and who.region_code == region
+            and (who.opd is None or who.opd.casefold() == opd.casefold())
+        )
+    if policy is Policy.REVIEWER:
+        return who.role is Role.KANWIL and province_of(region) in who.provinces
+    return who.role is Role.ADMIN or who.user_id == OWN
+
+
+def places_of(policy: Policy) -> tuple[str, ...]:
+    """A command about a region is tried on each place; the others on one."""
+    return tuple(PLACES) if policy in (Policy.REGION_WRITER, Policy.REVIEWER) else ("blitar",)
+
+
+CASES = [
+    pytest.param(command, name, place, id=f"{command.__name__}@{place} as {name}")
+    for command, rule in COMMANDS.items()
+    for place in places_of(rule.policy)
+    for name in PRINCIPALS
+]
+
+
+def snapshot(w: World) -> tuple[Any, ...]:
+    accounts = w.run(w.accounts.all_accounts())
+    tokens = w.run(w.accounts.tokens())
+    _, password_hash = w.run(w.accounts.password_hash(OWN))
+    return w.store.head(), tuple(accounts), tuple(tokens), password_hash
+
+
+@pytest.mark.parametrize(("command_type", "name", "place"), CASES)
+def test_policy(command_type: type[c.Command], name: str, place: str) -> None:
+    world = World()
+    command = SAMPLES[command_type](world, place)
+    who = PRINCIPALS[name]
+    before = snapshot(world)
+    if not expected(command_type.RULE.policy, who, place):
+        refusal = SignInRequired if not who.signed_in else NotAllowed
+        with pytest.raises(refusal):
+            world.dispatch(command, who)
+        assert snapshot(world) == before, "a refused command changed something"
+        return
+    world.dispatch(command, who)
+    assert snapshot(world) != before, "an allowed command changed nothing"
+
+
+def test_every_command_has_a_sample() -> None:
+    assert set(SAMPLES) == set(COMMANDS)
+
+
+def test_every_principal_kind_is_in_the_matrix() -> None:
+    roles = {p.role for p in PRINCIPALS.values()}
+    assert roles == {None, Role.PEMDA, Role.KANWIL, Role.ADMIN}
+    assert any(a.opd for a in ACCOUNTS.values()), "an OPD-scoped Pemda account"

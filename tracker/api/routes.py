@@ -1,0 +1,33 @@
+"""Every JSON route, for the application factory in tracker/app.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Router
+
+from tracker.api.accounts import AccountController
+from tracker.api.actions import ActionController
+from tracker.api.audit import AuditController
+from tracker.api.dashboards import DashboardController
+from tracker.api.forums import CommitmentController, ForumController
+from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
+from tracker.api.regions import ReferenceController, RegionController
+
+
+def handlers() -> list[Any]:
+    api = Router(
+        path="/api/v1",
+        route_handlers=[
+            ForumController,
+            CommitmentController,
+            ActionController,
+            RegionController,
+            ReferenceController,
+            DashboardController,
+            AuditController,
+            LedgerController,
+            AccountController,
+        ],
+    )
+    return [api, *LEDGER_HANDLERS]

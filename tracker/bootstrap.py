@@ -1,0 +1,150 @@
+"""The composition root: `bootstrap(settings)` builds every adapter and the message bus once,
+and `Services.start()` / `stop()` open and close what needs the event loop (pools, NATS,
+workers) in order and back. Nothing else in the tracker constructs an adapter.
+
+Tests swap adapters by passing them in (`store=`, `accounts=`, `clock=`, `ids=`): the
+in-memory ones from adapters/memory are real implementations, not mocks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio.to_thread
+import structlog
+
+from adapters import readstore, sealer
+from adapters.accounts import PostgresAccounts
+from adapters.database import Database
+from adapters.eventstore import PostgresEventStore
+from adapters.passwords import Argon2Hasher
+from adapters.positions import PositionWatcher
+from adapters.reference_data import region_catalogue
+from adapters.signing import Signer, load_or_create
+from domain.regions import RegionCatalogue
+from tracker.bus import MessageBus
+from tracker.clock import utc_now
+from tracker.ports import AccountStore, Clock, EventStore, IdSource, PasswordHasher
+from tracker.settings import Settings
+from tracker.workers import Workers
+
+
+@dataclass
+class Runtime:
+    """What only exists while the application runs: set by start(), cleared by stop()."""
+
+    nats: Any = None
+    demo_accounts: str = ""  # sign-in instructions printed by `serve --demo`
+    workers: Workers | None = None
+    started: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    regions: RegionCatalogue
+    clock: Clock
+    ids: IdSource
+    store: EventStore
+    database: Database
+    accounts: AccountStore
+    hasher: PasswordHasher
+    signer: Signer
+    bus: MessageBus
+    positions: PositionWatcher
+    runtime: Runtime
+
+    @property
+    def pool(self) -> Any:
+        return self.database.pool
+
+    def nats_connected(self) -> bool | None:
+        """None when no NATS is configured (tests of the HTTP layer alone)."""
+        nc = self.runtime.nats
+        return None if nc is None else bool(nc.is_connected)
+
+    async def start(self) -> None:
+        opener = getattr(self.store, "open", None)
+        if opener is not None:  # eventsourcing creates its tables with psycopg: off the loop
+            await anyio.to_thread.run_sync(opener)
+        await self.database.open()
+        await readstore.create_schema(self.pool)
+        await self.accounts.create_schema()
+        await sealer.create_schema(self.pool)
+        await self.positions.start()
+        if self.settings.nats_url is not None:
+            import nats
+
+            self.runtime.nats = await nats.connect(
+                self.settings.nats_url, name="tracker", connect_timeout=5
+            )
+        if self.settings.demo:  # before the workers, so the first checkpoint covers it all
+            await self._load_demo()
+        if self.settings.workers:
+            self.runtime.workers = Workers.build(self)
+            await self.runtime.workers.start()
+        structlog.get_logger("app").info("app.started")
+
+    async def _load_demo(self) -> None:
+        from tracker.demo import accounts as demo_accounts
+        from tracker.demo import load, replay_is_needed
+
+        if await replay_is_needed(self.pool):
+            await load(self.bus)
+        self.runtime.demo_accounts = await demo_accounts.ensure(
+            self.bus, self.accounts, self.settings.data_dir
+        )
+
+    async def stop(self) -> None:
+        if self.runtime.workers is not None:
+            await self.runtime.workers.stop()
+            self.runtime.workers = None
+        if self.runtime.nats is not None:
+            await self.runtime.nats.close()
+            self.runtime.nats = None
+        await self.positions.stop()
+        await self.database.close()
+        await anyio.to_thread.run_sync(self.store.close)
+
+
+def _signer(settings: Settings) -> Signer:
+    path = settings.audit_key_path
+    return Signer.generate() if path is None else load_or_create(path)
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    ids: IdSource = uuid.uuid4,
+    store: EventStore | None = None,
+    accounts: AccountStore | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Services:
+    """Build, do not start: no connection is opened here."""
+    if settings.database_url is None:
+        raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
+    regions = region_catalogue()
+    database = Database(settings.database_url)
+    store = store or PostgresEventStore(settings.database_url)
+    accounts = accounts or PostgresAccounts(database)
+    hasher = hasher or Argon2Hasher()
+    bus = MessageBus(
+        store=store, accounts=accounts, hasher=hasher, regions=regions, clock=clock, ids=ids
+    )
+    return Services(
+        settings=settings,
+        regions=regions,
+        clock=clock,
+        ids=ids,
+        store=store,
+        database=database,
+        accounts=accounts,
+        hasher=hasher,
+        signer=_signer(settings),
+        bus=bus,
+        positions=PositionWatcher(database),
+        runtime=Runtime(),
+    )

@@ -1,0 +1,139 @@
+"""The one message bus: every write in the tracker is a command handed to `dispatch`.
+
+For a domain command the bus owns the unit of work: load the aggregate (404), check the
+command's declared policy against it (401/403), compare the caller's If-Match version
+(412), let the pure decider turn it into events (409/422), and append them at the expected
+version (a concurrent writer → 412). Any refusal on the way writes nothing. Account
+commands go through the same policy check to their handlers in tracker/accounts.py.
+
+Event-store work is synchronous (eventsourcing): `dispatch` runs it in a worker thread;
+`execute` is the same unit of work for callers already in a thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+import msgspec
+import structlog
+
+from adapters.errors import ConcurrencyConflict
+from domain import access
+from domain.access import Principal
+from domain.commands import Command
+from domain.regions import RegionCatalogue
+from tracker.accounts import ACCOUNT_HANDLERS, AccountContext, account_target
+from tracker.commands import COMMANDS
+from tracker.errors import NotFound, StaleVersion
+from tracker.handlers import HANDLERS, Context
+from tracker.ports import AccountStore, Clock, EventStore, IdSource, PasswordHasher
+
+
+class CommandResult(msgspec.Struct, frozen=True):
+    """What every domain write answers: the aggregate, its new version and the position of
+    its last event, which readers pass back to wait for the read models."""
+
+    id: UUID
+    version: int
+    position: int
+    state: Any
+
+
+class UnknownCommand(TypeError):
+    """A command type the bus has no handler for (a programming error, never user input)."""
+
+
+async def in_thread(fn: Any, *args: Any) -> Any:
+    return await anyio.to_thread.run_sync(fn, *args)
+
+
+class MessageBus:
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        accounts: AccountStore,
+        hasher: PasswordHasher,
+        regions: RegionCatalogue,
+        clock: Clock,
+        ids: IdSource,
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.hasher = hasher
+        self.regions = regions
+        self.clock = clock
+        self.ids = ids
+
+    def with_clock(self, clock: Clock, ids: IdSource | None = None) -> MessageBus:
+        """The same adapters with another clock (and ids): the demo replays dated commands."""
+        return MessageBus(
+            store=self.store,
+            accounts=self.accounts,
+            hasher=self.hasher,
+            regions=self.regions,
+            clock=clock,
+            ids=ids or self.ids,
+        )
+
+    async def dispatch(
+        self, command: Command, who: Principal, expected_version: int | None = None
+    ) -> Any:
+        """Handle any command; domain commands answer a CommandResult."""
+        if type(command) in HANDLERS:
+            return await anyio.to_thread.run_sync(self.execute, command, who, expected_version)
+        handler = ACCOUNT_HANDLERS.get(type(command))
+        if handler is None or type(command) not in COMMANDS:
+            raise UnknownCommand(type(command).__name__)
+        ctx = self.account_context()
+        access.authorize(command.RULE, who, await account_target(ctx, command, who))
+        result = await handler(ctx, command, who)
+        structlog.get_logger("bus").info(
+            "command.handled", command=type(command).__name__, user_id=who.user_id
+        )
+        return result
+
+    def account_context(self) -> AccountContext:
+        return AccountContext(self.accounts, self.hasher, self.regions, self.clock(), in_thread)
+
+    def load(self, kind: str, aggregate_id: UUID) -> Any:
+        state = self.store.load(kind, aggregate_id)
+        if state is None:
+            raise NotFound(kind, str(aggregate_id))
+        return state
+
+    def execute(
+        self, command: Command, who: Principal, expected_version: int | None = None
+    ) -> CommandResult:
+        """The unit of work of one domain command (synchronous: call from a thread)."""
+        handler = HANDLERS.get(type(command))
+        if handler is None:
+            raise UnknownCommand(type(command).__name__)
+        state = None
+        if handler.aggregate_id is None:
+            access.authorize(command.RULE, who, handler.target(command, None))
+            aggregate_id = self.ids()
+        else:
+            aggregate_id = handler.aggregate_id(command)
+            state = self.load(handler.kind, aggregate_id)
+            access.authorize(command.RULE, who, handler.target(command, state))
+            if expected_version is not None and expected_version != state.version:
+                raise StaleVersion(expected_version, state.version)
+        ctx = Context(who.actor(), self.clock(), self.regions, self.ids, self.load, aggregate_id)
+        decided = handler.decide(ctx, command, state)
+        events = decided if isinstance(decided, list) else [decided]
+        try:
+            new_state, position = self.store.append(handler.kind, aggregate_id, state, events)
+        except ConcurrencyConflict:
+            raise StaleVersion(expected_version, None) from None
+        structlog.get_logger("bus").info(
+            "command.handled",
+            command=type(command).__name__,
+            user_id=who.user_id,
+            aggregate_id=str(aggregate_id),
+            events=[type(e).__name__ for e in events],
+            position=position,
+        )
+        return CommandResult(aggregate_id, new_state.version, position, new_state)

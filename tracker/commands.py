@@ -1,0 +1,59 @@
+"""Every command the tracker accepts, with its policy: the domain's writes (domain/commands.py)
+and the account administration the application adds. `COMMANDS` is the one list; the bus
+refuses anything else, and tests/unit/test_policy_matrix.py is generated from it.
+
+Passwords travel in commands but never in logs: the bus logs a command's type only.
+"""
+
+from __future__ import annotations
+
+from domain.access import Policy, Rule
+from domain.commands import DOMAIN_COMMANDS, Command
+
+
+class CreateAccount(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "membuat akun", "create accounts")
+    user_id: str
+    role: str
+    name: str | None = None
+    office: str | None = None
+    region_code: str | None = None
+    opd: str | None = None
+    provinces: tuple[str, ...] = ()
+    password: str | None = None  # None: a token-only account (integrations)
+
+
+class DisableAccount(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "menonaktifkan akun", "disable accounts")
+    user_id: str
+
+
+class SetPassword(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "mengganti kata sandi akun", "set account passwords")
+    user_id: str
+    password: str
+
+
+class IssueToken(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.OWN_ACCOUNT, "membuat token untuk akun lain", "issue tokens for others")
+    user_id: str
+    name: str = "integration"
+    expires_in_days: int | None = None
+
+
+class RevokeToken(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.OWN_ACCOUNT, "mencabut token akun lain", "revoke tokens of others")
+    token_id: str
+
+
+ACCOUNT_COMMANDS: tuple[type[Command], ...] = (
+    CreateAccount,
+    DisableAccount,
+    SetPassword,
+    IssueToken,
+    RevokeToken,
+)
+
+COMMANDS: dict[type[Command], Rule] = {
+    command: command.RULE for command in (*DOMAIN_COMMANDS, *ACCOUNT_COMMANDS)
+}

@@ -1,0 +1,245 @@
+"""One handler per domain command: which aggregate it touches, what the policy looks at, and
+how the command becomes the decider's arguments. The bus (tracker/bus.py) owns the rest of
+the unit of work: load, authorize, check the version, decide, append.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from domain import action, commitment, forum, progress
+from domain import commands as c
+from domain.access import Target
+from domain.events import DomainEvent
+from domain.regions import RegionCatalogue
+from domain.values import Actor
+
+C = TypeVar("C", bound=c.Command)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a decision may use besides the command and the state: all passed in."""
+
+    actor: Actor
+    at: datetime
+    regions: RegionCatalogue
+    new_id: Callable[[], UUID]
+    load: Callable[[str, UUID], Any]  # another aggregate's state, or NotFound
+    aggregate_id: UUID  # the aggregate being written (a fresh id for a creation)
+
+
+Decide = Callable[[Context, Any, Any], DomainEvent | list[Any]]
+
+
+@dataclass(frozen=True)
+class Handler(Generic[C]):
+    kind: str  # forum | commitment | action
+    aggregate_id: Callable[[C], UUID] | None  # None: the command creates a new aggregate
+    target: Callable[[C, Any], Target]  # (command, current state or None) -> policy target
+    decide: Callable[[Context, C, Any], DomainEvent | list[Any]]
+
+
+def _nothing(command: Any, state: Any) -> Target:
+    return Target()
+
+
+def _action_target(command: Any, state: action.Action) -> Target:
+    return Target(region_code=state.region_code, owner_opd=state.owner_opd)
+
+
+def _planned_target(command: c.PlanAction, state: None) -> Target:
+    return Target(region_code=command.region_code, owner_opd=command.owner_opd)
+
+
+def _convene(ctx: Context, cmd: c.ConveneForum, state: None) -> DomainEvent:
+    return forum.convene(
+        forum_id=ctx.aggregate_id,
+        kind=cmd.kind,
+        title=cmd.title,
+        theme=cmd.theme,
+        organisers=cmd.organisers,
+        host_region_code=cmd.host_region_code,
+        venue=cmd.venue,
+        starts_on=cmd.starts_on,
+        ends_on=cmd.ends_on,
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _correct(ctx: Context, cmd: c.CorrectForum, state: forum.Forum) -> DomainEvent:
+    return forum.correct(
+        state,
+        reason=cmd.reason,
+        title=cmd.title,
+        theme=cmd.theme,
+        venue=cmd.venue,
+        starts_on=cmd.starts_on,
+        ends_on=cmd.ends_on,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _record(ctx: Context, cmd: c.RecordCommitment, state: None) -> DomainEvent:
+    where: forum.Forum = ctx.load("forum", cmd.forum_id)
+    return commitment.make(
+        commitment_id=ctx.aggregate_id,
+        forum_id=where.id,
+        forum_starts_on=where.starts_on,
+        title=cmd.title,
+        summary=cmd.summary,
+        made_on=cmd.made_on,
+        signatories=cmd.signatories,
+        rpjmn=cmd.rpjmn,
+        kkp_criteria=cmd.kkp_criteria,
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _amend(ctx: Context, cmd: c.AmendCommitment, state: commitment.Commitment) -> DomainEvent:
+    return commitment.amend(
+        state,
+        reason=cmd.reason,
+        title=cmd.title,
+        summary=cmd.summary,
+        signatories=cmd.signatories,
+        rpjmn=cmd.rpjmn,
+        kkp_criteria=cmd.kkp_criteria,
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _withdraw(ctx: Context, cmd: c.WithdrawCommitment, state: commitment.Commitment) -> Any:
+    return commitment.withdraw(state, reason=cmd.reason, actor=ctx.actor, at=ctx.at)
+
+
+def _plan(ctx: Context, cmd: c.PlanAction, state: None) -> DomainEvent:
+    under: commitment.Commitment = ctx.load("commitment", cmd.commitment_id)
+    return action.plan(
+        action_id=ctx.aggregate_id,
+        commitment=under,
+        region_code=cmd.region_code,
+        title=cmd.title,
+        description=cmd.description,
+        owner_opd=cmd.owner_opd,
+        partners=cmd.partners,
+        rpjmn=cmd.rpjmn,
+        kkp_criterion=cmd.kkp_criterion,
+        indicator_type=cmd.indicator_type,
+        indicator=cmd.indicator,
+        due_on=cmd.due_on,
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _start(ctx: Context, cmd: c.StartAction, state: action.Action) -> DomainEvent:
+    return action.start(state, actor=ctx.actor, at=ctx.at)
+
+
+def _reschedule(ctx: Context, cmd: c.RescheduleAction, state: action.Action) -> DomainEvent:
+    return action.reschedule(
+        state, due_on=cmd.due_on, reason=cmd.reason, actor=ctx.actor, at=ctx.at
+    )
+
+
+def _cancel(ctx: Context, cmd: c.CancelAction, state: action.Action) -> DomainEvent:
+    return action.cancel(state, reason=cmd.reason, actor=ctx.actor, at=ctx.at)
+
+
+def _complete(ctx: Context, cmd: c.DeclareCompletion, state: action.Action) -> DomainEvent:
+    return action.complete(state, evidence=cmd.evidence, note=cmd.note, actor=ctx.actor, at=ctx.at)
+
+
+def _verify_completion(ctx: Context, cmd: c.VerifyCompletion, state: action.Action) -> Any:
+    return action.verify_completion(state, note=cmd.note, actor=ctx.actor, at=ctx.at)
+
+
+def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> list[Any]:
+    return progress.submit_report(
+        state,
+        report_id=ctx.new_id(),
+        period=cmd.period,
+        percent=cmd.percent,
+        indicator_value=cmd.indicator_value,
+        narrative=cmd.narrative,
+        evidence=cmd.evidence,
+        correction_reason=cmd.correction_reason,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _resubmit(ctx: Context, cmd: c.ResubmitReport, state: action.Action) -> DomainEvent:
+    return progress.resubmit_report(
+        state,
+        report_id=cmd.report_id,
+        percent=cmd.percent,
+        indicator_value=cmd.indicator_value,
+        narrative=cmd.narrative,
+        evidence=cmd.evidence,
+        correction_reason=cmd.correction_reason,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _verify_report(ctx: Context, cmd: c.VerifyReport, state: action.Action) -> DomainEvent:
+    return progress.verify_report(
+        state, report_id=cmd.report_id, note=cmd.note, actor=ctx.actor, at=ctx.at
+    )
+
+
+def _return_report(ctx: Context, cmd: c.ReturnReport, state: action.Action) -> DomainEvent:
+    return progress.return_report(
+        state,
+        report_id=cmd.report_id,
+        reason_code=cmd.reason_code,
+        note=cmd.note,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _forum_id(cmd: c.CorrectForum) -> UUID:
+    return cmd.forum_id
+
+
+def _commitment_id(cmd: c.AmendCommitment | c.WithdrawCommitment) -> UUID:
+    return cmd.commitment_id
+
+
+def _action_id(cmd: Any) -> UUID:
+    action_id: UUID = cmd.action_id
+    return action_id
+
+
+HANDLERS: dict[type[c.Command], Handler[Any]] = {
+    c.ConveneForum: Handler("forum", None, _nothing, _convene),
+    c.CorrectForum: Handler("forum", _forum_id, _nothing, _correct),
+    c.RecordCommitment: Handler("commitment", None, _nothing, _record),
+    c.AmendCommitment: Handler("commitment", _commitment_id, _nothing, _amend),
+    c.WithdrawCommitment: Handler("commitment", _commitment_id, _nothing, _withdraw),
+    c.PlanAction: Handler("action", None, _planned_target, _plan),
+    c.StartAction: Handler("action", _action_id, _action_target, _start),
+    c.RescheduleAction: Handler("action", _action_id, _action_target, _reschedule),
+    c.CancelAction: Handler("action", _action_id, _action_target, _cancel),
+    c.DeclareCompletion: Handler("action", _action_id, _action_target, _complete),
+    c.VerifyCompletion: Handler("action", _action_id, _action_target, _verify_completion),
+    c.SubmitProgressReport: Handler("action", _action_id, _action_target, _submit),
+    c.ResubmitReport: Handler("action", _action_id, _action_target, _resubmit),
+    c.VerifyReport: Handler("action", _action_id, _action_target, _verify_report),
+    c.ReturnReport: Handler("action", _action_id, _action_target, _return_report),
+}

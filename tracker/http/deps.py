@@ -1,0 +1,47 @@
+"""Dependencies handlers declare by name (`bus: Bus`, `pool: Pool`, …), provided once from
+the composition root's Services in tracker/app.py; no handler reaches into app state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.di import NamedDependency, Provide
+
+from adapters.positions import PositionWatcher
+from adapters.signing import Signer
+from tracker.bootstrap import Services
+from tracker.bus import MessageBus
+from tracker.http.reading import Reading
+from tracker.ports import AccountStore, Clock
+from tracker.settings import Settings
+
+Bus = NamedDependency[MessageBus]
+Pool = NamedDependency[Any]  # the asyncpg pool of the read store (opened at start-up)
+Positions = NamedDependency[PositionWatcher]
+Accounts = NamedDependency[AccountStore]
+Now = NamedDependency[Clock]
+Config = NamedDependency[Settings]
+Keys = NamedDependency[Signer]
+App = NamedDependency[Services]  # for /ready only: it reports on every part
+
+
+def _value(get: Any) -> Provide:
+    return Provide(get, sync_to_thread=False)
+
+
+def provided(services: Services) -> dict[str, Provide]:
+    return {
+        "bus": _value(lambda: services.bus),
+        "pool": _value(lambda: services.pool),
+        "positions": _value(lambda: services.positions),
+        "accounts": _value(lambda: services.accounts),
+        "clock": _value(lambda: services.clock),
+        "config": _value(lambda: services.settings),
+        "keys": _value(lambda: services.signer),
+        "services": _value(lambda: services),
+        "reads": _value(
+            lambda: Reading(
+                services.pool, services.positions, services.clock, services.settings.audit_origin
+            )
+        ),
+    }

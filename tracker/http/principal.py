@@ -1,0 +1,69 @@
+"""Who is asking: bearer tokens for integrations, a session cookie for browsers.
+
+The principal is resolved once per request (dependency `who`) and handed to the use
+cases, which decide. A credential that is sent but does not work is a 401, never a silent
+fall-back to the public; a session's unsafe requests must echo its CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import structlog
+from litestar import Request
+from litestar.di import NamedDependency
+
+from adapters.account_types import TokenRefused
+from domain.access import ANONYMOUS, NotAllowed, Principal
+from tracker.http.deps import Accounts, Now
+
+SESSION_COOKIE = "tracker_session"
+LOGIN_CSRF_COOKIE = "tracker_login_csrf"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+Who = NamedDependency[Principal]  # handlers declare `who: Who`; resolved once per request
+
+
+async def provide_principal(
+    request: Request[Any, Any, Any], accounts: Accounts, clock: Now
+) -> Principal:
+    now = clock()
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise TokenRefused("not a Bearer token")
+        who = await accounts.token_principal(token.strip(), now)
+        structlog.contextvars.bind_contextvars(user_id=who.user_id, via="token")
+        return who
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return ANONYMOUS
+    try:
+        who, csrf = await accounts.session_principal(session_id, now)
+    except TokenRefused:
+        return ANONYMOUS  # an ended session reads as the public; writes then ask to sign in
+    if request.method in UNSAFE_METHODS and not hmac.compare_digest(
+        request.headers.get(CSRF_HEADER, "").encode(), csrf.encode()
+    ):
+        raise NotAllowed(
+            "csrf-token",
+            "Permintaan dari sesi peramban harus membawa header X-CSRF-Token yang benar.",
+            "A request from a browser session must carry the right X-CSRF-Token header.",
+        )
+    request.state.csrf = csrf
+    structlog.contextvars.bind_contextvars(user_id=who.user_id, via="session")
+    return who
+
+
+def describe(who: Principal) -> dict[str, Any]:
+    return {
+        "user_id": who.user_id or None,
+        "role": who.role.value if who.role else "public",
+        "office": who.office or None,
+        "region_code": who.region_code,
+        "opd": who.opd,
+        "provinces": sorted(who.provinces),
+    }

@@ -1,0 +1,73 @@
+"""The background workers `tracker serve` runs in-process (unless --no-workers): the relays
+of both NATS channels, the NATS projector and the sealer; without NATS, the projector reads
+the notification log directly. Started in order, stopped in reverse."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from adapters.messages import CHANNELS
+from adapters.nats_projector import NatsProjector
+from adapters.projector import StoreTailProjector
+from adapters.relay import Relay
+from adapters.sealer_worker import Sealer
+
+if TYPE_CHECKING:
+    from tracker.bootstrap import Services
+
+
+class RelayTask:
+    """The relay as a background task of this process (one of possibly many candidates:
+    only the one holding the advisory lock publishes)."""
+
+    def __init__(self, relay: Relay) -> None:
+        self.relay = relay
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.relay.run(self._stop), name="relay")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout=10)
+            except TimeoutError:
+                self._task.cancel()
+
+
+class Workers:
+    def __init__(self, workers: list[Any]) -> None:
+        self.workers = workers
+        self._started: list[Any] = []
+
+    @classmethod
+    def build(cls, services: Services) -> Workers:
+        settings = services.settings
+        sealing = Sealer(
+            services.pool,
+            services.signer,
+            settings.audit_origin,
+            services.clock,
+            settings.checkpoint_seconds,
+        )
+        if settings.nats_url is None:
+            return cls([StoreTailProjector(services.pool), sealing])
+        assert settings.database_url is not None
+        relays = [
+            RelayTask(Relay(settings.database_url, settings.nats_url, channel=channel))
+            for channel in CHANNELS
+        ]
+        return cls([*relays, NatsProjector(services.pool, settings.nats_url), sealing])
+
+    async def start(self) -> None:
+        for worker in self.workers:
+            await worker.start()
+            self._started.append(worker)
+
+    async def stop(self) -> None:
+        for worker in reversed(self._started):
+            await worker.stop()
+        self._started.clear()
