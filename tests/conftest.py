@@ -15,6 +15,19 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+SERVER_FIXTURES = frozenset({"postgres_server_url", "nats_server_url"})
+SERVER_FOLDERS = ("integration", "e2e")  # start servers themselves (subprocesses, browsers)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Whatever needs a real PostgreSQL or NATS is `integration`, so that
+    `pytest -m "not integration"` starts neither."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        folder = item.path.parent.name
+        if fixtures & SERVER_FIXTURES or folder in SERVER_FOLDERS:
+            item.add_marker(pytest.mark.integration)
+
 
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)

@@ -1,0 +1,60 @@
+"""Each port's contract suite runs once per adapter: in memory, and on PostgreSQL (marked
+`integration`, so `pytest -m "not integration"` runs the in-memory half alone)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from adapters.eventstore import PostgresEventStore
+from adapters.memory.accounts import MemoryAccounts
+from adapters.memory.eventstore import MemoryEventStore
+from tests.support import account_store
+
+BACKENDS = [
+    pytest.param("memory"),
+    pytest.param("postgres", marks=pytest.mark.integration),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def event_store(request: pytest.FixtureRequest) -> Iterator[Any]:
+    if request.param == "memory":
+        yield MemoryEventStore()
+        return
+    store = PostgresEventStore(request.getfixturevalue("database_url"))
+    store.open()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+class Runner:
+    """Runs the async account store's calls on one event loop for the whole test."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __call__(self, work: Any) -> Any:
+        return self.loop.run_until_complete(work)
+
+
+@pytest.fixture(params=BACKENDS)
+def accounts(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+    run = Runner()
+    try:
+        if request.param == "memory":
+            yield MemoryAccounts(), run
+            return
+        context = account_store(request.getfixturevalue("database_url"))
+        store = run(context.__aenter__())
+        try:
+            yield store, run
+        finally:
+            run(context.__aexit__(None, None, None))
+    finally:
+        run.loop.close()

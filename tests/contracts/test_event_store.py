@@ -1,0 +1,85 @@
+"""The event store port's contract, for every adapter (tests/contracts/conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from adapters.errors import ConcurrencyConflict
+from domain import forum
+from domain.forum import ForumKind
+from domain.regions import Region, RegionCatalogue
+from domain.values import Actor, Role
+
+ACTOR = Actor(user_id="u1", role=Role.ADMIN, office="Kementerian HAM")
+AT = datetime(2025, 11, 13, 9, tzinfo=UTC)
+REGIONS = RegionCatalogue(
+    [Region(code="61.72", name="Singkawang", kind="kota", province_code="61")]
+)
+
+
+def convened(forum_id: Any) -> forum.ForumConvened:
+    return forum.convene(
+        forum_id=forum_id,
+        kind=ForumKind.RAKERNAS,
+        title="Rakernas",
+        theme="",
+        organisers=("Kementerian HAM",),
+        host_region_code="61.72",
+        venue="",
+        starts_on=date(2025, 11, 13),
+        ends_on=date(2025, 11, 13),
+        regions=REGIONS,
+        actor=ACTOR,
+        at=AT,
+    )
+
+
+def corrected(state: Any, venue: str) -> forum.ForumCorrected:
+    return forum.correct(state, reason="Typo", venue=venue, actor=ACTOR, at=AT)
+
+
+def test_an_unknown_id_loads_nothing(event_store: Any) -> None:
+    assert event_store.load("forum", uuid4()) is None
+
+
+def test_appended_events_load_back_as_the_folded_state(event_store: Any) -> None:
+    forum_id = uuid4()
+    state, first = event_store.append("forum", forum_id, None, [convened(forum_id)])
+    state, second = event_store.append("forum", forum_id, state, [corrected(state, "Aula")])
+    assert second == first + 1
+    loaded = event_store.load("forum", forum_id)
+    assert loaded == state and loaded.version == 2 and loaded.venue == "Aula"
+
+
+def test_a_stale_version_conflicts_and_writes_nothing(event_store: Any) -> None:
+    forum_id = uuid4()
+    state, _ = event_store.append("forum", forum_id, None, [convened(forum_id)])
+    event_store.append("forum", forum_id, state, [corrected(state, "Aula")])
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append("forum", forum_id, state, [corrected(state, "Lobi")])
+    assert event_store.load("forum", forum_id).venue == "Aula"
+
+
+def test_a_second_creation_of_the_same_id_conflicts(event_store: Any) -> None:
+    forum_id = uuid4()
+    event_store.append("forum", forum_id, None, [convened(forum_id)])
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append("forum", forum_id, None, [convened(forum_id)])
+
+
+def test_positions_grow_across_aggregates(event_store: Any) -> None:
+    positions = []
+    for _ in range(3):
+        forum_id = uuid4()
+        positions.append(event_store.append("forum", forum_id, None, [convened(forum_id)])[1])
+    assert positions == sorted(positions) and len(set(positions)) == 3
+
+
+def test_an_id_of_another_kind_loads_nothing(event_store: Any) -> None:
+    forum_id = uuid4()
+    event_store.append("forum", forum_id, None, [convened(forum_id)])
+    assert event_store.load("commitment", forum_id) is None
