@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from domain.access import Principal
 from domain.values import Role
 
-TOKEN_PREFIX = "trk"
+TOKEN_PREFIX = "trk"  # noqa: S105 - the public prefix of every token, not a secret
 LAST_USED_GRANULARITY = timedelta(minutes=1)  # not a write on every request
 SESSION_TTL = timedelta(hours=8)
 FAILURE_WINDOW = timedelta(minutes=15)

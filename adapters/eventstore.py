@@ -8,7 +8,7 @@ read side and (later) the relay follow.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
@@ -121,12 +121,13 @@ class EventStore(Application[UUID]):
         state: Any = None
         after = 0
         assert self.snapshots is not None
-        for snapshot in self.snapshots.get(aggregate_id, desc=True, limit=1):
+        for stored in self.snapshots.get(aggregate_id, desc=True, limit=1):
+            snapshot = cast("Snapshot", stored)
             if snapshot.kind != kind:
                 return None
             state, after = snapshot.state, snapshot.originator_version
         recorded = self.events.get(aggregate_id, gt=after or None)
-        return fold(kind, state, (r.payload for r in recorded))
+        return fold(kind, state, (cast("Recorded", r).payload for r in recorded))
 
     def append(
         self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]
@@ -138,18 +139,19 @@ class EventStore(Application[UUID]):
         """
         version = state.version if state is not None else 0
         evolve = EVOLVERS[kind]
+        new: Any = state
         envelopes = []
         for offset, event in enumerate(events, start=1):
-            state = evolve(state, event)
+            new = evolve(new, event)
             envelopes.append(Recorded(aggregate_id, version + offset, event))
         try:
             recordings = self.save(*envelopes)
         except IntegrityError as error:
             raise ConcurrencyConflict(str(aggregate_id)) from error
-        if version // SNAPSHOT_INTERVAL != state.version // SNAPSHOT_INTERVAL:
+        if version // SNAPSHOT_INTERVAL != new.version // SNAPSHOT_INTERVAL:
             assert self.snapshots is not None
-            self.snapshots.put([Snapshot(aggregate_id, state.version, kind, state)])
-        return state, recordings[-1].notification.id
+            self.snapshots.put([Snapshot(aggregate_id, new.version, kind, new)])
+        return new, recordings[-1].notification.id
 
 
 def open_event_store(database_url: str, pool_size: int = 5) -> EventStore:

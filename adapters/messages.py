@@ -7,6 +7,7 @@ PostgreSQL instead of silently moving on. PostgreSQL stays the source of truth.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,7 @@ from projections.public import redact
 STREAM = "TRACKER_EVENTS"
 SUBJECT_ROOT = "tracker.v1.events"
 SCHEMA_VERSION = 1
-NONE_TOKEN = "_"  # a subject token for "not tied to one region"
+NONE_TOKEN = "_"  # noqa: S105 - a NATS subject token, not a secret: for "not tied to one region"
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def place_of(aggregate: str, creation: dict[str, Any]) -> tuple[str | None, str 
         return creation["province_code"], creation["region_code"]
     if aggregate == "forum":
         host = str(creation["host_region_code"])
-        return host.split(".")[0], host
+        return host.split(".", maxsplit=1)[0], host
     return None, None
 
 
@@ -128,11 +129,9 @@ async def ensure_stream(js: Any, channel: Channel = INTERNAL) -> None:
     from nats.js import api
     from nats.js.errors import BadRequestError, NotFoundError
 
-    try:
+    with contextlib.suppress(NotFoundError):
         await js.stream_info(channel.stream)
         return
-    except NotFoundError:
-        pass
     config = api.StreamConfig(
         name=channel.stream,
         subjects=[f"{channel.subject_root}.>"],

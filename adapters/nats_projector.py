@@ -62,7 +62,7 @@ class NatsProjector:
                     try:
                         decoded.append(messages.decode_message(msg.data))
                     except msgspec.DecodeError:
-                        log.error("projector.bad_message", subject=msg.subject)
+                        log.exception("projector.bad_message", subject=msg.subject)
                         await msg.term()  # the gap check refills it from PostgreSQL
                 async with self.pool.acquire() as conn:
                     await apply_messages(conn, decoded, self.name)

@@ -189,3 +189,47 @@ async def freshness(pool: Any) -> tuple[int, Any]:
         f"SELECT position, updated_at FROM {S}.position WHERE name = $1", catalog.NAME
     )
     return (int(row["position"]), row["updated_at"]) if row else (0, None)
+
+
+# -- activity lines: feeds, live updates ------------------------------------------------------
+_ACTIVITY_SCOPE = {  # $N is the scope's value; "" means every change
+    "": "TRUE",
+    "national": "TRUE",
+    "region": "{v} = ANY(a.region_codes)",
+    "province": "{v} = ANY(a.province_codes)",
+    "action": "a.aggregate_id = {v}",
+    "forum": f"""(a.aggregate_id = {{v}}
+        OR a.aggregate_id IN (SELECT id FROM {S}.commitment WHERE forum_id = {{v}})
+        OR a.aggregate_id IN (SELECT id FROM {S}.action WHERE forum_id = {{v}}))""",
+}
+RECORD_TABLES = frozenset({"forum", "commitment", "action"})
+
+
+async def title_of(pool: Any, table: str, ident: UUID) -> str | None:
+    """The title of a forum, commitment or action; None if there is none with that id."""
+    assert table in RECORD_TABLES
+    title: str | None = await pool.fetchval(f"SELECT title FROM {S}.{table} WHERE id = $1", ident)
+    return title
+
+
+async def feed_rows(pool: Any, kind: str, key: Any, limit: int) -> list[Any]:
+    """The newest activity lines of a scope (national, province, region, forum, action),
+    with the forum of a commitment so an entry can link to its page."""
+    where = _ACTIVITY_SCOPE[kind].format(v="$2")
+    sql = f"""
+        SELECT a.position, a.aggregate, a.aggregate_id, a.type, a.at, a.actor_role,
+               a.actor_office, a.title, a.region_codes, c.forum_id AS commitment_forum_id
+        FROM {S}.activity a LEFT JOIN {S}.commitment c ON c.id = a.aggregate_id
+        WHERE {where} ORDER BY a.position DESC LIMIT $1
+    """
+    args = (limit, key) if "{v}" in _ACTIVITY_SCOPE[kind] else (limit,)
+    return list(await pool.fetch(sql, *args))
+
+
+async def activity_between(pool: Any, kind: str, value: Any, after: int, upto: int) -> list[Any]:
+    """What changed in a scope between two positions (live updates)."""
+    where = _ACTIVITY_SCOPE[kind].format(v="$3")
+    sql = f"""SELECT a.position, a.type, a.title FROM {S}.activity a
+        WHERE a.position > $1 AND a.position <= $2 AND {where} ORDER BY a.position"""
+    args = (after, upto, value) if "{v}" in _ACTIVITY_SCOPE[kind] else (after, upto)
+    return list(await pool.fetch(sql, *args))

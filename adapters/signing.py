@@ -76,7 +76,9 @@ def _parse_private(data: bytes, source: Path) -> Signer:
         why = f"not a readable unencrypted PEM private key ({_reason(error)})"
         raise ValueError(f"{source}: {why}") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{source}: the key is {type(key).__name__}, not Ed25519")
+        # A wrong key file is a bad value to the operator, not a programming type error.
+        msg = f"{source}: the key is {type(key).__name__}, not Ed25519"
+        raise ValueError(msg)  # noqa: TRY004
     return Signer(key)
 
 
@@ -107,7 +109,7 @@ def load_or_create(path: Path) -> Signer:
             return _parse_private(path.read_bytes(), path)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+            temporary.unlink()
     with contextlib.suppress(OSError):  # make the new directory entry durable
         directory = os.open(path.parent, os.O_RDONLY)
         try:

@@ -6,7 +6,7 @@ classes by dotted path from the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from domain import action, commitment, forum
@@ -27,7 +27,7 @@ AGGREGATE_STATES: dict[str, type[Any]] = {
     "action": action.Action,
 }
 
-EVOLVERS: dict[str, Any] = {
+EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "forum": forum.evolve,
     "commitment": commitment.evolve,
     "action": action.evolve,

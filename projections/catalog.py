@@ -7,6 +7,7 @@ with the aggregate about what an event means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from domain.action import Action, ReportStatus
@@ -79,7 +80,11 @@ def action_columns(action: Action) -> dict[str, Any]:
     }
 
 
-COLUMNS = {"forum": forum_columns, "commitment": commitment_columns, "action": action_columns}
+COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "forum": forum_columns,
+    "commitment": commitment_columns,
+    "action": action_columns,
+}
 
 
 def places(kind: str, state: Any) -> tuple[list[str], list[str]]:

@@ -27,7 +27,7 @@ def _share(part: float, whole: float) -> float | None:
 
 def merge(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Add counts of several groups (e.g. all kab/kota of a province)."""
-    total: dict[str, Any] = {key: 0 for key in COUNTS}
+    total: dict[str, Any] = dict.fromkeys(COUNTS, 0)
     total["last_activity"] = None
     for row in rows:
         for key in COUNTS:

@@ -1,9 +1,11 @@
-"""The project's own rules, checked with the tests: lint, format, strict types on the
-domain, and dependencies pointing one way (tracker -> projections/adapters -> domain)."""
+"""The project's own rules, checked with the tests: lint, format, strict types on every
+package, the import-linter contracts (tracker -> adapters -> projections -> domain, api and
+web apart), SQL only in adapters, and no reaching into app state."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,9 +68,51 @@ def test_ruff_lint_and_format() -> None:
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 
-def test_mypy_strict_on_domain() -> None:
-    result = run("mypy", "--strict", "domain")
+def test_mypy_strict_on_every_package() -> None:
+    result = run("mypy", "--strict", "domain", "projections", "adapters", "tracker")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+SQL = re.compile(r"\b(SELECT\s+\S|INSERT\s+INTO|UPDATE\s+\w+(\.\w+)?\s+SET|DELETE\s+FROM)\b")
+
+
+@pytest.mark.parametrize("package", ["domain", "projections", "tracker"])
+def test_sql_lives_in_adapters_only(package: str) -> None:
+    for path in modules(package):
+        found = SQL.search(path.read_text(encoding="utf-8"))
+        assert found is None, f"{path.relative_to(ROOT)}: {found.group(0)!r}"
+
+
+def test_handlers_get_services_injected_not_from_app_state() -> None:
+    for path in modules("tracker"):
+        assert "state.container" not in path.read_text(encoding="utf-8"), path
+
+
+def test_one_module_lists_every_command_with_its_policy() -> None:
+    from domain.commands import Command
+    from tracker.commands import COMMANDS
+
+    def subclasses(cls: type[Command]) -> set[type[Command]]:
+        found = set(cls.__subclasses__())
+        return found | {s for c in found for s in subclasses(c)}
+
+    import tracker.accounts
+    import tracker.handlers  # noqa: F401
+
+    shipped = {cls for cls in subclasses(Command) if not cls.__module__.startswith("tests.")}
+    assert shipped == set(COMMANDS)
+    assert all(command.RULE is rule for command, rule in COMMANDS.items())
 
 
 def test_events_doc_lists_every_event_type() -> None:

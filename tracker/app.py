@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 from litestar import Litestar, Request, get
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,7 +34,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Bind a request id (from X-Request-ID or new) to every log line of the request."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from adapters.embedded.lock import DataDirectoryBusy, DataDirectoryLock, EmbeddedServerError
 from adapters.embedded.nats import EmbeddedNats
@@ -78,7 +79,7 @@ class EmbeddedServers:
             finally:
                 self.lock.release()
 
-    def __enter__(self) -> EmbeddedServers:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -13,6 +13,7 @@ import os
 import socket
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 LOCK_FILE_NAME = "tracker.lock"
 
@@ -81,7 +82,7 @@ class DataDirectoryLock:
         finally:
             os.close(fd)  # closing the last descriptor releases the flock
 
-    def __enter__(self) -> DataDirectoryLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

@@ -212,7 +212,7 @@ def _jetstream_ready(port: int, timeout: float) -> bool:
             )
             while True:
                 line = reader.readline(1 << 16)
-                if not line or line.startswith(b"-ERR") or line.startswith(b"HMSG "):
+                if not line or line.startswith((b"-ERR", b"HMSG ")):
                     return False  # HMSG here is the 503 "no responders" status
                 if line.startswith(b"PING"):
                     sock.sendall(b"PONG\r\n")

@@ -155,7 +155,7 @@ class EmbeddedPostgres:
         if result.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
             raise EmbeddedServerError(f"initdb failed for {target}: {one_line(result.stdout)}")
-        os.replace(staging, target)  # replaces an empty target directory atomically
+        staging.replace(target)  # replaces an empty target directory atomically
 
     def _prepare_data_directory(self, account: Account | None) -> None:
         """PostgreSQL insists on owning PGDATA with mode 0700/0750; fix both if needed."""

@@ -81,6 +81,8 @@ async def record_trail(pool: Any, who: Principal, kind: str, record_id: UUID) ->
         for row in rows
     ]
     current = fold(kind, None, (event for _, _, event in recorded))
+    if current is None:
+        raise NotFound(kind, str(record_id))
     regions = catalog.places(kind, current)[0]
     access.require_auditor_of_any(who, regions)
     return {

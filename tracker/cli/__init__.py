@@ -39,15 +39,15 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: Settings, demo: bool, workers: bool) -> None:
+def serve(configured: Settings, demo: bool, workers: bool) -> None:
     import uvicorn
 
     from tracker.app import create_app
     from tracker.web.live import StreamingServer
 
-    listener = _listen(settings.host, settings.port)
+    listener = _listen(configured.host, configured.port)
     log = structlog.get_logger("serve")
-    with listener, servers_for(settings, owner=True) as settings:
+    with listener, servers_for(configured, owner=True) as settings:
         assert settings.database_url is not None
         app = create_app(replace(settings, demo=demo, workers=workers))
         log.info(
@@ -68,9 +68,9 @@ def serve(settings: Settings, demo: bool, workers: bool) -> None:
     log.info("serve.stopped")
 
 
-def run_worker(settings: Settings, which: str) -> None:
+def run_worker(configured: Settings, which: str) -> None:
     """`tracker relay|project|seal`: one worker until Ctrl-C or SIGTERM."""
-    with servers_for(settings, owner=False) as settings:
+    with servers_for(configured, owner=False) as settings:
         assert settings.database_url is not None
         if which != "seal" and settings.nats_url is None:
             raise CliError("relay and project need both PostgreSQL and NATS")
@@ -99,10 +99,10 @@ def run_worker(settings: Settings, which: str) -> None:
             asyncio.run(run_projector(settings.database_url, settings.nats_url))
 
 
-def run_projections(settings: Settings, action: str, name: str | None) -> None:
+def run_projections(configured: Settings, action: str, name: str | None) -> None:
     from tracker.cli import projections as projection_commands
 
-    with servers_for(settings, owner=False) as settings:
+    with servers_for(configured, owner=False) as settings:
         assert settings.database_url is not None
         if action == "status":
             asyncio.run(projection_commands.status(settings.database_url))
@@ -110,21 +110,21 @@ def run_projections(settings: Settings, action: str, name: str | None) -> None:
             asyncio.run(projection_commands.rebuild(settings.database_url, name))
 
 
-def administer(settings: Settings, args: argparse.Namespace) -> None:
+def administer(configured: Settings, args: argparse.Namespace) -> None:
     from tracker.cli import accounts as account_commands
 
-    with servers_for(settings, owner=False) as settings:
+    with servers_for(configured, owner=False) as settings:
         assert settings.database_url is not None
         asyncio.run(account_commands.run(settings, args))
 
 
-def run_audit(settings: Settings, args: argparse.Namespace) -> None:
+def run_audit(configured: Settings, args: argparse.Namespace) -> None:
     from tracker.cli import audit as audit_commands
 
     if args.action == "check-proof":
         audit_commands.check_proof(args)  # offline: no server, no data directory
         return
-    with servers_for(settings, owner=False) as settings:
+    with servers_for(configured, owner=False) as settings:
         assert settings.database_url is not None
         if args.action == "verify":
             key = args.public_key or settings.key_path

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import anyio.to_thread
 import msgspec
 
 from domain import ledger
@@ -101,9 +102,10 @@ async def verify(database_url: str, key_file: Path) -> None:
     from adapters.signing import verifier_from
     from tracker.cli.projections import ProgressBar
 
-    if not key_file.exists():
-        raise CliError(f"no signing key at {key_file}: pass --public-key")
-    raw = key_file.read_bytes()
+    try:
+        raw = await anyio.to_thread.run_sync(key_file.read_bytes)
+    except FileNotFoundError:
+        raise CliError(f"no signing key at {key_file}: pass --public-key") from None
     if b"PRIVATE KEY" in raw:
         from adapters.signing import load_or_create
 

@@ -7,7 +7,7 @@ at import.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 from uuid import UUID
@@ -64,7 +64,7 @@ class ScriptedIds:
 
 class ScriptedClock:
     def __init__(self) -> None:
-        self.now = datetime.min
+        self.now = datetime.min.replace(tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

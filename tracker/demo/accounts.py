@@ -22,7 +22,7 @@ def _read(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     pairs = (line.split(" ", 1) for line in path.read_text(encoding="utf-8").splitlines())
-    return {user: password for user, password in pairs}
+    return dict(pairs)
 
 
 def _create(who: Principal, password: str) -> CreateAccount:
@@ -47,7 +47,7 @@ def _keep(path: Path, known: dict[str, str]) -> None:
 
 async def ensure(bus: MessageBus, accounts: AccountStore, data_dir: Path | None) -> str:
     """Create the missing demo accounts; return the sign-in instructions to print."""
-    path = (data_dir or Path(".")) / PASSWORDS_FILE
+    path = (data_dir or Path()) / PASSWORDS_FILE
     known = _read(path)
     principals = accounts_of(scenario())
     for who in principals:

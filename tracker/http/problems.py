@@ -168,7 +168,7 @@ def on_too_large(request: Request[Any, Any, Any], exc: Exception) -> Response[by
 
 
 def _malformed_body(request: Request[Any, Any, Any]) -> Response[bytes] | None:
-    body = request._connection_state.body  # cached by litestar when it read the body
+    body = request._connection_state.body  # noqa: SLF001 - litestar caches the raw body here
     if not isinstance(body, bytes | bytearray):
         return None
     try:

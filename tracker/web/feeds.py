@@ -22,36 +22,17 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from adapters import readmodels
-from adapters.readstore import LIVE
 from adapters.reference_data import region_catalogue
 from tracker.http.problems import problem
-from tracker.http.reading import Reads
+from tracker.http.reading import Reads, not_modified
 from tracker.web import i18n
-from tracker.web.render import lang_of, not_modified, validators
+from tracker.web.render import lang_of, validators
 
 LIMIT = 50
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
 MEDIA = {"atom": "application/atom+xml; charset=utf-8", "json": "application/feed+json"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-_SELECT = f"""
-    SELECT a.position, a.aggregate, a.aggregate_id, a.type, a.at, a.actor_role,
-           a.actor_office, a.title, a.region_codes, c.forum_id AS commitment_forum_id
-    FROM {LIVE}.activity a LEFT JOIN {LIVE}.commitment c ON c.id = a.aggregate_id
-"""
-_ORDER = " ORDER BY a.position DESC LIMIT $1"
-WHERE = {
-    "national": "",
-    "province": " WHERE $2 = ANY(a.province_codes)",
-    "region": " WHERE $2 = ANY(a.region_codes)",
-    "forum": (
-        f" WHERE a.aggregate_id = $2"
-        f" OR a.aggregate_id IN (SELECT id FROM {LIVE}.commitment WHERE forum_id = $2)"
-        f" OR a.aggregate_id IN (SELECT id FROM {LIVE}.action WHERE forum_id = $2)"
-    ),
-    "action": " WHERE a.aggregate_id = $2",
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +90,7 @@ async def _scope(reads: Reads, kind: str, key: str, t: Any) -> Scope | None:
     except ValueError:
         return None
     table, segment = ("forum", "forum") if kind == "forum" else ("action", "aksi")
-    title = await reads.pool.fetchval(f"SELECT title FROM {LIVE}.{table} WHERE id = $1", ident)
+    title = await readmodels.title_of(reads.pool, table, ident)
     if title is None:
         return None
     path = f"/{segment}/{ident}"
@@ -176,7 +157,8 @@ def _atom(feed: dict[str, Any]) -> bytes:
         sub(sub(entry, "author"), "name", item["author"])
         sub(entry, "category", term=item["type"])
         sub(entry, "summary", item["summary"], type="text")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
 
 
 def _json_feed(feed: dict[str, Any]) -> bytes:
@@ -226,8 +208,7 @@ async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name:
     if (early := not_modified(request, headers)) is not None:
         return early
     pool = reads.pool
-    args: list[Any] = [LIMIT] if scope.key is None else [LIMIT, scope.key]
-    rows = await pool.fetch(_SELECT + WHERE[kind] + _ORDER, *args)
+    rows = await readmodels.feed_rows(pool, kind, scope.key, LIMIT)
     base = str(request.base_url).rstrip("/")
     query = "?lang=en" if lang == "en" else ""
     origin = reads.origin

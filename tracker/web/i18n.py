@@ -6,9 +6,12 @@ A missing key is an error in tests, never an empty string on a page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tracker.web import pages_texts
+
+Translate = Callable[..., str]  # t(key, **values) -> text in the chosen language
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -211,7 +214,7 @@ def language(query_lang: str | None, cookie_lang: str | None) -> str:
     return DEFAULT
 
 
-def translator(lang: str) -> Any:
+def translator(lang: str) -> Translate:
     index = LANGUAGES.index(lang)
 
     def t(key: str, **values: Any) -> str:

@@ -35,8 +35,8 @@ from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
+from adapters import readmodels
 from adapters.positions import PositionWatcher
-from adapters.readstore import LIVE
 from adapters.reference_data import region_catalogue
 from tracker.http.problems import problem
 from tracker.http.reading import Reads
@@ -48,16 +48,6 @@ MAX_TITLES = 10
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 Scope = tuple[str, Any]  # (kind, value); kind "" means every change
-
-_WHERE = {
-    "": "TRUE",
-    "region": "$3 = ANY(region_codes)",
-    "province": "$3 = ANY(province_codes)",
-    "action": "aggregate_id = $3",
-    "forum": f"""(aggregate_id = $3
-        OR aggregate_id IN (SELECT id FROM {LIVE}.commitment WHERE forum_id = $3)
-        OR aggregate_id IN (SELECT id FROM {LIVE}.action WHERE forum_id = $3))""",
-}
 
 
 class Streams:
@@ -117,10 +107,7 @@ class Streams:
 
     async def _fetch(self, scope: Scope, after: int, upto: int) -> list[Any]:
         kind, value = scope
-        sql = f"""SELECT position, type, title FROM {LIVE}.activity
-            WHERE position > $1 AND position <= $2 AND {_WHERE[kind]} ORDER BY position"""
-        args = (after, upto, value) if kind else (after, upto)
-        return list(await self.watcher.pool.fetch(sql, *args))
+        return await readmodels.activity_between(self.watcher.pool, kind, value, after, upto)
 
     async def run(self, scope: Scope, start: int) -> AsyncIterator[bytes]:
         self.open += 1
@@ -194,7 +181,7 @@ async def _scope(
         return ("province" if region.is_province else "region", region.code), ""
     for kind, table, ident in (("action", "action", aksi), ("forum", "forum", forum)):
         if ident is not None:
-            found = await pool.fetchval(f"SELECT 1 FROM {LIVE}.{table} WHERE id = $1", ident)
+            found = await readmodels.title_of(pool, table, ident) is not None
             return ((kind, ident), "") if found else (None, f"{kind} {ident}")
     return ("", None), ""
 

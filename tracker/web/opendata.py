@@ -19,15 +19,14 @@ import msgspec
 from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
 
-from adapters import readmodels
-from adapters.readstore import LIVE
+from adapters import open_data, readmodels
 from adapters.reference_data import region_catalogue
 from domain.period import ReportingPeriod
 from projections import rollups
 from projections.audit import to_csv
 from tracker.http.problems import problem
-from tracker.http.reading import Reads
-from tracker.web.render import not_modified, page, validators
+from tracker.http.reading import Reads, not_modified
+from tracker.web.render import page, validators
 
 
 class Column(NamedTuple):
@@ -164,45 +163,23 @@ def _doc(raw: Any) -> Any:
     return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
 
 
-def _count(table: str, column: str, outer: str) -> str:
-    return f"(SELECT count(*) FROM {LIVE}.{table} x WHERE x.{column} = {outer}.id)"
-
-
-_DERIVED = {  # aksi columns that are not plain columns of rm.action
-    "description": "public_doc->>'description' AS description",
-    "overdue": "status IN ('planned', 'in_progress') AND due_on < $1 AS overdue",
-}
-
-
 async def _aksi(conn: Any, today: date) -> list[dict[str, Any]]:
-    names = (c.name for c in AKSI if c.name not in ("region_name", "province_name"))
-    sql = f"""SELECT {", ".join(_DERIVED.get(n, n) for n in names)}
-        FROM {LIVE}.action ORDER BY region_code, due_on, id"""
-    rows = [dict(r) for r in await conn.fetch(sql, today)]
+    names = [c.name for c in AKSI if c.name not in ("region_name", "province_name")]
+    rows = await open_data.action_rows(conn, names, today)
     for row in rows:
         row.update(region_name=_name(row["region_code"]), province_name=_name(row["province_code"]))
     return rows
 
 
 async def _komitmen(conn: Any, today: date) -> list[dict[str, Any]]:
-    sql = f"""SELECT c.id, c.forum_id, c.title, c.status, c.made_on, c.rpjmn_pns,
-        c.kkp_criteria, c.updated_at, c.public_doc->>'summary' AS summary, f.title AS forum_title,
-        c.region_codes AS signatory_codes, {_count("action", "commitment_id", "c")} AS actions,
-        ARRAY(SELECT s->>'office' FROM jsonb_array_elements(c.public_doc->'signatories') s)
-            AS signatory_offices
-        FROM {LIVE}.commitment c LEFT JOIN {LIVE}.forum f ON f.id = c.forum_id
-        ORDER BY c.made_on DESC, c.id"""
-    rows = [dict(r) for r in await conn.fetch(sql)]
+    rows = await open_data.commitment_rows(conn)
     for row in rows:
         row["signatory_names"] = [_name(code) for code in row["signatory_codes"]]
     return rows
 
 
 async def _forum(conn: Any, today: date) -> list[dict[str, Any]]:
-    sql = f"""SELECT f.public_doc, f.updated_at, {_count("commitment", "forum_id", "f")}
-        AS commitments, {_count("action", "forum_id", "f")} AS actions
-        FROM {LIVE}.forum f ORDER BY f.starts_on DESC, f.id"""
-    rows = [{**_doc(r["public_doc"]), **dict(r)} for r in await conn.fetch(sql)]
+    rows = [{**_doc(r["public_doc"]), **r} for r in await open_data.forum_rows(conn)]
     for row in rows:
         row["host_region_name"] = _name(row["host_region_code"])
     return rows
@@ -225,31 +202,28 @@ async def _wilayah(conn: Any, today: date) -> list[dict[str, Any]]:
 
 
 async def _laporan(conn: Any, today: date) -> list[dict[str, Any]]:
-    sql = f"SELECT public_doc FROM {LIVE}.action ORDER BY region_code, due_on, id"
-    rows = []
-    for record in await conn.fetch(sql):
-        action = _doc(record["public_doc"])
-        for report in action["reports"]:
-            rows.append(
-                {
-                    **report,
-                    "action_id": action["id"],
-                    "region_code": action["region_code"],
-                    "action_title": action["title"],
-                    "report_id": report["id"],
-                    "period": ReportingPeriod(**report["period"]).label,
-                    "reporter_office": (report.get("reporter") or {}).get("office"),
-                    "reviewer_office": (report.get("reviewer") or {}).get("office"),
-                    "evidence_urls": [e["url"] for e in report["evidence"] if e.get("public")],
-                }
-            )
+    rows: list[dict[str, Any]] = []
+    for doc in await open_data.action_docs(conn):
+        action = _doc(doc)
+        rows.extend(
+            {
+                **report,
+                "action_id": action["id"],
+                "region_code": action["region_code"],
+                "action_title": action["title"],
+                "report_id": report["id"],
+                "period": ReportingPeriod(**report["period"]).label,
+                "reporter_office": (report.get("reporter") or {}).get("office"),
+                "reviewer_office": (report.get("reviewer") or {}).get("office"),
+                "evidence_urls": [e["url"] for e in report["evidence"] if e.get("public")],
+            }
+            for report in action["reports"]
+        )
     return rows
 
 
 async def _aktivitas(conn: Any, today: date) -> list[dict[str, Any]]:
-    columns = ", ".join(c.name for c in AKTIVITAS)  # never actor_id
-    sql = f"SELECT {columns} FROM {LIVE}.activity ORDER BY position DESC"
-    return [dict(r) for r in await conn.fetch(sql)]
+    return await open_data.activity_rows(conn, [c.name for c in AKTIVITAS])  # never actor_id
 
 
 Loader = Callable[[Any, date], Awaitable[list[dict[str, Any]]]]
@@ -298,10 +272,7 @@ async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath
     columns, load = DATASETS[slug]
     names = [c.name for c in columns]
     today = reads.clock().date()
-    async with (
-        reads.pool.acquire() as conn,
-        conn.transaction(isolation="repeatable_read", readonly=True),
-    ):  # one snapshot: the rows are exactly those of `position`
+    async with open_data.snapshot(reads.pool) as conn:  # rows exactly those of `position`
         position, _ = await readmodels.freshness(conn)
         loaded = await load(conn, today)
     rows = [{n: plain(row.get(n)) for n in names} for row in loaded]

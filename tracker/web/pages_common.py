@@ -3,6 +3,7 @@ charts, and the 404 page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +13,7 @@ from litestar import MediaType, Request, Response
 from litestar.response import Template
 
 from adapters.reference_data import region_catalogue
-from tracker.http.reading import Reads, wait_after
+from tracker.http.reading import Reads, not_modified, wait_after
 from tracker.web import charts, i18n, render
 from tracker.web.render import lang_of
 
@@ -94,9 +95,9 @@ class Fmt:
                 return float(report["percent"])
         return 0.0
 
-    def overdue(self, action: dict[str, Any], today: date) -> bool:
+    def overdue(self, action: dict[str, Any], today: dt.date) -> bool:
         return action["status"] in ("planned", "in_progress") and (
-            date.fromisoformat(str(action["due_on"])) < today
+            dt.date.fromisoformat(str(action["due_on"])) < today
         )
 
     def url(self, path: str, **params: Any) -> str:
@@ -163,4 +164,4 @@ async def unchanged(request: Request[Any, Any, Any], reads: Reads) -> Response[A
     models stay behind the page shows what they hold), then 304 before any work when the
     visitor's copy is current (render.page checks again)."""
     await wait_after(request, reads)
-    return render.not_modified(request, await render.validators(request, reads))
+    return not_modified(request, await render.validators(request, reads))

@@ -39,7 +39,7 @@ def _cookie(config: Settings, key: str, value: str, max_age: int) -> Cookie:
 
 
 def _language(request: Request[Any, Any, Any]) -> str:
-    chosen = request.query_params.get("lang")
+    chosen = str(request.query_params.get("lang", ""))
     if chosen in ("id", "en"):
         return chosen
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "id"
