@@ -21,8 +21,7 @@ import structlog
 from adapters import codec
 from adapters.eventstore import EVENTS_TABLE
 from adapters.readstore import LIVE, projection_position, read_notifications
-from domain.registry import EVOLVERS
-from projections import catalog, public
+from projections import catalog
 
 BATCH = 500
 APPLY_LOCK = 7243002  # held while applying; a rebuild's swap takes it too
@@ -48,20 +47,21 @@ async def _insert(conn: Any, table: str, columns: dict[str, Any], key: str) -> N
 
 
 async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None:
-    """Apply notifications in order inside the caller's transaction."""
+    """Apply notifications in order inside the caller's transaction; what each one changes is
+    decided by `projections.catalog.step`, this only reads the current row and writes."""
     for row in rows:
         kind = codec.aggregate_kind(row["topic"])
         event = codec.decode_event(row["topic"], bytes(row["state"]))
-        state = await _state(conn, schema, kind, row["originator_id"])
-        if state is not None and state.version >= row["originator_version"]:
+        before = await _state(conn, schema, kind, row["originator_id"])
+        step = catalog.step(kind, before, event, row["originator_version"], row["notification_id"])
+        if step is None:
             continue  # already applied: never doubled
-        state = EVOLVERS[kind](state, event)
-        columns = catalog.COLUMNS[kind](state)
-        columns["doc"] = codec.encode(state).decode()
-        columns["public_doc"] = codec.encode(public.redact(codec.to_builtins(state))).decode()
-        await _insert(conn, f"{schema}.{kind}", columns, "id")
-        activity = catalog.activity_row(kind, state, event, row["notification_id"])
-        await _insert(conn, f"{schema}.activity", activity, "position")
+        for upsert in step.upserts:
+            columns = dict(upsert.columns)
+            if upsert.table == kind:
+                columns["doc"] = codec.encode(step.state).decode()
+                columns["public_doc"] = codec.encode(columns["public_doc"]).decode()
+            await _insert(conn, f"{schema}.{upsert.table}", columns, upsert.key)
 
 
 async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:

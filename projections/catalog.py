@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from domain.action import Action, ReportStatus
 from domain.commitment import Commitment
 from domain.events import DomainEvent
 from domain.forum import Forum
+from domain.registry import EVOLVERS
+from projections import public
 
 NAME = "catalog"
 
@@ -112,3 +116,40 @@ def activity_row(kind: str, state: Any, event: DomainEvent, position: int) -> di
         "region_codes": regions,
         "province_codes": provinces,
     }
+
+
+class Upsert(msgspec.Struct, frozen=True):
+    """One row to insert, or to overwrite where `key` already exists."""
+
+    table: str
+    key: str
+    columns: dict[str, Any]
+
+
+class Step(msgspec.Struct, frozen=True):
+    """What one event does to the catalogue: the aggregate's new state and the rows to write.
+
+    `state` is kept as the object so the store encodes it once, in its own format.
+    """
+
+    state: Any
+    upserts: tuple[Upsert, ...]
+
+
+def step(
+    kind: str, before: Any | None, event: DomainEvent, version: int, position: int
+) -> Step | None:
+    """Apply one stored event (at `version` of its aggregate, `position` in the log) to the
+    aggregate's current row; None when that row already includes it, so nothing is doubled."""
+    if before is not None and before.version >= version:
+        return None
+    state = EVOLVERS[kind](before, event)
+    columns = COLUMNS[kind](state)
+    columns["public_doc"] = public.redact(msgspec.to_builtins(state))
+    return Step(
+        state,
+        (
+            Upsert(kind, "id", columns),
+            Upsert("activity", "position", activity_row(kind, state, event, position)),
+        ),
+    )

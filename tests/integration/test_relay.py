@@ -175,11 +175,13 @@ async def _query(database_url: str, sql: str) -> list[asyncpg.Record]:
 
 
 async def _until_rows(database_url: str, sql: str) -> None:
-    """Repeat a query until it returns rows; each round trip is real work, not a sleep."""
+    """Repeat a query until it returns rows, within WAIT_S; each round trip is real work,
+    not a sleep."""
     conn = await asyncpg.connect(database_url)
     try:
-        while not await conn.fetch(sql):
-            pass
+        async with asyncio.timeout(WAIT_S):
+            while not await conn.fetch(sql):
+                pass
     finally:
         await conn.close()
 
