@@ -1,8 +1,10 @@
 """Who is asking: bearer tokens for integrations, a session cookie for browsers.
 
-The principal is resolved once per request (dependency `who`) and handed to the use
-cases, which decide. A credential that is sent but does not work is a 401, never a silent
-fall-back to the public; a session's unsafe requests must echo its CSRF token.
+The principal is resolved once per request (dependency `who`) and handed to the bus, which
+decides. A bearer token that is sent but does not work is a 401, never a silent fall-back
+to the public. An ended session cookie does read as the public, so public pages keep
+working after it expires; a write then asks to sign in. A session's unsafe requests must
+echo its CSRF token.
 """
 
 from __future__ import annotations
