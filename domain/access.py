@@ -17,10 +17,11 @@ command writes nothing whichever door (HTTP, CLI, demo loader) it came through.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
-from domain.errors import DomainError
+from domain.errors import DomainError, Text
 from domain.values import Actor, Role
 
 
@@ -75,15 +76,11 @@ def system(name: str, office: str = "Operator sistem") -> Principal:
 
 
 def _sign_in() -> SignInRequired:
-    return SignInRequired(
-        "sign-in-required",
-        "Masuk terlebih dahulu (sesi atau token API) untuk melakukan ini.",
-        "Sign in first (session or API token) to do this.",
-    )
+    return SignInRequired("sign-in-required")
 
 
-def _refuse(code: str, message_id: str, message_en: str) -> NotAllowed:
-    return NotAllowed(code, message_id, message_en)
+def _refuse(code: str, text: str | None = None, **params: Any) -> NotAllowed:
+    return NotAllowed(code, text=text, **params)
 
 
 def _signed_in(who: Principal) -> None:
@@ -91,15 +88,12 @@ def _signed_in(who: Principal) -> None:
         raise _sign_in()
 
 
-def require_admin(who: Principal, doing_id: str, doing_en: str) -> None:
-    """Forums, commitments and accounts belong to the ministry centre."""
+def require_admin(who: Principal, doing: str) -> None:
+    """Forums, commitments and accounts belong to the ministry centre; `doing` is the
+    catalogue key (`doing.<doing>`) of what was refused."""
     _signed_in(who)
     if who.role not in (Role.ADMIN, Role.SYSTEM):
-        raise _refuse(
-            "admin-only",
-            f"Hanya admin Kementerian HAM yang dapat {doing_id}.",
-            f"Only a Kementerian HAM admin may {doing_en}.",
-        )
+        raise _refuse("admin-only", doing=Text(f"doing.{doing}"))
 
 
 def require_region_writer(who: Principal, region_code: str, owner_opd: str) -> None:
@@ -108,23 +102,11 @@ def require_region_writer(who: Principal, region_code: str, owner_opd: str) -> N
     if who.role is Role.SYSTEM:
         return
     if who.role is not Role.PEMDA:
-        raise _refuse(
-            "pemda-only",
-            "Hanya Pemda pemilik aksi yang dapat mencatat aksi dan kemajuannya.",
-            "Only the Pemda that owns an action may log it and its progress.",
-        )
+        raise _refuse("pemda-only")
     if who.region_code != region_code:
-        raise _refuse(
-            "other-region",
-            f"Akun ini mewakili wilayah {who.region_code}, bukan {region_code}.",
-            f"This account acts for region {who.region_code}, not {region_code}.",
-        )
+        raise _refuse("other-region", account_region=who.region_code, region_code=region_code)
     if who.opd is not None and who.opd.casefold() != owner_opd.strip().casefold():
-        raise _refuse(
-            "other-opd",
-            f"Akun ini mewakili {who.opd}; aksi ini milik {owner_opd}.",
-            f"This account acts for {who.opd}; this action belongs to {owner_opd}.",
-        )
+        raise _refuse("other-opd", opd=who.opd, owner_opd=owner_opd)
 
 
 def require_reviewer(who: Principal, region_code: str) -> None:
@@ -133,17 +115,9 @@ def require_reviewer(who: Principal, region_code: str) -> None:
     if who.role is Role.SYSTEM:
         return
     if who.role is not Role.KANWIL:
-        raise _refuse(
-            "kanwil-only",
-            "Hanya Kanwil Kementerian HAM yang dapat memverifikasi atau mengembalikan.",
-            "Only a Kanwil of Kementerian HAM may verify or return.",
-        )
+        raise _refuse("kanwil-only")
     if not who.covers(region_code):
-        raise _refuse(
-            "outside-jurisdiction",
-            f"Wilayah {region_code} di luar wilayah kerja akun ini.",
-            f"Region {region_code} is outside this account's jurisdiction.",
-        )
+        raise _refuse("outside-jurisdiction", region_code=region_code)
 
 
 class Policy(StrEnum):
@@ -156,11 +130,10 @@ class Policy(StrEnum):
 
 
 class Rule(msgspec.Struct, frozen=True):
-    """A command's policy and what it does, in both languages, for the refusal message."""
+    """A command's policy, and what it does (catalogue key `doing.<doing>`) for the refusal."""
 
     policy: Policy
-    doing_id: str
-    doing_en: str
+    doing: str
 
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
@@ -174,13 +147,13 @@ class Target(msgspec.Struct, frozen=True, kw_only=True):
 def authorize(rule: Rule, who: Principal, target: Target) -> None:
     """Raise SignInRequired or NotAllowed unless `who` may do `rule` to `target`."""
     if rule.policy is Policy.MINISTRY:
-        require_admin(who, rule.doing_id, rule.doing_en)
+        require_admin(who, rule.doing)
     elif rule.policy is Policy.REGION_WRITER:
         require_region_writer(who, target.region_code, target.owner_opd)
     elif rule.policy is Policy.REVIEWER:
         require_reviewer(who, target.region_code)
     elif not (who.signed_in and who.user_id == target.user_id):
-        require_admin(who, rule.doing_id, rule.doing_en)
+        require_admin(who, rule.doing)
 
 
 def covers_any(who: Principal, region_codes: list[str]) -> bool:
@@ -199,7 +172,5 @@ def require_auditor(who: Principal, region_code: str) -> None:
     _signed_in(who)
     if not who.covers(region_code):
         raise _refuse(
-            "outside-jurisdiction",
-            f"Riwayat audit wilayah {region_code} di luar cakupan akun ini.",
-            f"The audit trail of region {region_code} is outside this account's scope.",
+            "outside-jurisdiction", text="outside-jurisdiction.audit", region_code=region_code
         )

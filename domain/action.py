@@ -27,7 +27,7 @@ from domain.action_events import (
     ReturnReason,
 )
 from domain.commitment import Commitment, CommitmentStatus
-from domain.errors import InvalidInput, RuleViolated
+from domain.errors import InvalidInput, RuleViolated, Text
 from domain.period import ReportingPeriod
 from domain.regions import RegionCatalogue
 from domain.values import (
@@ -109,11 +109,7 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         for report in self.reports:
             if report.id == report_id:
                 return report
-        raise InvalidInput(
-            "unknown-report",
-            f"Laporan {report_id} tidak ada pada aksi ini.",
-            f"Report {report_id} does not belong to this action.",
-        )
+        raise InvalidInput("unknown-report", report_id=report_id)
 
     def latest_percent(self, excluding: UUID | None = None) -> float | None:
         """The last percent reported and not returned: what the public sees as progress."""
@@ -130,12 +126,14 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
             return 100.0
         return self.latest_percent() or 0.0
 
-    def require_status(self, *allowed: ActionStatus, doing_id: str, doing_en: str) -> None:
+    def require_status(self, *allowed: ActionStatus, doing: str) -> None:
+        """`doing` is the catalogue key (`doing.<doing>`) of what the status forbids."""
         if self.status not in allowed:
             raise RuleViolated(
                 f"action-{self.status.value.replace('_', '-')}",
-                f"Tidak dapat {doing_id}: status aksi {self.status.value}.",
-                f"Cannot {doing_en}: the action is {self.status.value.replace('_', ' ')}.",
+                text="action-status",
+                doing=Text(f"doing.{doing}"),
+                status=Text(f"status.{self.status.value}"),
             )
 
 
@@ -162,23 +160,11 @@ def plan(
     if kkp_criterion is not None:
         check_kkp((kkp_criterion,))
     if commitment.status is CommitmentStatus.WITHDRAWN:
-        raise RuleViolated(
-            "commitment-withdrawn",
-            "Komitmen sudah ditarik; aksi baru tidak dapat ditambahkan.",
-            "The commitment was withdrawn; no new actions can be added.",
-        )
+        raise RuleViolated("commitment-withdrawn")
     if not commitment.covers(region_code, regions):
-        raise RuleViolated(
-            "region-not-signatory",
-            f"{region.name} bukan penanda tangan komitmen ini.",
-            f"{region.name} did not sign this commitment.",
-        )
+        raise RuleViolated("region-not-signatory", region_name=region.name)
     if due_on < commitment.made_on:
-        raise InvalidInput(
-            "due-before-commitment",
-            "Tenggat aksi mendahului tanggal komitmen.",
-            "The action is due before its commitment was made.",
-        )
+        raise InvalidInput("due-before-commitment")
     return ActionPlanned(
         action_id=action_id,
         commitment_id=commitment.id,
@@ -200,7 +186,7 @@ def plan(
 
 
 def start(action: Action, *, actor: Actor, at: datetime) -> ActionStarted:
-    action.require_status(ActionStatus.PLANNED, doing_id="memulai aksi", doing_en="start")
+    action.require_status(ActionStatus.PLANNED, doing="start-action")
     return ActionStarted(actor=actor, at=at)
 
 
@@ -210,14 +196,11 @@ def reschedule(
     action.require_status(
         ActionStatus.PLANNED,
         ActionStatus.IN_PROGRESS,
-        doing_id="menjadwal ulang",
-        doing_en="reschedule",
+        doing="reschedule-action",
     )
     why = require_reason(reason)
     if due_on == action.due_on:
-        raise InvalidInput(
-            "same-due-date", "Tenggat baru sama dengan yang lama.", "The new due date is unchanged."
-        )
+        raise InvalidInput("same-due-date")
     return ActionRescheduled(
         previous_due_on=action.due_on, due_on=due_on, reason=why, actor=actor, at=at
     )
@@ -226,31 +209,23 @@ def reschedule(
 def complete(
     action: Action, *, evidence: tuple[Evidence, ...], note: str, actor: Actor, at: datetime
 ) -> ActionCompleted:
-    action.require_status(ActionStatus.IN_PROGRESS, doing_id="menyelesaikan", doing_en="complete")
+    action.require_status(ActionStatus.IN_PROGRESS, doing="declare-completion")
     check_evidence(evidence)
     reported = [
         e for r in action.reports if r.status is not ReportStatus.RETURNED for e in r.evidence
     ]
     if not evidence and not reported:
-        raise RuleViolated(
-            "completion-needs-evidence",
-            "Penyelesaian aksi memerlukan bukti.",
-            "Completing an action needs evidence.",
-        )
+        raise RuleViolated("completion-needs-evidence")
     return ActionCompleted(evidence=evidence, note=note.strip(), actor=actor, at=at)
 
 
 def verify_completion(action: Action, *, note: str, actor: Actor, at: datetime) -> ActionVerified:
-    action.require_status(
-        ActionStatus.COMPLETED, doing_id="memverifikasi penyelesaian", doing_en="verify"
-    )
+    action.require_status(ActionStatus.COMPLETED, doing="verify-completion")
     return ActionVerified(note=note.strip(), actor=actor, at=at)
 
 
 def cancel(action: Action, *, reason: str | None, actor: Actor, at: datetime) -> ActionCancelled:
-    action.require_status(
-        ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, doing_id="membatalkan", doing_en="cancel"
-    )
+    action.require_status(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, doing="cancel-action")
     return ActionCancelled(reason=require_reason(reason), actor=actor, at=at)
 
 

@@ -32,7 +32,7 @@ class Command(
 
 # -- forums ---------------------------------------------------------------------------------
 class ConveneForum(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "mencatat forum", "record a forum")
+    RULE = Rule(Policy.MINISTRY, "convene-forum")
     kind: ForumKind
     title: str
     organisers: tuple[str, ...]
@@ -44,7 +44,7 @@ class ConveneForum(Command, frozen=True, kw_only=True):
 
 
 class CorrectForum(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "mengoreksi forum", "correct a forum")
+    RULE = Rule(Policy.MINISTRY, "correct-forum")
     forum_id: UUID
     reason: str | None
     title: str | None = None
@@ -56,7 +56,7 @@ class CorrectForum(Command, frozen=True, kw_only=True):
 
 # -- commitments ----------------------------------------------------------------------------
 class RecordCommitment(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "mencatat komitmen", "record a commitment")
+    RULE = Rule(Policy.MINISTRY, "record-commitment")
     forum_id: UUID
     title: str
     made_on: date
@@ -67,7 +67,7 @@ class RecordCommitment(Command, frozen=True, kw_only=True):
 
 
 class AmendCommitment(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "mengubah komitmen", "amend a commitment")
+    RULE = Rule(Policy.MINISTRY, "amend-commitment")
     commitment_id: UUID
     reason: str | None
     title: str | None = None
@@ -78,14 +78,14 @@ class AmendCommitment(Command, frozen=True, kw_only=True):
 
 
 class WithdrawCommitment(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "menarik komitmen", "withdraw a commitment")
+    RULE = Rule(Policy.MINISTRY, "withdraw-commitment")
     commitment_id: UUID
     reason: str | None
 
 
 # -- actions --------------------------------------------------------------------------------
 class PlanAction(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "merencanakan aksi", "plan an action")
+    RULE = Rule(Policy.REGION_WRITER, "plan-action")
     commitment_id: UUID
     region_code: str
     title: str
@@ -100,39 +100,39 @@ class PlanAction(Command, frozen=True, kw_only=True):
 
 
 class StartAction(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "memulai aksi", "start an action")
+    RULE = Rule(Policy.REGION_WRITER, "start-action")
     action_id: UUID
 
 
 class RescheduleAction(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "menjadwal ulang aksi", "reschedule an action")
+    RULE = Rule(Policy.REGION_WRITER, "reschedule-action")
     action_id: UUID
     due_on: date
     reason: str | None
 
 
 class CancelAction(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "membatalkan aksi", "cancel an action")
+    RULE = Rule(Policy.REGION_WRITER, "cancel-action")
     action_id: UUID
     reason: str | None
 
 
 class DeclareCompletion(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "menyatakan aksi selesai", "declare an action complete")
+    RULE = Rule(Policy.REGION_WRITER, "declare-completion")
     action_id: UUID
     evidence: tuple[Evidence, ...] = ()
     note: str = ""
 
 
 class VerifyCompletion(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REVIEWER, "memverifikasi penyelesaian", "verify a completion")
+    RULE = Rule(Policy.REVIEWER, "verify-completion")
     action_id: UUID
     note: str = ""
 
 
 # -- progress reports -----------------------------------------------------------------------
 class SubmitProgressReport(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "melaporkan kemajuan", "report progress")
+    RULE = Rule(Policy.REGION_WRITER, "submit-progress-report")
     action_id: UUID
     period: ReportingPeriod
     narrative: str
@@ -143,7 +143,7 @@ class SubmitProgressReport(Command, frozen=True, kw_only=True):
 
 
 class ResubmitReport(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REGION_WRITER, "mengajukan ulang laporan", "resubmit a report")
+    RULE = Rule(Policy.REGION_WRITER, "resubmit-report")
     action_id: UUID
     report_id: UUID
     narrative: str
@@ -154,14 +154,14 @@ class ResubmitReport(Command, frozen=True, kw_only=True):
 
 
 class VerifyReport(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REVIEWER, "memverifikasi laporan", "verify a report")
+    RULE = Rule(Policy.REVIEWER, "verify-report")
     action_id: UUID
     report_id: UUID
     note: str = ""
 
 
 class ReturnReport(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.REVIEWER, "mengembalikan laporan", "return a report")
+    RULE = Rule(Policy.REVIEWER, "return-report")
     action_id: UUID
     report_id: UUID
     reason_code: ReturnReason

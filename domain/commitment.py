@@ -79,21 +79,13 @@ class Commitment(msgspec.Struct, frozen=True, kw_only=True):
 
 def _check_signatories(signatories: tuple[Signatory, ...], regions: RegionCatalogue) -> None:
     if not signatories:
-        raise InvalidInput(
-            "signatories-required",
-            "Komitmen harus memiliki penanda tangan.",
-            "A commitment needs at least one signatory.",
-        )
+        raise InvalidInput("signatories-required")
     seen: set[str] = set()
     for signatory in signatories:
         regions.require(signatory.region_code)
         require_text(signatory.office, "signatories.office", max_length=200)
         if signatory.region_code in seen:
-            raise InvalidInput(
-                "duplicate-signatory",
-                f"Wilayah {signatory.region_code} tercantum dua kali sebagai penanda tangan.",
-                f"Region {signatory.region_code} is listed twice as a signatory.",
-            )
+            raise InvalidInput("duplicate-signatory", region_code=signatory.region_code)
         seen.add(signatory.region_code)
 
 
@@ -116,11 +108,7 @@ def make(
     check_rpjmn(rpjmn)
     check_kkp(kkp_criteria)
     if made_on < forum_starts_on:
-        raise InvalidInput(
-            "commitment-before-forum",
-            "Tanggal komitmen mendahului forumnya.",
-            "The commitment date is before its forum started.",
-        )
+        raise InvalidInput("commitment-before-forum")
     return CommitmentMade(
         commitment_id=commitment_id,
         forum_id=forum_id,
@@ -137,11 +125,7 @@ def make(
 
 def _require_active(commitment: Commitment) -> None:
     if commitment.status is CommitmentStatus.WITHDRAWN:
-        raise RuleViolated(
-            "commitment-withdrawn",
-            "Komitmen sudah ditarik.",
-            "The commitment has been withdrawn.",
-        )
+        raise RuleViolated("commitment-withdrawn", text="commitment-withdrawn.already")
 
 
 def amend(
@@ -166,9 +150,7 @@ def amend(
     if kkp_criteria is not None:
         check_kkp(kkp_criteria)
     if all(v is None for v in (title, summary, signatories, rpjmn, kkp_criteria)):
-        raise InvalidInput(
-            "nothing-to-amend", "Tidak ada yang diubah.", "The amendment changes nothing."
-        )
+        raise InvalidInput("nothing-to-amend")
     return CommitmentAmended(
         reason=why,
         title=require_text(title, "title", max_length=300) if title is not None else None,

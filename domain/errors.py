@@ -1,22 +1,43 @@
-"""Domain errors carry a stable code and a message in Bahasa Indonesia and English.
+"""Domain errors carry a stable code and the parameters of their message, never the text.
 
-The HTTP layer maps the class to a status (409 for a broken rule, 422 for invalid input)
-without knowing any rule itself.
+The words, in Bahasa Indonesia and English, come from the application's one catalogue
+(`tracker/locale/*/LC_MESSAGES/messages.po`, key `error.<text>`), so the API, the pages and
+the CLI say the same thing. The HTTP layer maps the class to a status (409 for a broken
+rule, 422 for invalid input) without knowing any rule itself.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
+
+
+class Text(msgspec.Struct, frozen=True):
+    """A parameter that is itself a catalogue entry (what was being done, a status name):
+    translated into the message's language before it is filled in."""
+
+    key: str
+
 
 class DomainError(Exception):
-    """A command was refused; nothing was recorded."""
+    """A command was refused; nothing was recorded.
+
+    `text` names the catalogue entry when one code has several wordings (or the code is
+    built from a state); by default it is the code itself.
+    """
 
     code: str = "domain-error"
 
-    def __init__(self, code: str, message_id: str, message_en: str) -> None:
-        super().__init__(message_en)
+    def __init__(self, code: str, /, *, text: str | None = None, **params: Any) -> None:
+        super().__init__(code, params)
         self.code = code
-        self.message_id = message_id
-        self.message_en = message_en
+        self.key = f"error.{text or code}"
+        self.params = params
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{self.code} ({shown})" if shown else self.code
 
 
 class InvalidInput(DomainError):

@@ -83,11 +83,7 @@ def convene(
     regions.require(host_region_code)
     check_date_order(starts_on, ends_on, "forum")
     if not organisers:
-        raise InvalidInput(
-            "organisers-required",
-            "Forum harus memiliki penyelenggara.",
-            "A forum needs at least one organiser.",
-        )
+        raise InvalidInput("organisers-required")
     return ForumConvened(
         forum_id=forum_id,
         kind=kind,

@@ -38,11 +38,7 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
                 if not 2000 <= year <= 2100:
                     break
                 return cls(kind=kind, year=year, number=int(match.group(2)))
-        raise InvalidInput(
-            "period-format",
-            f"Periode {label!r} tidak dikenal; gunakan 2025-B04, 2025-Q2 atau 2025-07.",
-            f"Unknown period {label!r}; use 2025-B04, 2025-Q2 or 2025-07.",
-        )
+        raise InvalidInput("period-format", label=label)
 
     @property
     def label(self) -> str:

@@ -16,7 +16,7 @@ from domain.action_events import (
     ProgressReportVerified,
     ReturnReason,
 )
-from domain.errors import InvalidInput, RuleViolated
+from domain.errors import InvalidInput, RuleViolated, Text
 from domain.period import ReportingPeriod
 from domain.values import Actor, Evidence, check_evidence, require_text
 
@@ -29,39 +29,19 @@ def _check_measures(
     excluding: UUID | None,
 ) -> str | None:
     if percent is None and indicator_value is None:
-        raise InvalidInput(
-            "measure-required",
-            "Laporan harus memuat persentase atau nilai indikator.",
-            "A report needs a percent complete or an indicator value.",
-        )
+        raise InvalidInput("measure-required")
     if percent is not None and not (math.isfinite(percent) and 0 <= percent <= 100):
-        raise InvalidInput(
-            "percent-range",
-            f"Persentase {percent} di luar rentang 0–100.",
-            f"Percent {percent} is outside 0–100.",
-        )
+        raise InvalidInput("percent-range", percent=percent)
     if indicator_value is not None:
         if action.indicator is None:
-            raise InvalidInput(
-                "no-indicator",
-                "Aksi ini tidak memiliki indikator untuk diisi nilainya.",
-                "This action has no indicator to report a value against.",
-            )
+            raise InvalidInput("no-indicator")
         if not math.isfinite(indicator_value) or indicator_value < 0:
-            raise InvalidInput(
-                "indicator-value-range",
-                "Nilai indikator harus bilangan tidak negatif.",
-                "The indicator value must be a non-negative number.",
-            )
+            raise InvalidInput("indicator-value-range")
     blank = correction_reason is None or not correction_reason.strip()
     reason = None if blank else require_text(correction_reason or "", "correction_reason")
     previous = action.latest_percent(excluding=excluding)
     if percent is not None and previous is not None and percent < previous and not reason:
-        raise RuleViolated(
-            "percent-backwards",
-            f"Persentase turun dari {previous:g} ke {percent:g}; sertakan alasan koreksi.",
-            f"Percent goes back from {previous:g} to {percent:g}; give a correction reason.",
-        )
+        raise RuleViolated("percent-backwards", previous=previous, percent=percent)
     return reason
 
 
@@ -70,8 +50,7 @@ def _require_reportable(action: Action) -> None:
         ActionStatus.PLANNED,
         ActionStatus.IN_PROGRESS,
         ActionStatus.COMPLETED,
-        doing_id="melaporkan kemajuan",
-        doing_en="report progress",
+        doing="submit-progress-report",
     )
 
 
@@ -91,20 +70,12 @@ def submit_report(
     """Submitting the first report of a planned action also starts it."""
     _require_reportable(action)
     if period.starts_on > at.date():
-        raise InvalidInput(
-            "period-in-future",
-            f"Periode {period.label} belum dimulai.",
-            f"Period {period.label} has not started yet.",
-        )
+        raise InvalidInput("period-in-future", period_label=period.label)
     check_evidence(evidence)
     reason = _check_measures(action, percent, indicator_value, correction_reason, None)
     for report in action.reports:
         if report.period == period and report.status in OPEN_REPORT:
-            raise RuleViolated(
-                "period-has-open-report",
-                f"Sudah ada laporan terbuka untuk periode {period.label}.",
-                f"There is already an open report for period {period.label}.",
-            )
+            raise RuleViolated("period-has-open-report", period_label=period.label)
     events: list[ActionEvent] = []
     if action.status is ActionStatus.PLANNED:
         events.append(ActionStarted(actor=actor, at=at))
@@ -129,8 +100,8 @@ def _awaiting_review(action: Action, report_id: UUID) -> None:
     if report.status not in AWAITING_REVIEW:
         raise RuleViolated(
             f"report-{report.status.value}",
-            f"Laporan berstatus {report.status.value}; hanya laporan yang diajukan dapat ditinjau.",
-            f"The report is {report.status.value}; only a submitted report can be reviewed.",
+            text="report-status",
+            status=Text(f"report.{report.status.value}"),
         )
 
 
@@ -175,11 +146,7 @@ def resubmit_report(
     _require_reportable(action)
     report = action.report(report_id)
     if report.status is not ReportStatus.RETURNED:
-        raise RuleViolated(
-            "report-not-returned",
-            "Hanya laporan yang dikembalikan dapat diajukan ulang.",
-            "Only a returned report can be resubmitted.",
-        )
+        raise RuleViolated("report-not-returned")
     check_evidence(evidence)
     reason = _check_measures(action, percent, indicator_value, correction_reason, report_id)
     return ProgressReportResubmitted(

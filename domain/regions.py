@@ -39,11 +39,7 @@ class RegionCatalogue:
     def require(self, code: str) -> Region:
         region = self._by_code.get(code)
         if region is None:
-            raise InvalidInput(
-                "unknown-region",
-                f"Kode wilayah {code!r} tidak ada dalam 38 provinsi dan 514 kabupaten/kota.",
-                f"Region code {code!r} is not one of the 38 provinces and 514 regencies/cities.",
-            )
+            raise InvalidInput("unknown-region", code=code)
         return region
 
     def provinces(self) -> list[Region]:

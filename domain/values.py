@@ -80,67 +80,39 @@ KKP_CRITERIA = range(1, 11)
 def require_text(value: str, field: str, *, max_length: int = 2000) -> str:
     text = value.strip()
     if not text:
-        raise InvalidInput(
-            "empty-text", f"Kolom {field} wajib diisi.", f"Field {field} must not be empty."
-        )
+        raise InvalidInput("empty-text", field=field)
     if len(text) > max_length:
-        raise InvalidInput(
-            "text-too-long",
-            f"Kolom {field} melebihi {max_length} karakter.",
-            f"Field {field} exceeds {max_length} characters.",
-        )
+        raise InvalidInput("text-too-long", field=field, max_length=max_length)
     return text
 
 
 def require_reason(reason: str | None) -> str:
     if reason is None or not reason.strip():
-        raise InvalidInput(
-            "reason-required", "Alasan wajib diisi.", "A reason is required for this change."
-        )
+        raise InvalidInput("reason-required")
     return require_text(reason, "reason")
 
 
 def check_rpjmn(tags: tuple[RpjmnTag, ...]) -> None:
     for tag in tags:
         if not _PN.match(tag.pn):
-            raise InvalidInput(
-                "unknown-rpjmn-pn",
-                f"Prioritas Nasional {tag.pn!r} tidak dikenal (PN1–PN8).",
-                f"Unknown RPJMN national priority {tag.pn!r} (expected PN1–PN8).",
-            )
+            raise InvalidInput("unknown-rpjmn-pn", pn=tag.pn)
 
 
 def check_kkp(criteria: tuple[int, ...]) -> None:
     for criterion in criteria:
         if criterion not in KKP_CRITERIA:
-            raise InvalidInput(
-                "unknown-kkp-criterion",
-                f"Kriteria KKP HAM {criterion} tidak dikenal (1–10).",
-                f"Unknown KKP HAM criterion {criterion} (expected 1–10).",
-            )
+            raise InvalidInput("unknown-kkp-criterion", criterion=criterion)
 
 
 def check_evidence(items: tuple[Evidence, ...]) -> None:
     for item in items:
         require_text(item.title, "evidence.title", max_length=300)
         if not (item.url.startswith("https://") or item.url.startswith("http://")):
-            raise InvalidInput(
-                "evidence-url",
-                "Tautan bukti harus diawali http:// atau https://.",
-                "Evidence URL must start with http:// or https://.",
-            )
+            raise InvalidInput("evidence-url")
         if item.sha256 is not None and not _SHA256.match(item.sha256):
-            raise InvalidInput(
-                "evidence-sha256",
-                "Sidik jari sha256 harus 64 karakter heksadesimal huruf kecil.",
-                "Evidence sha256 must be 64 lowercase hexadecimal characters.",
-            )
+            raise InvalidInput("evidence-sha256")
 
 
 def check_date_order(start: date, end: date, what: str) -> None:
     if end < start:
-        raise InvalidInput(
-            "date-order",
-            f"Tanggal akhir {what} sebelum tanggal mulai.",
-            f"The end date of {what} is before its start date.",
-        )
+        raise InvalidInput("date-order", what=what)

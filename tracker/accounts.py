@@ -157,7 +157,7 @@ ACCOUNT_HANDLERS: dict[type[Any], Callable[[AccountContext, Any, Principal], Awa
 
 
 async def listed(accounts: AccountStore, who: Principal) -> list[Account]:
-    access.require_admin(who, "melihat daftar akun", "list accounts")
+    access.require_admin(who, "list-accounts")
     return await accounts.all_accounts()
 
 

@@ -80,7 +80,7 @@ async def ready(request: Request[Any, Any, Any], services: App) -> Any:
         head = await readstore.head_position(services.pool)  # index-only, unlike count(*)
     except Exception as error:  # the database is what we are probing
         return problem(
-            request, 503, "database-unavailable", f"Basis data: {error}", f"Database: {error}"
+            request, 503, "database-unavailable", "problem.database-unavailable", {"error": error}
         )
     return {
         "status": "ready",

@@ -12,7 +12,7 @@ from domain.commands import DOMAIN_COMMANDS, Command
 
 
 class CreateAccount(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "membuat akun", "create accounts")
+    RULE = Rule(Policy.MINISTRY, "create-account")
     user_id: str
     role: str
     name: str | None = None
@@ -24,25 +24,25 @@ class CreateAccount(Command, frozen=True, kw_only=True):
 
 
 class DisableAccount(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "menonaktifkan akun", "disable accounts")
+    RULE = Rule(Policy.MINISTRY, "disable-account")
     user_id: str
 
 
 class SetPassword(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.MINISTRY, "mengganti kata sandi akun", "set account passwords")
+    RULE = Rule(Policy.MINISTRY, "set-password")
     user_id: str
     password: str
 
 
 class IssueToken(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.OWN_ACCOUNT, "membuat token untuk akun lain", "issue tokens for others")
+    RULE = Rule(Policy.OWN_ACCOUNT, "issue-token")
     user_id: str
     name: str = "integration"
     expires_in_days: int | None = None
 
 
 class RevokeToken(Command, frozen=True, kw_only=True):
-    RULE = Rule(Policy.OWN_ACCOUNT, "mencabut token akun lain", "revoke tokens of others")
+    RULE = Rule(Policy.OWN_ACCOUNT, "revoke-token")
     token_id: str
 
 

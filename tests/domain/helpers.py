@@ -38,6 +38,7 @@ from domain.values import (
     RpjmnTag,
     Signatory,
 )
+from tracker import catalogue
 
 S = TypeVar("S")
 E = TypeVar("E")
@@ -110,7 +111,8 @@ def then_refused(kind: type[DomainError], code: str) -> Iterator[None]:
         yield
     assert type(info.value) is kind, f"expected {kind.__name__}, got {info.value!r}"
     assert info.value.code == code
-    assert info.value.message_id and info.value.message_en
+    for lang in catalogue.LANGUAGES:  # worded in both languages, every parameter filled in
+        assert catalogue.refusal(info.value, lang)
 
 
 def _with(event: Any, changes: dict[str, Any]) -> Any:

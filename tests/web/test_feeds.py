@@ -14,8 +14,8 @@ from litestar.testing import TestClient
 from tests.api.conftest import FORUM, issue_tokens, ok
 from tests.support import settings_for
 from tests.web.conftest import Demo
+from tracker import catalogue
 from tracker.app import create_app
-from tracker.web.i18n import TEXTS
 
 HOSTILE = "<script>alert(1)</script> & \"kutip\" 'tunggal'"
 
@@ -59,7 +59,9 @@ def entry_id(position: int) -> str:
 
 
 def title_of(row: Any, lang: int = 0) -> str:
-    return TEXTS[f"feed.event.{row['type']}"][lang].format(title=row["title"])
+    return catalogue.text(
+        catalogue.LANGUAGES[lang], f"feed.event.{row['type']}", title=row["title"]
+    )
 
 
 def test_every_atom_feed_parses_with_its_entries(demo: Demo) -> None:
@@ -186,7 +188,7 @@ def test_hostile_title_is_escaped_and_round_trips(client: TestClient[Any]) -> No
     admin = client.app.state.tokens["admin"]
     forum = ok(client.post("/api/v1/forums", json={**FORUM, "title": HOSTILE}, headers=admin), 201)
     ok(client.get(f"/api/v1/forums?after={forum['position']}"))
-    expected = TEXTS["feed.event.ForumConvened"][0].format(title=HOSTILE)
+    expected = catalogue.text("id", "feed.event.ForumConvened", title=HOSTILE)
     for path in (f"/umpan/forum/{forum['id']}", "/umpan/wilayah/61.72", "/umpan/nasional"):
         atom = client.get(f"{path}.atom")
         assert b"<script>" not in atom.content and b"&lt;script&gt;" in atom.content
@@ -207,12 +209,14 @@ def test_hostile_title_is_escaped_and_round_trips(client: TestClient[Any]) -> No
     )
     assert changed.status_code == 200
     titles = [e.title for e in feedparser.parse(changed.content).entries]
-    assert titles[0] == TEXTS["feed.event.ForumCorrected"][0].format(title="Rapat Kerja HAM")
+    assert titles[0] == catalogue.text("id", "feed.event.ForumCorrected", title="Rapat Kerja HAM")
 
 
 def test_every_event_type_has_a_title_in_both_languages() -> None:
     from domain.registry import EVENT_TYPES
 
     for name in EVENT_TYPES:
-        indonesian, english = TEXTS[f"feed.event.{name}"]
+        indonesian, english = (
+            catalogue.messages(lang)[f"feed.event.{name}"] for lang in ("id", "en")
+        )
         assert "{title}" in indonesian and "{title}" in english and indonesian != english

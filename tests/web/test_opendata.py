@@ -15,8 +15,8 @@ from litestar.testing import TestClient
 from tests.api.conftest import FORUM, issue_tokens, ok
 from tests.support import settings_for
 from tests.web.conftest import Demo
+from tracker import catalogue
 from tracker.app import create_app
-from tracker.web.i18n import TEXTS
 from tracker.web.opendata import DATASETS
 
 # How many rows each dataset has, counted straight from the read models.
@@ -132,11 +132,11 @@ def test_dictionary_describes_every_column(demo: Demo, lang: str) -> None:
         described = {column.name: column for column in columns}
         for name in header:
             column = described[name]
-            assert column.id.strip() and column.en.strip(), (slug, name)
+            assert all(catalogue.text(lang, column.text).strip() for lang in ("id", "en")), name
             assert f"<code>{name}</code>" in table, (slug, name)
-            assert TEXTS[f"data.type.{column.type}"][index] in table
+            assert catalogue.text(catalogue.LANGUAGES[index], f"data.type.{column.type}") in table
     assert "cahyadsn/wilayah" in html and "MIT" in html and 'href="/schema"' in html
-    assert TEXTS["data.not_published"][index] in html
+    assert catalogue.text(catalogue.LANGUAGES[index], "data.not_published") in html
 
 
 def test_repeat_download_is_304(demo: Demo) -> None:

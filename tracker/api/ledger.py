@@ -49,18 +49,14 @@ async def public_key_pem(keys: Keys) -> str:
 def _unavailable(request: Request[Any, Any, Any], error: sealer.ProofUnavailable) -> Response[Any]:
     if isinstance(error, sealer.UnknownPosition):
         return problem(
-            request,
-            404,
-            "unknown-position",
-            f"Tidak ada peristiwa tersegel pada posisi itu ({error}).",
-            f"No sealed event at that position ({error}).",
+            request, 404, "unknown-position", "problem.unknown-position", {"error": error}
         )
     return problem(
         request,
         409,
         "not-yet-signed",
-        f"Belum ada checkpoint bertanda tangan yang mencakupnya ({error}); coba lagi nanti.",
-        f"No signed checkpoint covers it yet ({error}); retry later.",
+        "problem.not-yet-signed",
+        {"error": error},
         headers={"Retry-After": "60"},
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import structlog
 
+from domain.errors import DomainError
+from tracker import catalogue
 from tracker import logging as tracker_logging
 from tracker.runtime import CliError, servers_for
 from tracker.settings import Settings
@@ -201,9 +204,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"tracker: {error}", file=sys.stderr)
         return 1
+    except DomainError as error:  # a refused command: the catalogue's words, in one line
+        print(f"tracker: {catalogue.refusal(error, _language())}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _language() -> str:
+    """Bahasa Indonesia unless the terminal's locale is English."""
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else catalogue.DEFAULT
 
 
 if __name__ == "__main__":

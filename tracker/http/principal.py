@@ -50,11 +50,7 @@ async def provide_principal(
     if request.method in UNSAFE_METHODS and not hmac.compare_digest(
         request.headers.get(CSRF_HEADER, "").encode(), csrf.encode()
     ):
-        raise NotAllowed(
-            "csrf-token",
-            "Permintaan dari sesi peramban harus membawa header X-CSRF-Token yang benar.",
-            "A request from a browser session must carry the right X-CSRF-Token header.",
-        )
+        raise NotAllowed("csrf-token")
     request.state.csrf = csrf
     structlog.contextvars.bind_contextvars(user_id=who.user_id, via="session")
     return who

@@ -23,26 +23,12 @@ from adapters.account_types import (
 )
 from domain.access import NotAllowed, SignInRequired
 from domain.errors import DomainError, RuleViolated
+from tracker import catalogue
 from tracker.errors import NotFound, StaleVersion
 
 MEDIA_TYPE = "application/problem+json"
 
-TITLES = {
-    400: ("Permintaan tidak dapat dibaca", "Malformed request"),
-    401: ("Perlu masuk", "Sign-in required"),
-    403: ("Tidak diizinkan", "Forbidden"),
-    404: ("Tidak ditemukan", "Not found"),
-    405: ("Metode tidak diizinkan", "Method not allowed"),
-    409: ("Bertentangan dengan aturan", "Conflicts with a rule"),
-    412: ("Versi sudah usang", "Stale version"),
-    413: ("Permintaan terlalu besar", "Request too large"),
-    415: ("Jenis konten tidak didukung", "Unsupported media type"),
-    422: ("Data tidak valid", "Invalid data"),
-    428: ("If-Match diperlukan", "If-Match required"),
-    429: ("Terlalu banyak percobaan", "Too many attempts"),
-    500: ("Kesalahan server", "Server error"),
-    503: ("Layanan belum siap", "Service not ready"),
-}
+TITLED = frozenset({400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500, 503})
 
 
 def wants_english(request: Request[Any, Any, Any]) -> bool:
@@ -54,16 +40,19 @@ def problem(
     request: Request[Any, Any, Any],
     status: int,
     code: str,
-    detail_id: str,
-    detail_en: str,
+    key: str,
+    params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[bytes]:
+    """A problem whose detail is catalogue entry `key` filled with `params`, in both languages."""
     english = wants_english(request)
-    title_id, title_en = TITLES.get(status, TITLES[500])
+    title = f"problem.title.{status if status in TITLED else 500}"
+    detail_id = catalogue.text("id", key, **(params or {}))
+    detail_en = catalogue.text("en", key, **(params or {}))
     body = {
         "type": f"/problems/{code}",
-        "title": title_en if english else title_id,
+        "title": catalogue.text("en" if english else "id", title),
         "status": status,
         "detail": detail_en if english else detail_id,
         "instance": request.url.path,
@@ -86,11 +75,11 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tracker"'}
 
 def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[bytes]:
     if isinstance(exc, SignInRequired):
-        return problem(request, 401, exc.code, exc.message_id, exc.message_en, headers=CHALLENGE)
+        return problem(request, 401, exc.code, exc.key, exc.params, headers=CHALLENGE)
     if isinstance(exc, NotAllowed):
-        return problem(request, 403, exc.code, exc.message_id, exc.message_en)
+        return problem(request, 403, exc.code, exc.key, exc.params)
     status = 409 if isinstance(exc, RuleViolated) else 422
-    return problem(request, status, exc.code, exc.message_id, exc.message_en)
+    return problem(request, status, exc.code, exc.key, exc.params)
 
 
 def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Response[bytes]:
@@ -99,8 +88,8 @@ def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Resp
         request,
         401,
         "invalid-credentials",
-        f"Token atau sesi tidak berlaku ({exc.reason}).",
-        f"The token or session is not valid ({exc.reason}).",
+        "problem.invalid-credentials",
+        {"reason": exc.reason},
         headers={"WWW-Authenticate": 'Bearer realm="tracker", error="invalid_token"'},
     )
 
@@ -111,7 +100,7 @@ def on_account_error(request: Request[Any, Any, Any], exc: AccountError) -> Resp
     status = (
         409 if isinstance(exc, AccountExists) else 404 if isinstance(exc, AccountMissing) else 422
     )
-    return problem(request, status, "account-refused", f"Akun ditolak: {exc}", f"{exc}")
+    return problem(request, status, "account-refused", "problem.account-refused", {"reason": exc})
 
 
 def on_throttled(request: Request[Any, Any, Any], exc: SignInThrottled) -> Response[bytes]:
@@ -119,52 +108,28 @@ def on_throttled(request: Request[Any, Any, Any], exc: SignInThrottled) -> Respo
         request,
         429,
         "sign-in-throttled",
-        f"Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {exc.retry_after} detik.",
-        f"Too many failed sign-ins; try again in {exc.retry_after} seconds.",
+        "problem.sign-in-throttled",
+        {"seconds": exc.retry_after},
         headers={"Retry-After": str(exc.retry_after)},
     )
 
 
 def on_not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     if isinstance(exc, NotFound):
-        return problem(
-            request,
-            404,
-            f"unknown-{exc.kind}",
-            f"{exc.kind.capitalize()} {exc.ident} tidak ditemukan.",
-            f"{exc.kind.capitalize()} {exc.ident} was not found.",
-        )
-    return problem(
-        request,
-        404,
-        "not-found",
-        f"Alamat {request.url.path} tidak ditemukan.",
-        f"Nothing at {request.url.path}.",
-    )
+        params = {"kind": exc.kind.capitalize(), "ident": exc.ident}
+        return problem(request, 404, f"unknown-{exc.kind}", "problem.unknown-record", params)
+    return problem(request, 404, "not-found", "problem.not-found", {"path": request.url.path})
 
 
 def on_stale(request: Request[Any, Any, Any], exc: StaleVersion) -> Response[bytes]:
-    current = f" (versi saat ini {exc.current})" if exc.current is not None else ""
-    current_en = f" (current version {exc.current})" if exc.current is not None else ""
-    return problem(
-        request,
-        412,
-        "stale-version",
-        f"Data telah diubah orang lain sejak versi {exc.expected}{current}; muat ulang.",
-        f"Someone changed this since version {exc.expected}{current_en}; reload and retry.",
-        current_version=exc.current,
-    )
+    key = "problem.stale-version" + (".current" if exc.current is not None else "")
+    params = {"expected": exc.expected, "current": exc.current}
+    return problem(request, 412, "stale-version", key, params, current_version=exc.current)
 
 
 def on_too_large(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     limit = request.route_handler.resolve_request_max_body_size()
-    return problem(
-        request,
-        413,
-        "body-too-large",
-        f"Badan permintaan melebihi batas {limit} bita.",
-        f"The request body exceeds the {limit}-byte limit.",
-    )
+    return problem(request, 413, "body-too-large", "problem.body-too-large", {"limit": limit})
 
 
 def _malformed_body(request: Request[Any, Any, Any]) -> Response[bytes] | None:
@@ -174,13 +139,7 @@ def _malformed_body(request: Request[Any, Any, Any]) -> Response[bytes] | None:
     try:
         msgspec.json.decode(body)
     except msgspec.DecodeError as error:
-        return problem(
-            request,
-            400,
-            "malformed-json",
-            f"Badan permintaan bukan JSON yang sah: {error}",
-            f"The request body is not valid JSON: {error}",
-        )
+        return problem(request, 400, "malformed-json", "problem.malformed-json", {"error": error})
     return None
 
 
@@ -194,14 +153,8 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
         for e in errors
         if isinstance(e, dict)
     ) or str(exc.detail)
-    return problem(
-        request,
-        422,
-        "invalid-data",
-        f"Data tidak sesuai skema: {message}",
-        f"The data does not match the schema: {message}",
-        errors=errors,
-    )
+    params = {"message": message}
+    return problem(request, 422, "invalid-data", "problem.invalid-data", params, errors=errors)
 
 
 def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
@@ -210,25 +163,17 @@ def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[byt
         structlog.get_logger("api").error(
             "request.failed", error=type(exc).__name__, detail=str(exc.detail), exc_info=exc
         )
-    detail = str(exc.detail)
+    detail = {"detail": str(exc.detail)}
     if status == 400 and (malformed := _malformed_body(request)) is not None:
         return malformed
     if status == 400:
-        return problem(
-            request, 400, "bad-request", f"Permintaan tidak sah: {detail}", f"Bad request: {detail}"
-        )
-    return problem(request, status, f"http-{status}", detail, detail)
+        return problem(request, 400, "bad-request", "problem.bad-request", detail)
+    return problem(request, status, f"http-{status}", "problem.http", detail)
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     structlog.get_logger("api").exception("request.failed", error=type(exc).__name__)
-    return problem(
-        request,
-        500,
-        "internal-error",
-        "Terjadi kesalahan di server; tidak ada data yang diubah sebagian.",
-        "The server failed; nothing was partially written.",
-    )
+    return problem(request, 500, "internal-error", "problem.internal-error")
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

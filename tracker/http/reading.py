@@ -86,8 +86,8 @@ async def before_read(
             request,
             503,
             "read-model-behind",
-            f"Model baca belum mencapai posisi {position}; coba lagi sebentar.",
-            f"The read model has not reached position {position} yet; retry shortly.",
+            "problem.read-model-behind",
+            {"position": position},
             headers={"Retry-After": "1"},
             projection_position=reads.positions.position,
         )

@@ -23,6 +23,7 @@ from litestar.params import FromPath
 
 from adapters import readmodels
 from adapters.reference_data import region_catalogue
+from tracker import catalogue
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
 from tracker.web import i18n
@@ -64,13 +65,7 @@ def _split(name: str) -> tuple[str, str] | None:
 
 def _unknown(request: Request[Any, Any, Any]) -> Response[Any]:
     path = request.url.path
-    return problem(
-        request,
-        404,
-        "unknown-feed",
-        f"Umpan {path} tidak ada: wilayah, forum atau aksi tidak dikenal.",
-        f"There is no feed at {path}: unknown region, forum or action.",
-    )
+    return problem(request, 404, "unknown-feed", "problem.unknown-feed", {"path": path})
 
 
 async def _scope(reads: Reads, kind: str, key: str, t: Any) -> Scope | None:
@@ -102,11 +97,11 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
     key = f"feed.event.{kind}"
     what = (
         t(key, title=row["title"])
-        if key in i18n.TEXTS
+        if catalogue.has(key)
         else t("feed.event.other", type=kind, title=row["title"])
     )
     role_key = f"feed.role.{row['actor_role']}"
-    role = t(role_key) if role_key in i18n.TEXTS else row["actor_role"]
+    role = t(role_key) if catalogue.has(role_key) else row["actor_role"]
     if row["aggregate"] == "action":
         link = f"/aksi/{row['aggregate_id']}"
     elif row["aggregate"] == "forum":

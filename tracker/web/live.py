@@ -198,22 +198,14 @@ async def langsung(
 ) -> Any:
     watcher: PositionWatcher = reads.positions
     if sum(x is not None for x in (wilayah, provinsi, aksi, forum)) > 1:
-        return problem(
-            request,
-            400,
-            "one-scope",
-            "Pilih satu saja: wilayah, provinsi, aksi, atau forum.",
-            "Choose one of wilayah, provinsi, aksi or forum.",
-        )
+        return problem(request, 400, "one-scope", "problem.one-scope")
     resume = request.headers.get("last-event-id", "").strip()
     start = int(resume) if resume.isdigit() else setelah
     if start is not None and (aksi is not None or forum is not None):
         await watcher.wait_for(start or 0, 2.0)  # the page may be newer than our read model
     scope, missing = await _scope(watcher.pool, wilayah, provinsi, aksi, forum)
     if scope is None:
-        return problem(
-            request, 404, "unknown-scope", f"Tidak ditemukan: {missing}.", f"Not found: {missing}."
-        )
+        return problem(request, 404, "unknown-scope", "problem.unknown-scope", {"missing": missing})
     streams = streams_for(watcher)
     if not streams.accepting or streams.open >= streams.limit:
         busy = streams.accepting
@@ -221,8 +213,7 @@ async def langsung(
             request,
             503,
             "too-many-streams" if busy else "shutting-down",
-            "Pembaruan langsung penuh atau server berhenti; halaman tetap dapat dimuat ulang.",
-            "Live updates are full or the server is stopping; the page can still be reloaded.",
+            "problem.live-unavailable",
             headers={"Retry-After": "30" if busy else "5"},
         )
     start = watcher.position if start is None else start

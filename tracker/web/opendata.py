@@ -32,18 +32,17 @@ from tracker.web.render import page, validators
 class Column(NamedTuple):
     name: str
     type: str  # uuid | text | int | number | date | datetime | bool | list | list_int
-    id: str
-    en: str
+    text: str  # its description: a catalogue key (tracker/catalogue.py)
 
 
-ID = Column("id", "uuid", "ID unik", "Unique id")
-REGION = Column("region_code", "text", "Kode wilayah Kepmendagri", "Kepmendagri region code")
-REGION_NAME = Column("region_name", "text", "Nama wilayah", "Region name")
-PROVINCE = Column("province_code", "text", "Kode provinsi", "Province code")
-PROVINCE_NAME = Column("province_name", "text", "Nama provinsi", "Province name")
-UPDATED = Column("updated_at", "datetime", "Terakhir berubah", "Last changed")
-FORUM_ID = Column("forum_id", "uuid", "ID forum tempat komitmen dibuat", "Id of the forum")
-ACTIONS = Column("actions", "int", "Jumlah aksi", "Number of actions")
+ID = Column("id", "uuid", "data.col.id")
+REGION = Column("region_code", "text", "data.col.region_code")
+REGION_NAME = Column("region_name", "text", "data.col.region_name")
+PROVINCE = Column("province_code", "text", "data.col.province_code")
+PROVINCE_NAME = Column("province_name", "text", "data.col.province_name")
+UPDATED = Column("updated_at", "datetime", "data.col.updated_at")
+FORUM_ID = Column("forum_id", "uuid", "data.col.forum_id")
+ACTIONS = Column("actions", "int", "data.col.actions")
 
 AKSI = (
     ID,
@@ -51,106 +50,104 @@ AKSI = (
     REGION_NAME,
     PROVINCE,
     PROVINCE_NAME,
-    Column("commitment_id", "uuid", "ID komitmen yang dilaksanakan", "Id of the commitment"),
+    Column("commitment_id", "uuid", "data.col.commitment_id"),
     FORUM_ID,
-    Column("title", "text", "Judul aksi", "Action title"),
-    Column("description", "text", "Uraian aksi", "Description"),
-    Column("owner_opd", "text", "OPD penanggung jawab", "Responsible regional agency (OPD)"),
-    Column(
-        "status", "text", "Status; completed = belum diverifikasi", "Status; completed = unverified"
-    ),
-    Column("kkp_criterion", "int", "Kriteria KKP HAM (1-10)", "KKP HAM criterion (1-10)"),
-    Column("rpjmn_pns", "list", "Prioritas nasional RPJMN (PN1-PN8)", "RPJMN priorities"),
-    Column("due_on", "date", "Tenggat", "Due date"),
-    Column("overdue", "bool", "Lewat tenggat dan belum selesai", "Past due and not done"),
-    Column("completion", "number", "Kemajuan 0-100 (%)", "Completion 0-100 (%)"),
-    Column("completed_at", "datetime", "Dilaporkan selesai", "Reported completed"),
-    Column("reports_total", "int", "Jumlah laporan kemajuan", "Progress reports"),
-    Column("reports_verified", "int", "Laporan terverifikasi", "Verified reports"),
-    Column("indicator_name", "text", "Nama indikator", "Indicator name"),
-    Column("indicator_unit", "text", "Satuan indikator", "Indicator unit"),
-    Column("indicator_target", "number", "Target indikator", "Indicator target"),
-    Column("indicator_value", "number", "Nilai terakhir yang tidak dikembalikan", "Latest value"),
+    Column("title", "text", "data.col.title.action"),
+    Column("description", "text", "data.col.description"),
+    Column("owner_opd", "text", "data.col.owner_opd"),
+    Column("status", "text", "data.col.status.action"),
+    Column("kkp_criterion", "int", "data.col.kkp_criterion"),
+    Column("rpjmn_pns", "list", "data.col.rpjmn_pns.action"),
+    Column("due_on", "date", "data.col.due_on"),
+    Column("overdue", "bool", "data.col.overdue.action"),
+    Column("completion", "number", "data.col.completion.action"),
+    Column("completed_at", "datetime", "data.col.completed_at"),
+    Column("reports_total", "int", "data.col.reports_total"),
+    Column("reports_verified", "int", "data.col.reports_verified"),
+    Column("indicator_name", "text", "data.col.indicator_name"),
+    Column("indicator_unit", "text", "data.col.indicator_unit"),
+    Column("indicator_target", "number", "data.col.indicator_target"),
+    Column("indicator_value", "number", "data.col.indicator_value.action"),
     UPDATED,
 )
 KOMITMEN = (
     ID,
     FORUM_ID,
-    Column("forum_title", "text", "Judul forum", "Forum title"),
-    Column("title", "text", "Judul komitmen", "Commitment title"),
-    Column("summary", "text", "Ringkasan", "Summary"),
-    Column("status", "text", "active atau withdrawn (ditarik)", "active or withdrawn"),
-    Column("made_on", "date", "Tanggal komitmen", "Date made"),
-    Column("signatory_codes", "list", "Kode wilayah penanda tangan", "Signatory region codes"),
-    Column("signatory_names", "list", "Nama wilayah penanda tangan", "Signatory region names"),
-    Column("signatory_offices", "list", "Jabatan penanda tangan", "Signing offices"),
-    Column("rpjmn_pns", "list", "Prioritas nasional RPJMN", "RPJMN national priorities"),
-    Column("kkp_criteria", "list_int", "Kriteria KKP HAM", "KKP HAM criteria"),
+    Column("forum_title", "text", "data.col.forum_title"),
+    Column("title", "text", "data.col.title.commitment"),
+    Column("summary", "text", "data.col.summary"),
+    Column("status", "text", "data.col.status.commitment"),
+    Column("made_on", "date", "data.col.made_on"),
+    Column("signatory_codes", "list", "data.col.signatory_codes"),
+    Column("signatory_names", "list", "data.col.signatory_names"),
+    Column("signatory_offices", "list", "data.col.signatory_offices"),
+    Column("rpjmn_pns", "list", "data.col.rpjmn_pns.commitment"),
+    Column("kkp_criteria", "list_int", "data.col.kkp_criteria"),
     ACTIONS,
     UPDATED,
 )
 FORUM = (
     ID,
-    Column("kind", "text", "Jenis: rakernas, raker, festival_ham, ...", "Kind: rakernas, ..."),
-    Column("title", "text", "Nama forum", "Forum name"),
-    Column("theme", "text", "Tema", "Theme"),
-    Column("organisers", "list", "Penyelenggara", "Organisers"),
-    Column("host_region_code", "text", "Kode wilayah tuan rumah", "Host region code"),
-    Column("host_region_name", "text", "Wilayah tuan rumah", "Host region"),
-    Column("venue", "text", "Tempat", "Venue"),
-    Column("starts_on", "date", "Tanggal mulai", "Start date"),
-    Column("ends_on", "date", "Tanggal selesai", "End date"),
-    Column("commitments", "int", "Jumlah komitmen", "Number of commitments"),
+    Column("kind", "text", "data.col.kind.forum"),
+    Column("title", "text", "data.col.title.forum"),
+    Column("theme", "text", "data.col.theme"),
+    Column("organisers", "list", "data.col.organisers"),
+    Column("host_region_code", "text", "data.col.host_region_code"),
+    Column("host_region_name", "text", "data.col.host_region_name"),
+    Column("venue", "text", "data.col.venue"),
+    Column("starts_on", "date", "data.col.starts_on"),
+    Column("ends_on", "date", "data.col.ends_on"),
+    Column("commitments", "int", "data.col.commitments"),
     ACTIONS,
     UPDATED,
 )
 WILAYAH = (
     REGION,
     REGION_NAME,
-    Column("kind", "text", "provinsi, kabupaten atau kota", "province, regency or city"),
+    Column("kind", "text", "data.col.kind.ranking"),
     PROVINCE,
     PROVINCE_NAME,
-    Column("rank", "int", "Peringkat nasional (kemajuan)", "National rank (completion)"),
+    Column("rank", "int", "data.col.rank"),
     ACTIONS,
-    *(Column(s, "int", f"Aksi berstatus {s}", f"Actions {s}") for s in rollups.STATUSES),
-    Column("completion", "number", "Rata-rata kemajuan (%)", "Mean completion (%)"),
-    Column("on_time_share", "number", "Porsi selesai tepat waktu", "Share done on time"),
-    Column("overdue", "int", "Aksi lewat tenggat", "Overdue actions"),
-    Column("reports", "int", "Laporan kemajuan", "Progress reports"),
-    Column("reports_verified", "int", "Laporan terverifikasi", "Verified reports"),
-    Column("verified_share", "number", "Porsi laporan terverifikasi", "Share verified"),
-    Column("last_activity", "datetime", "Kegiatan terakhir", "Last activity"),
+    *(Column(s, "int", f"data.col.status.{s}") for s in rollups.STATUSES),
+    Column("completion", "number", "data.col.completion.ranking"),
+    Column("on_time_share", "number", "data.col.on_time_share"),
+    Column("overdue", "int", "data.col.overdue.ranking"),
+    Column("reports", "int", "data.col.reports"),
+    Column("reports_verified", "int", "data.col.reports_verified"),
+    Column("verified_share", "number", "data.col.verified_share"),
+    Column("last_activity", "datetime", "data.col.last_activity"),
 )
 LAPORAN = (
-    Column("action_id", "uuid", "ID aksi", "Action id"),
+    Column("action_id", "uuid", "data.col.action_id"),
     REGION,
-    Column("action_title", "text", "Judul aksi", "Action title"),
-    Column("report_id", "uuid", "ID laporan", "Report id"),
-    Column("period", "text", "Periode: 2025-B04, 2025-Q3, 2025-07", "Period"),
-    Column("percent", "number", "Kemajuan dilaporkan (%)", "Reported completion (%)"),
-    Column("indicator_value", "number", "Nilai indikator", "Indicator value"),
-    Column("status", "text", "submitted = belum diverifikasi, returned, verified", "Status"),
-    Column("narrative", "text", "Uraian kemajuan dari Pemda", "The Pemda's narrative"),
-    Column("correction_reason", "text", "Alasan koreksi angka", "Reason for a correction"),
-    Column("reporter_office", "text", "Kantor pelapor", "Reporting office"),
-    Column("submitted_at", "datetime", "Diajukan", "Submitted"),
-    Column("reviewer_office", "text", "Kanwil pemeriksa", "Reviewing Kanwil"),
-    Column("reviewed_at", "datetime", "Diperiksa", "Reviewed"),
-    Column("return_reason", "text", "Kode alasan pengembalian", "Return reason code"),
-    Column("review_note", "text", "Catatan pemeriksa", "Reviewer's note"),
-    Column("evidence_urls", "list", "Tautan bukti publik", "Public evidence links"),
+    Column("action_title", "text", "data.col.action_title.action"),
+    Column("report_id", "uuid", "data.col.report_id"),
+    Column("period", "text", "data.col.period"),
+    Column("percent", "number", "data.col.percent"),
+    Column("indicator_value", "number", "data.col.indicator_value.report"),
+    Column("status", "text", "data.col.status.report"),
+    Column("narrative", "text", "data.col.narrative"),
+    Column("correction_reason", "text", "data.col.correction_reason"),
+    Column("reporter_office", "text", "data.col.reporter_office"),
+    Column("submitted_at", "datetime", "data.col.submitted_at"),
+    Column("reviewer_office", "text", "data.col.reviewer_office"),
+    Column("reviewed_at", "datetime", "data.col.reviewed_at"),
+    Column("return_reason", "text", "data.col.return_reason"),
+    Column("review_note", "text", "data.col.review_note"),
+    Column("evidence_urls", "list", "data.col.evidence_urls"),
 )
 AKTIVITAS = (
-    Column("position", "int", "Posisi dalam log peristiwa", "Position in the event log"),
-    Column("at", "datetime", "Waktu peristiwa", "Event time"),
-    Column("type", "text", "Jenis peristiwa (docs/events.md)", "Event type (docs/events.md)"),
-    Column("aggregate", "text", "forum, commitment atau action", "forum, commitment or action"),
-    Column("aggregate_id", "uuid", "ID forum, komitmen atau aksi", "Record id"),
-    Column("title", "text", "Judul catatan", "Record title"),
-    Column("actor_role", "text", "Peran pelaku: pemda, kanwil, admin", "Actor's role"),
-    Column("actor_office", "text", "Kantor pelaku", "Actor's office"),
-    Column("region_codes", "list", "Wilayah terkait", "Regions concerned"),
-    Column("province_codes", "list", "Provinsi terkait", "Provinces concerned"),
+    Column("position", "int", "data.col.position"),
+    Column("at", "datetime", "data.col.at"),
+    Column("type", "text", "data.col.type"),
+    Column("aggregate", "text", "data.col.aggregate"),
+    Column("aggregate_id", "uuid", "data.col.aggregate_id"),
+    Column("title", "text", "data.col.title.record"),
+    Column("actor_role", "text", "data.col.actor_role"),
+    Column("actor_office", "text", "data.col.actor_office"),
+    Column("region_codes", "list", "data.col.region_codes"),
+    Column("province_codes", "list", "data.col.province_codes"),
 )
 
 
@@ -259,13 +256,7 @@ def _csv_cell(value: Any) -> Any:
 async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
     slug, _, extension = name.rpartition(".")
     if slug not in DATASETS or extension not in ("csv", "json"):
-        return problem(
-            request,
-            404,
-            "unknown-dataset",
-            f"Tidak ada unduhan {name}; daftarnya di /data.",
-            f"There is no download {name}; see /data for the list.",
-        )
+        return problem(request, 404, "unknown-dataset", "problem.unknown-dataset", {"name": name})
     headers = await validators(request, reads)
     if (early := not_modified(request, headers)) is not None:
         return early

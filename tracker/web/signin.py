@@ -20,6 +20,7 @@ from litestar.response import Redirect
 
 from adapters.account_types import SESSION_TTL, SignInThrottled, TokenRefused
 from domain.access import NotAllowed
+from tracker import catalogue
 from tracker.accounts import sign_in
 from tracker.http.deps import Accounts, Bus, Config, Now
 from tracker.http.principal import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Who, describe
@@ -45,32 +46,14 @@ def _language(request: Request[Any, Any, Any]) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "id"
 
 
-TEXT = {
-    "id": {
-        "title": "Masuk",
-        "user": "Nama pengguna",
-        "password": "Kata sandi",
-        "submit": "Masuk",
-        "wrong": "Nama pengguna atau kata sandi salah.",
-        "throttled": "Terlalu banyak percobaan gagal. Coba lagi dalam {s} detik.",
-        "csrf": "Formulir kedaluwarsa; silakan coba lagi.",
-        "other": "English",
-        "signed_in": "Masuk sebagai",
-        "logout": "Keluar",
-    },
-    "en": {
-        "title": "Sign in",
-        "user": "User name",
-        "password": "Password",
-        "submit": "Sign in",
-        "wrong": "Wrong user name or password.",
-        "throttled": "Too many failed attempts. Try again in {s} seconds.",
-        "csrf": "The form expired; please try again.",
-        "other": "Bahasa Indonesia",
-        "signed_in": "Signed in as",
-        "logout": "Sign out",
-    },
-}
+def _texts(lang: str) -> dict[str, str]:
+    """The sign-in pages' texts (catalogue keys `signin.*`) in one language."""
+    return {
+        key.removeprefix("signin."): value
+        for key, value in catalogue.messages(lang).items()
+        if key.startswith("signin.")
+    }
+
 
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -86,7 +69,7 @@ button{{padding:.6rem}}.error{{color:#a40000;font-weight:600}}</style></head>
 def _page(
     lang: str, title: str, body: str, status: int = 200, cookies: Any = None
 ) -> Response[Any]:
-    text = TEXT[lang]
+    text = _texts(lang)
     html = PAGE.format(
         lang=lang,
         title=escape(title),
@@ -118,7 +101,7 @@ def _login_form(
     status: int = 200,
     user: str = "",
 ) -> Response[Any]:
-    text = TEXT[lang]
+    text = _texts(lang)
     token = secrets.token_urlsafe(32)
     next_path = escape(_safe_next(request.query_params.get("next")))
     body = (
@@ -153,7 +136,7 @@ async def login(
     sent = str(form.get("csrf_token", "")).encode()
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "").encode()
     if not expected or not hmac.compare_digest(sent, expected):
-        return _login_form(request, config, lang, TEXT[lang]["csrf"], 403, user_id)
+        return _login_form(request, config, lang, _texts(lang)["csrf"], 403, user_id)
     client = request.client.host if request.client else "unknown"
     try:
         account = await sign_in(bus.account_context(), user_id, password, client)
@@ -162,7 +145,7 @@ async def login(
             request,
             config,
             lang,
-            TEXT[lang]["throttled"].format(s=throttled.retry_after),
+            _texts(lang)["throttled"].format(s=throttled.retry_after),
             429,
             user_id,
         )
@@ -171,7 +154,7 @@ async def login(
     log = structlog.get_logger("auth")
     if account is None:
         log.info("auth.sign_in_failed", user_id=user_id, client=client)
-        return _login_form(request, config, lang, TEXT[lang]["wrong"], 401, user_id)
+        return _login_form(request, config, lang, _texts(lang)["wrong"], 401, user_id)
     if old := request.cookies.get(SESSION_COOKIE):
         await accounts.close_session(old)
     session_id, _ = await accounts.open_session(account.user_id, clock())
@@ -200,9 +183,7 @@ async def logout(
         if csrf is not None and not hmac.compare_digest(
             str(form.get("csrf_token", "")).encode(), csrf.encode()
         ):
-            raise NotAllowed(
-                "csrf-token", "Token formulir tidak cocok.", "The form token does not match."
-            )
+            raise NotAllowed("csrf-token", text="csrf-token.form")
         await accounts.close_session(session_id)
     return Redirect("/masuk", status_code=303, cookies=[_cookie(config, SESSION_COOKIE, "", 0)])
 
@@ -212,7 +193,7 @@ async def account_page(request: Request[Any, Any, Any], who: Who) -> Response[An
     lang = _language(request)
     if not who.signed_in:
         return Redirect(f"/masuk?lang={lang}")
-    text = TEXT[lang]
+    text = _texts(lang)
     scope = ", ".join(
         f"{escape(k)}: {escape(str(v))}" for k, v in describe(who).items() if v not in (None, [])
     )
