@@ -11,7 +11,7 @@ from adapters.messages import CHANNELS
 from adapters.nats_projector import NatsProjector
 from adapters.projector import StoreTailProjector
 from adapters.relay import Relay
-from adapters.sealer_worker import Sealer
+from adapters.sealer.worker import Sealer
 
 if TYPE_CHECKING:
     from tracker.bootstrap import Services

@@ -21,11 +21,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from adapters import audit_verify, sealer, signing
-from adapters.audit_verify import VerifyReport
+from adapters import sealer, signing
 from adapters.eventstore import ConcurrencyConflict, EventStore, open_event_store
 from adapters.reference_data import region_catalogue
-from adapters.sealer_worker import Sealer
+from adapters.sealer import verify as audit_verify
+from adapters.sealer.verify import VerifyReport
+from adapters.sealer.worker import Sealer
 from domain import forum, ledger
 from domain.ledger import InclusionProof
 from domain.values import Actor, Role

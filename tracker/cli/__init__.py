@@ -78,7 +78,7 @@ def run_worker(configured: Settings, which: str) -> None:
         if which != "seal" and settings.nats_url is None:
             raise CliError("relay and project need both PostgreSQL and NATS")
         if which == "seal":
-            from adapters.sealer_worker import run_sealer
+            from adapters.sealer.worker import run_sealer
 
             asyncio.run(
                 run_sealer(

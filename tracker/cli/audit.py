@@ -98,7 +98,8 @@ def check_proof(args: argparse.Namespace) -> None:
 
 
 async def verify(database_url: str, key_file: Path) -> None:
-    from adapters import audit_verify, readstore
+    from adapters import readstore
+    from adapters.sealer import verify as audit_verify
     from adapters.signing import verifier_from
     from tracker.cli.projections import ProgressBar
 

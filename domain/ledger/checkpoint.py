@@ -1,182 +1,20 @@
-"""Tamper evidence for the event log: a hash chain and an RFC 9162 Merkle tree, pure.
-
-Every stored event is encoded canonically (`entry_bytes`) and hashed into a leaf. The
-leaves are linked in log order (`chain_link`), which pins each event to its position and
-to everything before it, and they form a Merkle tree (RFC 9162, Certificate Transparency
-v2, section 2.1) whose root is signed in a `Checkpoint`. An `InclusionProof` lets an
-outsider check one event against a signed checkpoint with nothing but this module and the
-public key. No I/O and no clock here: callers pass the time and the signature check.
-"""
+"""A signed checkpoint (the tree's size, root and chain link at a position) in its canonical
+text form, and the offline check of one event's inclusion proof against it."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from uuid import UUID
 
 import msgspec
 
-HASH_SIZE = 32
-GENESIS = bytes(HASH_SIZE)  # the link "before" the first event
-EMPTY_ROOT = hashlib.sha256(b"").digest()  # RFC 9162: MTH({}) = SHA-256()
-ENTRY_FORMAT = 1
-LINK_TAG = b"pelacak-ham/link/v1\x00"
+from domain.ledger.entries import GENESIS, HASH_SIZE, entry_position, leaf_hash
+from domain.ledger.merkle import EMPTY_ROOT, verify_inclusion
+
 CHECKPOINT_TAG = "pelacak-ham/checkpoint/v1"
-_U64 = 2**64
-
-
-def entry_bytes(
-    position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes
-) -> bytes:
-    """The canonical bytes of one stored event, concatenated without separators:
-
-    ======  =====================================================================
-    bytes   content
-    ======  =====================================================================
-    1       format, the byte 0x01
-    8       position (the notification id), unsigned big-endian
-    16      originator id, the UUID's 16 bytes in RFC 4122 (network) order
-    8       originator version, unsigned big-endian
-    4       length of the topic in bytes, unsigned big-endian
-    n       the topic, UTF-8
-    4       length of the state in bytes, unsigned big-endian
-    m       the state, exactly as stored (bytea)
-    ======  =====================================================================
-    """
-    if not 0 <= position < _U64 or not 0 <= originator_version < _U64:
-        raise ValueError("position and version must be between 0 and 2**64 - 1")
-    encoded_topic = topic.encode("utf-8")
-    if len(encoded_topic) >= 2**32 or len(state) >= 2**32:
-        raise ValueError("topic and state must be shorter than 4 GiB")
-    return b"".join(
-        (
-            bytes((ENTRY_FORMAT,)),
-            position.to_bytes(8, "big"),
-            originator_id.bytes,
-            originator_version.to_bytes(8, "big"),
-            len(encoded_topic).to_bytes(4, "big"),
-            encoded_topic,
-            len(state).to_bytes(4, "big"),
-            bytes(state),
-        )
-    )
-
-
-def entry_position(entry: bytes) -> int:
-    """The position written in `entry_bytes` output; ValueError if it is not one."""
-    if len(entry) < 41 or entry[0] != ENTRY_FORMAT:
-        raise ValueError("not an encoded event entry (format 1)")
-    return int.from_bytes(entry[1:9], "big")
-
-
-def leaf_hash(entry: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + entry).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
-
-
-def chain_link(previous_link: bytes, position: int, leaf: bytes) -> bytes:
-    """SHA-256(LINK_TAG || previous link || position, 8 bytes big-endian || leaf hash)."""
-    if len(previous_link) != HASH_SIZE or len(leaf) != HASH_SIZE:
-        raise ValueError("links and leaf hashes are 32 bytes")
-    return hashlib.sha256(LINK_TAG + previous_link + position.to_bytes(8, "big") + leaf).digest()
-
-
-class MerkleAccumulator:
-    """The RFC 9162 tree head of a growing list of leaves, in O(log n) memory: the roots
-    of the perfect subtrees that the leaves so far decompose into, largest first."""
-
-    def __init__(self) -> None:
-        self._peaks: list[bytes] = []
-        self._size = 0
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-    def append(self, leaf: bytes) -> None:
-        node, carry = leaf, self._size
-        while carry & 1:  # each trailing 1 bit of the old size closes a subtree
-            node = node_hash(self._peaks.pop(), node)
-            carry >>= 1
-        self._peaks.append(node)
-        self._size += 1
-
-    def extend(self, leaves: Sequence[bytes]) -> None:
-        for leaf in leaves:
-            self.append(leaf)
-
-    def root(self) -> bytes:
-        if not self._peaks:
-            return EMPTY_ROOT
-        node = self._peaks[-1]
-        for peak in reversed(self._peaks[:-1]):
-            node = node_hash(peak, node)
-        return node
-
-
-def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
-    accumulator = MerkleAccumulator()
-    accumulator.extend(leaf_hashes)
-    return accumulator.root()
-
-
-def _split(n: int) -> int:
-    """The largest power of two smaller than n (n > 1)."""
-    return 1 << ((n - 1).bit_length() - 1)
-
-
-def _subtree_root(leaves: Sequence[bytes], lo: int, hi: int) -> bytes:
-    accumulator = MerkleAccumulator()
-    for i in range(lo, hi):
-        accumulator.append(leaves[i])
-    return accumulator.root()
-
-
-def inclusion_proof(leaf_hashes: Sequence[bytes], index: int, size: int) -> list[bytes]:
-    """RFC 9162 2.1.3.1: PATH(index, D[0:size]), the audit path from leaf to root."""
-    if not 0 <= index < size <= len(leaf_hashes):
-        raise ValueError(f"index {index} is not in a tree of {size} of {len(leaf_hashes)} leaves")
-    path: list[bytes] = []
-    lo, hi = 0, size
-    while hi - lo > 1:
-        k = _split(hi - lo)
-        if index - lo < k:
-            path.append(_subtree_root(leaf_hashes, lo + k, hi))
-            hi = lo + k
-        else:
-            path.append(_subtree_root(leaf_hashes, lo, lo + k))
-            lo += k
-    path.reverse()  # collected from the root down; the proof goes from the leaf up
-    return path
-
-
-def verify_inclusion(
-    leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes
-) -> bool:
-    """RFC 9162 2.1.3.2: does `path` lead from `leaf` at `index` to `root` of `size`?"""
-    if not 0 <= index < size or any(len(p) != HASH_SIZE for p in path):
-        return False
-    fn, sn, node = index, size - 1, leaf
-    for sibling in path:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            node = node_hash(sibling, node)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            node = node_hash(node, sibling)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and node == root
 
 
 _FIELDS = ("origin", "size", "position", "root", "link", "issued-at", "key-id")

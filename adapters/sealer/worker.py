@@ -12,7 +12,8 @@ from typing import Any
 
 import structlog
 
-from adapters.sealer import chain_size, checkpoint, create_schema, latest_checkpoint, seal
+from adapters.sealer.chain import chain_size, create_schema, seal
+from adapters.sealer.checkpoints import checkpoint, latest_checkpoint
 from adapters.signing import Signer
 
 
@@ -36,7 +37,7 @@ class Sealer:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._pending = 0  # sealed since the last checkpoint
-        self._signed = False  # is there any checkpoint? If not, sign as soon as possible
+        self.signed_of = False  # is there any checkpoint? If not, sign as soon as possible
         self._signed_at = 0.0
         self.chain_size = 0  # events in the chain after the last round (whoever sealed them)
         self.signed_size = -1  # size of the newest checkpoint it knows (-1: none)
@@ -46,7 +47,7 @@ class Sealer:
         await create_schema(self.pool)
         self._stop.clear()
         latest = await latest_checkpoint(self.pool)
-        self._signed = latest is not None
+        self.signed_of = latest is not None
         self.signed_size = latest.checkpoint.size if latest else -1
         self._pending = 1  # what came since the last checkpoint is unknown: try when due
         self._signed_at = asyncio.get_running_loop().time()
@@ -91,12 +92,12 @@ class Sealer:
             self._pending += sealed
             self.log.info("sealer.sealed", count=sealed)
         now = asyncio.get_running_loop().time()
-        if not self._pending or (self._signed and now - self._signed_at < self.interval):
+        if not self._pending or (self.signed_of and now - self._signed_at < self.interval):
             return
         made = await checkpoint(self.pool, self.signer, self.origin, self.clock())
         self._pending, self._signed_at = 0, now
         if made is not None:
-            self._signed = True
+            self.signed_of = True
             self.signed_size = made.size
             self.log.info(
                 "sealer.checkpoint", size=made.size, position=made.position, root=made.root.hex()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.eventstore import EVENTS_TABLE
-from adapters.sealer import BATCH, _connection, _exists, _leaf
+from adapters.sealer.chain import BATCH, connection, leaf_of, table_exists
 from adapters.signing import Verifier
 from domain import ledger
 from domain.ledger import Checkpoint
@@ -40,8 +40,8 @@ async def verify(
     events and audit.chain were rewritten consistently somewhere in the range named.
     Cutting back the log, the chain and the newest checkpoints together is only seen
     against a checkpoint kept elsewhere (compare it with `latest_checkpoint`)."""
-    async with _connection(db) as conn:
-        if not await _exists(conn, EVENTS_TABLE):
+    async with connection(db) as conn:
+        if not await table_exists(conn, EVENTS_TABLE):
             return VerifyReport(ok=True, checked=0, unsealed=0, checkpoints=0)
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             check = _Check(conn, verifier)
@@ -80,7 +80,7 @@ _JOINED = (
 
 
 def _merged_leaves(rows: list[Any]) -> list[bytes | None]:
-    return [None if row["notification_id"] is None else _leaf(row) for row in rows]
+    return [None if row["notification_id"] is None else leaf_of(row) for row in rows]
 
 
 class _Check:
@@ -104,7 +104,7 @@ class _Check:
 
     async def scan(self, progress: Callable[[int, int], None] | None) -> None:
         total = int(await self.conn.fetchval(f"SELECT count(*) FROM {EVENTS_TABLE}"))
-        if not await _exists(self.conn, "audit.chain"):
+        if not await table_exists(self.conn, "audit.chain"):
             self.unsealed = total
             return
         head = int(await self.conn.fetchval("SELECT coalesce(max(position), 0) FROM audit.chain"))
@@ -197,12 +197,12 @@ def _exchanged(first: Any, rows: list[Any]) -> _Problem | None:
     p, p_leaf = int(first["notification_id"]), bytes(first["leaf_hash"])
     for other in rows:
         q, q_leaf = int(other["notification_id"]), bytes(other["leaf_hash"])
-        if _leaf(other) == q_leaf:
+        if leaf_of(other) == q_leaf:
             continue
-        if _leaf(other, p) == p_leaf and _leaf(first, q) == q_leaf:
+        if leaf_of(other, p) == p_leaf and leaf_of(first, q) == q_leaf:
             return _Problem("reordered", p, f"the events at positions {p} and {q} were exchanged")
-        if _leaf(first, state=other["state"]) == p_leaf and (
-            _leaf(other, state=first["state"]) == q_leaf
+        if leaf_of(first, state=other["state"]) == p_leaf and (
+            leaf_of(other, state=first["state"]) == q_leaf
         ):
             return _Problem("swapped", p, f"the states of positions {p} and {q} were swapped")
     return None

@@ -1,0 +1,113 @@
+"""Signed checkpoints: the Merkle root and chain link of the whole chain so far, signed
+with the audit key, never over a chain that no longer matches the last checkpoint."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from adapters.sealer.chain import (
+    BATCH,
+    HASH_BATCH,
+    chain_tail,
+    connection,
+    seal_locked,
+    sealing,
+    table_exists,
+)
+from adapters.signing import Signer
+from domain import ledger
+from domain.ledger import Checkpoint
+
+
+@dataclass(frozen=True)
+class SignedCheckpoint:
+    checkpoint: Checkpoint
+    body: str
+    signature: bytes
+
+
+_LINKS = "SELECT * FROM audit.chain WHERE idx >= $1 AND idx < $2 ORDER BY idx LIMIT $3"
+
+
+async def checkpoint(
+    db: Any, signer: Signer, origin: str, issued_at: datetime, *, min_new: int = 1
+) -> Checkpoint | None:
+    """Seal, then sign the Merkle root of the whole chain if it grew by `min_new` or more
+    since the last checkpoint. Refuses (RuntimeError) to sign over an altered chain."""
+    if issued_at.tzinfo is None:
+        raise ValueError("issued_at must carry a time zone")
+    async with sealing(db) as conn:
+        if conn is None:
+            return None
+        await seal_locked(conn, BATCH)
+        tail = await chain_tail(conn)
+        size = int(tail["idx"]) + 1 if tail else 0
+        last = await conn.fetchrow(
+            "SELECT size, root, link FROM audit.checkpoint ORDER BY size DESC LIMIT 1"
+        )
+        if size - (last["size"] if last else 0) < max(min_new, 1 if last else 0):
+            return None
+        accumulator, link = ledger.MerkleAccumulator(), ledger.GENESIS
+        while accumulator.size < size:
+            rows = await conn.fetch(_LINKS, accumulator.size, size, HASH_BATCH)
+            link = await asyncio.to_thread(_extend, accumulator, rows, last, link)
+        made = Checkpoint(
+            origin=origin,
+            size=size,
+            position=int(tail["position"]) if tail else 0,
+            root=accumulator.root(),
+            link=link,
+            issued_at=issued_at.isoformat(),
+            key_id=signer.key_id,
+        )
+        body = made.body()
+        await conn.execute(
+            "INSERT INTO audit.checkpoint VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            made.size,
+            made.position,
+            made.root,
+            made.link,
+            body.decode(),
+            signer.sign(body),
+            made.key_id,
+            issued_at,
+        )
+        return made
+
+
+def _extend(
+    accumulator: ledger.MerkleAccumulator, rows: list[Any], last: Any, link: bytes
+) -> bytes:
+    """Add a batch of chain rows, checking them against the last checkpoint on the way."""
+    signed = (last["size"], bytes(last["root"]), bytes(last["link"])) if last else None
+    for row in rows or [None]:
+        if row is None or row["idx"] != accumulator.size:
+            raise RuntimeError("audit.chain has a gap in its indexes; run verify")
+        leaf, stored = bytes(row["leaf_hash"]), bytes(row["link"])
+        if signed and accumulator.size == signed[0] and (accumulator.root(), link) != signed[1:]:
+            raise RuntimeError(f"audit.chain no longer matches checkpoint {signed[0]}; run verify")
+        if accumulator.size >= (signed[0] if signed else 0) and stored != ledger.chain_link(
+            link, row["position"], leaf
+        ):
+            raise RuntimeError(f"audit.chain link at {row['position']} does not follow")
+        accumulator.append(leaf)
+        link = stored
+    return link
+
+
+def signed_of(row: Any) -> SignedCheckpoint:
+    body = str(row["body"])
+    return SignedCheckpoint(Checkpoint.parse(body.encode()), body, bytes(row["signature"]))
+
+
+async def latest_checkpoint(db: Any) -> SignedCheckpoint | None:
+    async with connection(db) as conn:
+        if not await table_exists(conn, "audit.checkpoint"):
+            return None
+        row = await conn.fetchrow(
+            "SELECT body, signature FROM audit.checkpoint ORDER BY size DESC LIMIT 1"
+        )
+        return signed_of(row) if row else None
