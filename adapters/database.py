@@ -9,13 +9,15 @@ import asyncpg
 
 
 class Database:
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+    def __init__(self, url: str | None, *, min_size: int = 1, max_size: int = 10) -> None:
         self.url = url
         self.min_size = min_size
         self.max_size = max_size
         self._pool: Any = None
 
     async def open(self) -> None:
+        if self.url is None:
+            raise RuntimeError("no database is configured")
         if self._pool is None:
             self._pool = await asyncpg.create_pool(
                 self.url, min_size=self.min_size, max_size=self.max_size

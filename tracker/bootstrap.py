@@ -65,10 +65,20 @@ class Services:
         nc = self.runtime.nats
         return None if nc is None else bool(nc.is_connected)
 
+    @property
+    def has_read_store(self) -> bool:
+        """False for the in-memory bootstrap: commands, accounts and sign-in work; reads of
+        the projected catalogue, the audit chain and the demo need PostgreSQL."""
+        return self.settings.database_url is not None
+
     async def start(self) -> None:
         opener = getattr(self.store, "open", None)
         if opener is not None:  # eventsourcing creates its tables with psycopg: off the loop
             await anyio.to_thread.run_sync(opener)
+        if not self.has_read_store:
+            await self.accounts.create_schema()
+            structlog.get_logger("app").info("app.started", read_store=False)
+            return
         await self.database.open()
         await readstore.create_schema(self.pool)
         await self.accounts.create_schema()
@@ -123,12 +133,17 @@ def bootstrap(
     accounts: AccountStore | None = None,
     hasher: PasswordHasher | None = None,
 ) -> Services:
-    """Build, do not start: no connection is opened here."""
-    if settings.database_url is None:
+    """Build, do not start: no connection is opened here.
+
+    Without a database URL the event store and the account store must be passed in (the
+    in-memory ones): the application then takes commands but has no read store.
+    """
+    url = settings.database_url
+    if url is None and (store is None or accounts is None):
         raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
     regions = region_catalogue()
-    database = Database(settings.database_url)
-    store = store or PostgresEventStore(settings.database_url)
+    database = Database(url)
+    store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
     bus = MessageBus(

@@ -1,0 +1,249 @@
+"""Every write route of the JSON API, and signing in and out, on the in-memory bootstrap:
+the real application, bus and policy, with the in-memory event store and account store, so
+no PostgreSQL or NATS is started. Reads of the projected catalogue need the read store and
+are tested in tests/api and tests/web."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from adapters.memory.accounts import MemoryAccounts
+from adapters.memory.eventstore import MemoryEventStore
+from tests.unit.world import ACCOUNTS, Clock
+from tracker.app import create_app
+from tracker.bootstrap import bootstrap
+from tracker.settings import Settings
+
+FORUM = {
+    "kind": "rakernas",
+    "title": "Rapat Kerja Pemerintah Daerah bidang HAM",
+    "organisers": ["Kementerian HAM"],
+    "host_region_code": "61.72",
+    "starts_on": "2025-11-13",
+    "ends_on": "2025-11-13",
+}
+
+
+class Site:
+    def __init__(self, client: TestClient[Any], store: MemoryEventStore, tokens: Any) -> None:
+        self.client, self.store, self.tokens = client, store, tokens
+
+    def as_(self, name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[name]}"}
+
+    def ok(self, response: Any, status: int = 200) -> Any:
+        assert response.status_code == status, response.text
+        return response.json()
+
+    def log(self) -> list[Any]:
+        return self.store.notifications(0, self.store.head())
+
+    def events(self) -> list[str]:
+        return [n.topic.rpartition(":")[2].rpartition(".")[2] for n in self.log()]
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    clock, store, accounts = Clock(), MemoryEventStore(), MemoryAccounts()
+    settings = Settings(data_dir=None, database_url=None, workers=False)
+    services = bootstrap(settings, clock=clock, store=store, accounts=accounts)
+    tokens = {}
+    for name, account in ACCOUNTS.items():
+        asyncio.run(accounts.add(account, None, "tests", clock()))
+        _, tokens[name] = asyncio.run(accounts.issue_token(account.user_id, "t", None, clock()))
+    with TestClient(create_app(settings, services=services)) as client:
+        yield Site(client, store, tokens)
+
+
+def _plan(site: Site) -> tuple[str, str]:
+    admin = site.as_("admin")
+    forum = site.ok(site.client.post("/api/v1/forums", json=FORUM, headers=admin), 201)
+    commitment = site.ok(
+        site.client.post(
+            "/api/v1/commitments",
+            headers=admin,
+            json={
+                "forum_id": forum["id"],
+                "title": "Komitmen bersama Pemda bidang HAM",
+                "made_on": "2025-11-13",
+                "signatories": [{"region_code": "35.72", "office": "Wali Kota Blitar"}],
+                "rpjmn": [{"pn": "PN1"}],
+                "kkp_criteria": [1],
+            },
+        ),
+        201,
+    )
+    action = site.ok(
+        site.client.post(
+            "/api/v1/actions",
+            headers=site.as_("pemda_blitar"),
+            json={
+                "commitment_id": commitment["id"],
+                "region_code": "35.72",
+                "title": "Pelatihan HAM bagi ASN",
+                "owner_opd": "Bagian Hukum Setda",
+                "due_on": "2026-12-31",
+                "indicator": {"name": "ASN terlatih", "unit": "orang", "baseline": 0, "target": 9},
+            },
+        ),
+        201,
+    )
+    return forum["id"], action["id"]
+
+
+def test_every_forum_commitment_and_action_route_writes_through_the_bus(site: Site) -> None:
+    admin, pemda, kanwil = site.as_("admin"), site.as_("pemda_blitar"), site.as_("kanwil_jatim")
+    post = site.client.post
+    forum_id, action_id = _plan(site)
+    base = f"/api/v1/actions/{action_id}"
+    corrected = site.client.patch(
+        f"/api/v1/forums/{forum_id}",
+        json={"reason": "Salah ketik", "venue": "Singkawang"},
+        headers=admin,
+    )
+    assert site.ok(corrected)["data"]["venue"] == "Singkawang"
+    report = site.ok(
+        post(
+            f"{base}/progress",
+            json={"period": "2025-Q4", "percent": 20, "narrative": "Tahap 1"},
+            headers=pemda,
+        ),
+        201,
+    )
+    report_id = report["data"]["reports"][-1]["id"]
+    returned = {"reason_code": "insufficient_evidence", "note": "Lampirkan daftar hadir"}
+    site.ok(post(f"{base}/progress/{report_id}/return", json=returned, headers=kanwil))
+    resubmitted = {
+        "percent": 25,
+        "narrative": "Dengan daftar hadir",
+        "evidence": [{"title": "Daftar hadir", "url": "https://example.org/hadir.pdf"}],
+    }
+    site.ok(post(f"{base}/progress/{report_id}/resubmission", json=resubmitted, headers=pemda))
+    site.ok(post(f"{base}/progress/{report_id}/verification", json={"note": "Oke"}, headers=kanwil))
+    done = {"evidence": [{"title": "Laporan", "url": "https://example.org/l.pdf"}], "note": "Ok"}
+    site.ok(post(f"{base}/completion", json=done, headers=pemda))
+    verified = site.ok(post(f"{base}/verification", json={"note": "Sesuai"}, headers=kanwil))
+    assert verified["data"]["status"] == "verified"
+    _, second = _plan(site)
+    site.ok(post(f"/api/v1/actions/{second}/start", headers=pemda))
+    site.ok(
+        post(
+            f"/api/v1/actions/{second}/rescheduling",
+            json={"due_on": "2027-03-31", "reason": "Banjir"},
+            headers=pemda,
+        )
+    )
+    site.ok(
+        post(f"/api/v1/actions/{second}/cancellation", json={"reason": "Dialihkan"}, headers=pemda)
+    )
+    commitment_id = site.log()[12].originator_id
+    site.ok(
+        site.client.patch(
+            f"/api/v1/commitments/{commitment_id}",
+            json={"reason": "Judul", "title": "Komitmen (perbaikan)"},
+            headers=admin,
+        )
+    )
+    site.ok(
+        post(
+            f"/api/v1/commitments/{commitment_id}/withdrawal",
+            json={"reason": "Diganti"},
+            headers=admin,
+        )
+    )
+    assert site.events() == [
+        "ForumConvened",
+        "CommitmentMade",
+        "ActionPlanned",
+        "ForumCorrected",
+        "ActionStarted",
+        "ProgressReportSubmitted",
+        "ProgressReportReturned",
+        "ProgressReportResubmitted",
+        "ProgressReportVerified",
+        "ActionCompleted",
+        "ActionVerified",
+        "ForumConvened",
+        "CommitmentMade",
+        "ActionPlanned",
+        "ActionStarted",
+        "ActionRescheduled",
+        "ActionCancelled",
+        "CommitmentAmended",
+        "CommitmentWithdrawn",
+    ]
+
+
+def test_refusals_answer_problem_details_and_write_nothing(site: Site) -> None:
+    _, action_id = _plan(site)
+    before = site.events()
+    base = f"/api/v1/actions/{action_id}"
+    body = {"period": "2025-Q4", "percent": 20, "narrative": "Tahap 1"}
+    anonymous = site.client.post(f"{base}/progress", json=body)
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "sign-in-required"
+    other = site.client.post(f"{base}/progress", json=body, headers=site.as_("pemda_semarang"))
+    assert other.status_code == 403
+    assert other.json()["detail"] == "Akun ini mewakili wilayah 33.74, bukan 35.72."
+    english = site.client.post(
+        f"{base}/progress",
+        json=body,
+        headers={**site.as_("pemda_semarang"), "Accept-Language": "en"},
+    )
+    assert english.json()["detail"] == "This account acts for region 33.74, not 35.72."
+    pemda = site.as_("pemda_blitar")
+    stale = site.client.post(f"{base}/start", headers={**pemda, "If-Match": '"7"'})
+    assert stale.status_code == 412 and stale.json()["code"] == "stale-version"
+    wrong = site.client.post(f"{base}/progress", json={**body, "percent": 140}, headers=pemda)
+    assert wrong.status_code == 422 and wrong.json()["code"] == "percent-range"
+    review = site.client.post(
+        f"{base}/verification", json={"note": "x"}, headers=site.as_("kanwil_jatim")
+    )
+    assert review.status_code == 409 and review.json()["code"] == "action-planned"
+    assert "Tidak dapat memverifikasi penyelesaian" in review.json()["detail_id"]
+    unknown = site.client.post(
+        "/api/v1/actions/00000000-0000-4000-8000-000000000000/start", headers=pemda
+    )
+    assert unknown.status_code == 404
+    assert site.events() == before
+
+
+def test_accounts_tokens_and_signing_in_on_the_in_memory_store(site: Site) -> None:
+    admin = site.as_("admin")
+    created = site.client.post(
+        "/api/v1/users",
+        json={
+            "user_id": "opd-dinsos",
+            "role": "pemda",
+            "region_code": "35.72",
+            "office": "Dinsos Kota Blitar",
+            "password": "kata-sandi-panjang-1",
+        },
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    token = site.ok(
+        site.client.post("/api/v1/users/opd-dinsos/tokens", json={"name": "x"}, headers=admin), 201
+    )
+    me = site.ok(
+        site.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token['token']}"})
+    )
+    assert (me["user_id"], me["region_code"]) == ("opd-dinsos", "35.72")
+    assert site.client.delete(f"/api/v1/tokens/{token['id']}", headers=admin).status_code == 204
+    revoked = site.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token['token']}"})
+    assert revoked.status_code == 401
+    form = site.client.get("/masuk")
+    csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    signed_in = site.client.post(
+        "/masuk",
+        data={"username": "opd-dinsos", "password": "kata-sandi-panjang-1", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text
+    assert site.ok(site.client.get("/api/v1/me"))["user_id"] == "opd-dinsos"
+    site.ok(site.client.post("/api/v1/users/opd-dinsos/disable", headers=admin))
+    assert site.client.get("/api/v1/me").json()["role"] == "public"  # the session ended
