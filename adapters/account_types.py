@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.access import Principal
 from domain.values import Role
@@ -24,7 +25,18 @@ MAX_FAILURES_PER_ACCOUNT = 20  # per account from anywhere: slows a distributed 
 
 
 class AccountError(Exception):
-    """A refused account operation; the message is one line for the CLI and the API."""
+    """A refused account operation: a code and the parameters of its message; the words,
+    one line for the CLI and the API, are the catalogue's (key `account.<code>`)."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.key = f"account.{code}"
+        self.params = params
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{self.code} ({shown})" if shown else self.code
 
 
 class AccountExists(AccountError):
@@ -119,11 +131,11 @@ def check_new_token(
     account: Account | None, user_id: str, expires_at: datetime | None, now: datetime
 ) -> None:
     if account is None:
-        raise AccountMissing(f"no user {user_id!r}")
+        raise AccountMissing("no-user", user_id=user_id)
     if account.disabled:
-        raise AccountError(f"user {user_id!r} is disabled")
+        raise AccountError("user-disabled", user_id=user_id)
     if expires_at is not None and expires_at <= now:
-        raise AccountError("the expiry must be in the future")
+        raise AccountError("expiry-past")
 
 
 def check_token_use(

@@ -120,7 +120,7 @@ class PostgresAccounts:
             created_by,
         )
         if not inserted:
-            raise AccountExists(f"user {account.user_id!r} already exists")
+            raise AccountExists("user-exists", user_id=account.user_id)
 
     async def get(self, user_id: str) -> Account | None:
         row = await self._pool.fetchrow("SELECT * FROM auth.account WHERE user_id = $1", user_id)
@@ -133,7 +133,7 @@ class PostgresAccounts:
     async def _update_and_end_sessions(self, sql: str, user_id: str, value: Any) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             if not await conn.fetchval(sql, user_id, value):
-                raise AccountMissing(f"no user {user_id!r}")
+                raise AccountMissing("no-user", user_id=user_id)
             await conn.execute("DELETE FROM auth.session WHERE user_id = $1", user_id)
 
     async def set_password_hash(self, user_id: str, password_hash: str) -> None:
@@ -180,7 +180,7 @@ class PostgresAccounts:
             now,
         )
         if owner is None:
-            raise AccountMissing(f"no token {token_id!r}")
+            raise AccountMissing("no-token", token_id=token_id)
         return str(owner)
 
     async def token_owner(self, token_id: str) -> str | None:

@@ -41,20 +41,20 @@ def _pemda_office(
     office: str | None,
 ) -> str:
     if not region_code or provinces:
-        raise AccountError("a pemda account needs --region (one region) and no --provinces")
+        raise AccountError("pemda-scope")
     region = regions.get(region_code)
     if region is None:
-        raise AccountError(f"region {region_code!r} is not a Kepmendagri region code")
+        raise AccountError("unknown-region", region_code=region_code)
     return office or f"Pemerintah {region.name}"
 
 
 def _kanwil_office(regions: RegionCatalogue, cmd: CreateAccount, provinces: tuple[str, ...]) -> str:
     if cmd.region_code or cmd.opd or not provinces:
-        raise AccountError("a kanwil account needs --provinces (e.g. 62,61) and no --region")
+        raise AccountError("kanwil-scope")
     for code in provinces:
         found = regions.get(code)
         if found is None or not found.is_province:
-            raise AccountError(f"{code!r} is not a province code (e.g. 62)")
+            raise AccountError("not-a-province", code=code)
     first = regions.get(provinces[0])
     return cmd.office or f"Kanwil Kementerian HAM {first.name if first else provinces[0]}"
 
@@ -62,12 +62,9 @@ def _kanwil_office(regions: RegionCatalogue, cmd: CreateAccount, provinces: tupl
 def account_from(regions: RegionCatalogue, cmd: CreateAccount) -> Account:
     """The scope must fit the role: a Pemda has one region, a Kanwil a set of provinces."""
     if not USER_ID.match(cmd.user_id):
-        raise AccountError(
-            f"user id {cmd.user_id!r}: 3-64 characters of a-z, 0-9, '.', '_' or '-', "
-            "starting with a letter or digit"
-        )
+        raise AccountError("user-id-format", user_id=cmd.user_id)
     if cmd.role not in (Role.PEMDA, Role.KANWIL, Role.ADMIN):
-        raise AccountError(f"role {cmd.role!r}: choose pemda, kanwil or admin")
+        raise AccountError("unknown-role", role=cmd.role)
     provinces = tuple(dict.fromkeys(p.strip() for p in cmd.provinces if p.strip()))
     if cmd.role == Role.PEMDA:
         office = _pemda_office(regions, cmd.region_code, provinces, cmd.office)
@@ -75,7 +72,7 @@ def account_from(regions: RegionCatalogue, cmd: CreateAccount) -> Account:
         office = _kanwil_office(regions, cmd, provinces)
     else:
         if cmd.region_code or cmd.opd or provinces:
-            raise AccountError("an admin account has no region, OPD or provinces")
+            raise AccountError("admin-scope")
         office = cmd.office or "Kementerian HAM"
     return Account(
         user_id=cmd.user_id,
@@ -90,7 +87,7 @@ def account_from(regions: RegionCatalogue, cmd: CreateAccount) -> Account:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise AccountError("password-too-short", minimum=MIN_PASSWORD)
 
 
 async def create_account(ctx: AccountContext, cmd: CreateAccount, who: Principal) -> Account:
@@ -105,7 +102,7 @@ async def create_account(ctx: AccountContext, cmd: CreateAccount, who: Principal
 
 async def disable_account(ctx: AccountContext, cmd: DisableAccount, who: Principal) -> None:
     if cmd.user_id == who.user_id:
-        raise AccountError("an admin cannot disable their own account")
+        raise AccountError("disable-self")
     await ctx.accounts.disable(cmd.user_id, ctx.now)
 
 
@@ -122,7 +119,7 @@ async def issue_token(
     """(token id, the token, its expiry): the token is shown once."""
     days = cmd.expires_in_days
     if days is not None and days <= 0:
-        raise AccountError("expires_in_days must be a positive number")
+        raise AccountError("expiry-days")
     expires = ctx.now + timedelta(days=days) if days else None
     token_id, token = await ctx.accounts.issue_token(cmd.user_id, cmd.name, expires, ctx.now)
     return token_id, token, expires
@@ -142,7 +139,7 @@ async def account_target(ctx: AccountContext, command: Any, who: Principal) -> a
         owner = await ctx.accounts.token_owner(command.token_id)
         if owner is None:
             access.authorize(command.RULE, who, access.Target())
-            raise AccountMissing(f"no token {command.token_id!r}")
+            raise AccountMissing("no-token", token_id=command.token_id)
         return access.Target(user_id=owner)
     return access.Target()
 

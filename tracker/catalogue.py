@@ -9,16 +9,17 @@ carry only a code and parameters; `refusal()` puts them into words.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from domain.errors import DomainError, Text
+from domain.errors import Text
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -54,9 +55,21 @@ def text(lang: str, key: str, /, **params: Any) -> str:
     return template.format(**values)
 
 
-def refusal(error: DomainError, lang: str = DEFAULT) -> str:
+class Worded(Protocol):
+    """A refusal that names its catalogue entry: DomainError, AccountError."""
+
+    key: str
+    params: dict[str, Any]
+
+
+def refusal(error: Worded, lang: str = DEFAULT) -> str:
     """A refused command, in words."""
     return text(lang, error.key, **error.params)
+
+
+def terminal_language() -> str:
+    """The CLI's language: Bahasa Indonesia unless the terminal's locale is English."""
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else DEFAULT
 
 
 def number(value: float, lang: str = DEFAULT) -> str:

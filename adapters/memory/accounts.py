@@ -54,7 +54,7 @@ class MemoryAccounts:
         self, account: Account, password_hash: str | None, created_by: str, now: datetime
     ) -> None:
         if account.user_id in self._accounts:
-            raise AccountExists(f"user {account.user_id!r} already exists")
+            raise AccountExists("user-exists", user_id=account.user_id)
         self._accounts[account.user_id] = _Stored(account, password_hash)
 
     async def get(self, user_id: str) -> Account | None:
@@ -68,7 +68,7 @@ class MemoryAccounts:
     def _require(self, user_id: str) -> _Stored:
         stored = self._accounts.get(user_id)
         if stored is None:
-            raise AccountMissing(f"no user {user_id!r}")
+            raise AccountMissing("no-user", user_id=user_id)
         return stored
 
     def _end_sessions(self, user_id: str) -> None:
@@ -96,7 +96,7 @@ class MemoryAccounts:
     async def revoke_token(self, token_id: str, now: datetime) -> str:
         stored = self._tokens.get(token_id)
         if stored is None:
-            raise AccountMissing(f"no token {token_id!r}")
+            raise AccountMissing("no-token", token_id=token_id)
         stored.info = replace(stored.info, revoked_at=stored.info.revoked_at or now)
         return stored.info.user_id
 

@@ -45,6 +45,7 @@ def test_refusals_are_problems(client: Any) -> None:
     )
     assert wrong.status_code == 422
     assert "needs --region" in wrong.json()["detail_en"]
+    assert "memerlukan --region" in wrong.json()["detail_id"]
     assert client.post("/api/v1/users/t-admin/disable", headers=admin).status_code == 422
     assert client.post("/api/v1/users/nobody/disable", headers=admin).status_code == 404
     assert client.delete("/api/v1/tokens/nope", headers=admin).status_code == 404

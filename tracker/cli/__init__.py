@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
-import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -205,16 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tracker: {error}", file=sys.stderr)
         return 1
     except DomainError as error:  # a refused command: the catalogue's words, in one line
-        print(f"tracker: {catalogue.refusal(error, _language())}", file=sys.stderr)
+        print(
+            f"tracker: {catalogue.refusal(error, catalogue.terminal_language())}", file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         return 130
     return 0
-
-
-def _language() -> str:
-    """Bahasa Indonesia unless the terminal's locale is English."""
-    return "en" if os.environ.get("LANG", "").lower().startswith("en") else catalogue.DEFAULT
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 
 from adapters.account_types import Account, AccountError
 from domain.access import system
+from tracker import catalogue
 from tracker.bootstrap import bootstrap
 from tracker.bus import MessageBus
 from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
@@ -134,6 +135,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> None:
         await services.accounts.create_schema()
         await handler(services.bus, args)
     except AccountError as error:
-        raise CliError(str(error)) from error
+        raise CliError(catalogue.refusal(error, catalogue.terminal_language())) from error
     finally:
         await services.database.close()

@@ -95,12 +95,12 @@ def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Resp
 
 
 def on_account_error(request: Request[Any, Any, Any], exc: AccountError) -> Response[bytes]:
-    """Account refusals are one English line (shared with the CLI); 409 when the id is taken,
-    404 when the user or token does not exist."""
+    """Account refusals are worded from the catalogue, as in the CLI; 409 when the id is
+    taken, 404 when the user or token does not exist."""
     status = (
         409 if isinstance(exc, AccountExists) else 404 if isinstance(exc, AccountMissing) else 422
     )
-    return problem(request, status, "account-refused", "problem.account-refused", {"reason": exc})
+    return problem(request, status, "account-refused", exc.key, exc.params)
 
 
 def on_throttled(request: Request[Any, Any, Any], exc: SignInThrottled) -> Response[bytes]:
