@@ -122,16 +122,24 @@ _COUNTS = """
 """
 
 
-async def counts_by(pool: Any, group: str, today: date, where: str = "", *args: Any) -> list[Any]:
-    """Counts per region_code or province_code (or one row for everything: group='')."""
+async def counts_by(
+    pool: Any, group: str, today: date, *, region: str | None = None, province: str | None = None
+) -> list[Any]:
+    """Counts per region_code or province_code (or one row for everything: group=''), of
+    one region's or one province's actions if asked."""
     assert group in ("region_code", "province_code", "")
     select = f"{group}, " if group else ""
     sql = f"SELECT {select}{_COUNTS} FROM {S}.action"
-    if where:
-        sql += f" WHERE {where}"
+    args: list[Any] = [today]
+    if region is not None:
+        args.append(region)
+        sql += " WHERE region_code = $2"
+    elif province is not None:
+        args.append(province)
+        sql += " WHERE province_code = $2"
     if group:
         sql += f" GROUP BY {group}"
-    return list(await pool.fetch(sql, today, *args))
+    return list(await pool.fetch(sql, *args))
 
 
 async def counts_by_commitment_region(pool: Any, forum_id: UUID, today: date) -> list[Any]:

@@ -84,7 +84,10 @@ def test_import_contracts() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-SQL = re.compile(r"\b(SELECT\s+\S|INSERT\s+INTO|UPDATE\s+\w+(\.\w+)?\s+SET|DELETE\s+FROM)\b")
+SQL = re.compile(
+    r"\b(SELECT\s+\S|INSERT\s+INTO|UPDATE\s+\w+(\.\w+)?\s+SET|DELETE\s+FROM)\b"
+    r"|\w\s*(=|<|>|<=|>=)\s*\$\d"  # a WHERE fragment with an asyncpg placeholder
+)
 
 
 @pytest.mark.parametrize("package", ["domain", "projections", "tracker"])

@@ -24,10 +24,11 @@ BOARD_CAP = 500  # a page lists at most this many actions of one region or provi
 
 
 async def ranked_regions(
-    pool: Any, today: date, where: str = "", *args: Any
+    pool: Any, today: date, province: str | None = None
 ) -> list[dict[str, Any]]:
-    """Every kab/kota (or province-level) region with actions, ranked best first."""
-    rows = await readmodels.counts_by(pool, "region_code", today, where, *args)
+    """Every kab/kota (or province-level) region with actions (of one province if given),
+    ranked best first."""
+    rows = await readmodels.counts_by(pool, "region_code", today, province=province)
     catalogue = region_catalogue()
     return rollups.ranking(
         {
@@ -41,11 +42,11 @@ async def ranked_regions(
 
 async def region_summary(pool: Any, today: date, region: Region) -> dict[str, Any]:
     """A region's summary; for a province also the ranking of its regions."""
-    column = "province_code" if region.is_province else "region_code"
-    rows = await readmodels.counts_by(pool, "", today, f"{column} = $2", region.code)
+    scope = {"province": region.code} if region.is_province else {"region": region.code}
+    rows = await readmodels.counts_by(pool, "", today, **scope)
     body: dict[str, Any] = {"region": region, "summary": rollups.summary(rows[0])}
     if region.is_province:
-        body["ranking"] = await ranked_regions(pool, today, "province_code = $2", region.code)
+        body["ranking"] = await ranked_regions(pool, today, region.code)
     else:
         body["province"] = region_catalogue().get(region.province_code)
     return body
