@@ -46,35 +46,41 @@ def test_a_message_names_the_same_parameters_in_both_languages() -> None:
     assert not differ
 
 
-def _raised_keys() -> set[str]:
-    """Every `error.<text or code>` the code base can raise with a literal code."""
-    found: set[str] = set()
-    sources = [
-        *ROOT.glob("domain/*.py"),
-        *ROOT.glob("tracker/**/*.py"),
-        *ROOT.glob("adapters/**/*.py"),
-    ]
-    for path in sources:
+def _raised() -> dict[str, set[frozenset[str]]]:
+    """Every `error.<text or code>` / `account.<code>` the code base can raise with a
+    literal code, and the parameter names each raise passes."""
+    found: dict[str, set[frozenset[str]]] = {}
+    sources = [*ROOT.glob("domain/*.py"), *ROOT.glob("tracker/**/*.py")]
+    for path in [*sources, *ROOT.glob("adapters/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name, code = ast.unparse(node.func), node.args[0]
-            if name in ACCOUNT_CLASSES and isinstance(code, ast.Constant):
-                found.add(f"account.{code.value}")
-            if name not in ERROR_CLASSES:
-                continue
             text = next((k.value for k in node.keywords if k.arg == "text"), None)
-            if isinstance(text, ast.Constant):
-                found.add(f"error.{text.value}")
-            elif isinstance(code, ast.Constant):
-                found.add(f"error.{code.value}")
+            named = text if isinstance(text, ast.Constant) else code  # text= wins over a code
+            if not isinstance(named, ast.Constant) or name not in ERROR_CLASSES | ACCOUNT_CLASSES:
+                continue
+            suffix = named.value
+            key = f"{'account' if name in ACCOUNT_CLASSES else 'error'}.{suffix}"
+            params = frozenset(str(k.arg) for k in node.keywords if k.arg != "text")
+            found.setdefault(key, set()).add(params)
     return found
 
 
 def test_every_refusal_the_code_can_raise_is_in_the_catalogue() -> None:
-    raised = _raised_keys()
+    raised = _raised()
     assert len(raised) > 50
     assert not [key for key in raised if not catalogue.has(key)]
+
+
+def test_every_raise_passes_exactly_the_parameters_its_message_names() -> None:
+    wrong = {
+        key: (sorted(_fields(catalogue.messages("id")[key])), [sorted(p) for p in passed])
+        for key, passes in _raised().items()
+        for passed in [passes]
+        if any(set(p) != _fields(catalogue.messages("id")[key]) for p in passes)
+    }
+    assert not wrong
 
 
 def test_every_command_says_what_it_does_in_both_languages() -> None:
