@@ -1,5 +1,6 @@
 """Atom (RFC 4287) and JSON Feed 1.1 of the newest activity: national, a province, a
-region, a forum (with its commitments and actions) or one action.
+region, a forum (with its commitments and actions) or one action (written out by
+`feed_formats`).
 
 Only public data: the activity lines of `rm.activity` without their account id, titled in
 the reader's language. XML is built with ElementTree, so user-supplied titles are always
@@ -10,14 +11,11 @@ language the feed is read with); repeat requests with the ETag are answered 304.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
-from xml.etree import ElementTree as ET
 
-import msgspec
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
@@ -27,13 +25,10 @@ from tracker import catalogue
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
 from tracker.web import i18n
+from tracker.web.feed_formats import MEDIA, atom, clean, json_feed
 from tracker.web.render import lang_of, validators
 
 LIMIT = 50
-ATOM = "http://www.w3.org/2005/Atom"
-JSON_FEED = "https://jsonfeed.org/version/1.1"
-MEDIA = {"atom": "application/atom+xml; charset=utf-8", "json": "application/feed+json"}
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -43,10 +38,6 @@ class Scope:
     feed_path: str  # /umpan/... without the extension
     html_path: str
     title: str
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 def _stamp(at: datetime) -> str:
@@ -118,75 +109,12 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
         "type": kind,
         "aggregate": row["aggregate"],
         "aggregate_id": str(row["aggregate_id"]),
-        "title": _clean(what),
+        "title": clean(what),
         "url": f"{base}{link}{query}",
         "at": at,
-        "author": _clean(f"{row['actor_office']} ({role})"),
-        "summary": _clean(summary),
+        "author": clean(f"{row['actor_office']} ({role})"),
+        "summary": clean(summary),
     }
-
-
-def _atom(feed: dict[str, Any]) -> bytes:
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, tag, attrs)
-        element.text = text
-        return element
-
-    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": feed["language"]})
-    sub(root, "id", feed["id"])
-    sub(root, "title", feed["title"], type="text")
-    sub(root, "subtitle", feed["description"], type="text")
-    sub(root, "updated", feed["updated"])
-    sub(root, "link", rel="self", type=MEDIA["atom"].split(";")[0], href=feed["self"])
-    sub(root, "link", rel="alternate", type="text/html", href=feed["home"])
-    sub(root, "link", rel="alternate", type=MEDIA["json"], href=feed["json"])
-    sub(sub(root, "author"), "name", feed["author"])
-    sub(root, "generator", feed["author"])
-    for item in feed["items"]:
-        entry = sub(root, "entry")
-        sub(entry, "id", item["id"])
-        sub(entry, "title", item["title"], type="text")
-        sub(entry, "updated", item["at"])
-        sub(entry, "published", item["at"])
-        sub(entry, "link", rel="alternate", type="text/html", href=item["url"])
-        sub(sub(entry, "author"), "name", item["author"])
-        sub(entry, "category", term=item["type"])
-        sub(entry, "summary", item["summary"], type="text")
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return body
-
-
-def _json_feed(feed: dict[str, Any]) -> bytes:
-    items = [
-        {
-            "id": item["id"],
-            "url": item["url"],
-            "title": item["title"],
-            "content_text": item["summary"],
-            "date_published": item["at"],
-            "authors": [{"name": item["author"]}],
-            "tags": [item["type"]],
-            "_pelacak": {
-                "position": item["position"],
-                "type": item["type"],
-                "aggregate": item["aggregate"],
-                "aggregate_id": item["aggregate_id"],
-            },
-        }
-        for item in feed["items"]
-    ]
-    return msgspec.json.encode(
-        {
-            "version": JSON_FEED,
-            "title": feed["title"],
-            "description": feed["description"],
-            "home_page_url": feed["home"],
-            "feed_url": feed["self"],
-            "language": feed["language"],
-            "authors": [{"name": feed["author"]}],
-            "items": items,
-        }
-    )
 
 
 async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name: str) -> Any:
@@ -222,7 +150,7 @@ async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name:
         updated = _stamp(moved_at or datetime.now(UTC))
     feed = {
         "id": _urn(origin, scope.feed_path),
-        "title": _clean(f"{scope.title} · {t('site.name')}"),
+        "title": clean(f"{scope.title} · {t('site.name')}"),
         "description": t("feed.description"),
         "language": lang,
         "updated": updated,
@@ -232,7 +160,7 @@ async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name:
         "author": t("site.name"),
         "items": items,
     }
-    body = _atom(feed) if extension == "atom" else _json_feed(feed)
+    body = atom(feed) if extension == "atom" else json_feed(feed)
     return Response(body, media_type=MEDIA[extension], headers=headers)
 
 
