@@ -18,7 +18,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters import readstore
 from tracker.api import routes as api
 from tracker.bootstrap import Services, bootstrap
 from tracker.http.deps import App, provided
@@ -77,7 +76,7 @@ async def health() -> dict[str, str]:
 @get("/ready", tags=["ops"], summary="Siap melayani / readiness")
 async def ready(request: Request[Any, Any, Any], services: App) -> Any:
     try:
-        head = await readstore.head_position(services.pool)  # index-only, unlike count(*)
+        head = await services.data.head_position()  # index-only, unlike count(*)
     except Exception as error:  # the database is what we are probing
         return problem(
             request, 503, "database-unavailable", "problem.database-unavailable", {"error": error}

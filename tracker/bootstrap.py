@@ -19,14 +19,26 @@ from adapters import readstore, sealer
 from adapters.accounts import PostgresAccounts
 from adapters.database import Database
 from adapters.eventstore import PostgresEventStore
+from adapters.memory.eventstore import MemoryEventStore
+from adapters.memory.positions import MemoryPositions
+from adapters.memory.reads import MemoryReadStore
 from adapters.passwords import Argon2Hasher
 from adapters.positions import PositionWatcher
+from adapters.reads import PostgresReadStore
 from adapters.reference_data import region_catalogue
 from adapters.signing import Signer, load_or_create
 from domain.regions import RegionCatalogue
 from tracker.bus import MessageBus
 from tracker.clock import utc_now
-from tracker.ports import AccountStore, Clock, EventStore, IdSource, PasswordHasher
+from tracker.ports import (
+    AccountStore,
+    Clock,
+    EventStore,
+    IdSource,
+    PasswordHasher,
+    Positions,
+    ReadStore,
+)
 from tracker.settings import Settings
 from tracker.workers import Workers
 
@@ -53,11 +65,13 @@ class Services:
     hasher: PasswordHasher
     signer: Signer
     bus: MessageBus
-    positions: PositionWatcher
+    data: ReadStore
+    positions: Positions
     runtime: Runtime
 
     @property
     def pool(self) -> Any:
+        """The PostgreSQL pool, for the workers and schemas (not there in memory)."""
         return self.database.pool
 
     def nats_connected(self) -> bool | None:
@@ -66,18 +80,20 @@ class Services:
         return None if nc is None else bool(nc.is_connected)
 
     @property
-    def has_read_store(self) -> bool:
-        """False for the in-memory bootstrap: commands, accounts and sign-in work; reads of
-        the projected catalogue, the audit chain and the demo need PostgreSQL."""
-        return self.settings.database_url is not None
+    def in_memory(self) -> bool:
+        """The in-memory bootstrap: no PostgreSQL, no NATS, no workers, no audit chain."""
+        return self.settings.database_url is None
 
     async def start(self) -> None:
         opener = getattr(self.store, "open", None)
         if opener is not None:  # eventsourcing creates its tables with psycopg: off the loop
             await anyio.to_thread.run_sync(opener)
-        if not self.has_read_store:
+        if self.in_memory:
             await self.accounts.create_schema()
-            structlog.get_logger("app").info("app.started", read_store=False)
+            await self.positions.start()
+            if self.settings.demo:
+                await self._load_demo()
+            structlog.get_logger("app").info("app.started", in_memory=True)
             return
         await self.database.open()
         await readstore.create_schema(self.pool)
@@ -101,7 +117,7 @@ class Services:
         from tracker.demo import accounts as demo_accounts
         from tracker.demo import load, replay_is_needed
 
-        if await replay_is_needed(self.pool):
+        if await replay_is_needed(self.data):
             await load(self.bus)
         self.runtime.demo_accounts = await demo_accounts.ensure(
             self.bus, self.accounts, self.settings.data_dir
@@ -135,14 +151,21 @@ def bootstrap(
 ) -> Services:
     """Build, do not start: no connection is opened here.
 
-    Without a database URL the event store and the account store must be passed in (the
-    in-memory ones): the application then takes commands but has no read store.
+    Without a database URL the in-memory event store and account store must be passed in;
+    the read store and its positions are then the in-memory ones too.
     """
     url = settings.database_url
-    if url is None and (store is None or accounts is None):
-        raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
     regions = region_catalogue()
     database = Database(url)
+    data: ReadStore
+    positions: Positions
+    if url is None:
+        if not isinstance(store, MemoryEventStore) or accounts is None:
+            raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
+        memory = MemoryReadStore(store)
+        data, positions = memory, MemoryPositions(memory)
+    else:
+        data, positions = PostgresReadStore(lambda: database.pool), PositionWatcher(database)
     store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
@@ -160,6 +183,7 @@ def bootstrap(
         hasher=hasher,
         signer=_signer(settings),
         bus=bus,
-        positions=PositionWatcher(database),
+        data=data,
+        positions=positions,
         runtime=Runtime(),
     )

@@ -1,7 +1,7 @@
 """Read composition shared by the JSON API and the portal pages: summaries, rankings, forum
 follow-through, timelines and the public form of one action, computed once, here.
 
-Plain async functions over the read pool (and the day that decides what is overdue),
+Plain async functions over the read data (and the day that decides what is overdue),
 returning builtins; the callers add HTTP (validators, 304, 404) around them.
 """
 
@@ -14,21 +14,22 @@ from uuid import UUID
 
 import msgspec
 
-from adapters import codec, readmodels, readstore
+from adapters import codec, readmodels
 from adapters.reference_data import region_catalogue
 from domain.regions import Region
 from domain.registry import fold
 from projections import public, rollups
+from tracker.ports import ReadStore
 
 BOARD_CAP = 500  # a page lists at most this many actions of one region or province
 
 
 async def ranked_regions(
-    pool: Any, today: date, province: str | None = None
+    data: ReadStore, today: date, province: str | None = None
 ) -> list[dict[str, Any]]:
     """Every kab/kota (or province-level) region with actions (of one province if given),
     ranked best first."""
-    rows = await readmodels.counts_by(pool, "region_code", today, province=province)
+    rows = await data.counts_by("region_code", today, province=province)
     catalogue = region_catalogue()
     return rollups.ranking(
         {
@@ -40,21 +41,21 @@ async def ranked_regions(
     )
 
 
-async def region_summary(pool: Any, today: date, region: Region) -> dict[str, Any]:
+async def region_summary(data: ReadStore, today: date, region: Region) -> dict[str, Any]:
     """A region's summary; for a province also the ranking of its regions."""
     scope = {"province": region.code} if region.is_province else {"region": region.code}
-    rows = await readmodels.counts_by(pool, "", today, **scope)
+    rows = await data.counts_by("", today, **scope)
     body: dict[str, Any] = {"region": region, "summary": rollups.summary(rows[0])}
     if region.is_province:
-        body["ranking"] = await ranked_regions(pool, today, region.code)
+        body["ranking"] = await ranked_regions(data, today, region.code)
     else:
         body["province"] = region_catalogue().get(region.province_code)
     return body
 
 
-async def national(pool: Any, today: date) -> dict[str, Any]:
+async def national(data: ReadStore, today: date) -> dict[str, Any]:
     """The national summary, provinces ranked and all regions ranked."""
-    total = (await readmodels.counts_by(pool, "", today))[0]
+    total = (await data.counts_by("", today))[0]
     names = {p.code: p.name for p in region_catalogue().provinces()}
     provinces = rollups.ranking(
         {
@@ -62,24 +63,24 @@ async def national(pool: Any, today: date) -> dict[str, Any]:
             "name": names.get(row["province_code"], row["province_code"]),
             "summary": rollups.summary(row),
         }
-        for row in await readmodels.counts_by(pool, "province_code", today)
+        for row in await data.counts_by("province_code", today)
     )
     return {
         "summary": rollups.summary(total),
         "provinces": provinces,
-        "regions": await ranked_regions(pool, today),
+        "regions": await ranked_regions(data, today),
     }
 
 
-async def forum_progress(pool: Any, today: date, forum_id: UUID) -> dict[str, Any] | None:
+async def forum_progress(data: ReadStore, today: date, forum_id: UUID) -> dict[str, Any] | None:
     """Dari komitmen ke implementasi: each commitment of a forum and each signatory's own
     progress. None for an unknown forum."""
-    forum = await readmodels.forum_doc(pool, forum_id)
+    forum = await data.forum_doc(forum_id)
     if forum is None:
         return None
-    rows = await readmodels.counts_by_commitment_region(pool, forum_id, today)
+    rows = await data.counts_by_commitment_region(forum_id, today)
     commitments = []
-    for doc in await readmodels.list_commitments(pool, forum_id, None):
+    for doc in await data.list_commitments(forum_id, None):
         commitment = msgspec.json.decode(doc)
         mine = [r for r in rows if str(r["commitment_id"]) == commitment["id"]]
         commitment["signatories"] = [
@@ -92,42 +93,42 @@ async def forum_progress(pool: Any, today: date, forum_id: UUID) -> dict[str, An
 
 
 async def timeline(
-    pool: Any, region: Region, limit: int, before: int | None = None
+    data: ReadStore, region: Region, limit: int, before: int | None = None
 ) -> dict[str, Any]:
     """The public activity of a region or province, newest first (role and office only)."""
     column = "province_codes" if region.is_province else "region_codes"
-    rows = await readmodels.timeline(pool, column, region.code, limit, before)
+    rows = await data.timeline(column, region.code, limit, before)
     items = [dict(row) for row in rows]
     following = items[-1]["position"] if len(items) == limit else None
     return {"items": items, "next_before": following}
 
 
-async def forums(pool: Any) -> list[dict[str, Any]]:
-    return [msgspec.json.decode(doc) for doc in await readmodels.list_forums(pool)]
+async def forums(data: ReadStore) -> list[dict[str, Any]]:
+    return [msgspec.json.decode(doc) for doc in await data.list_forums()]
 
 
 async def commitments(
-    pool: Any, forum_id: UUID | None = None, region_code: str | None = None
+    data: ReadStore, forum_id: UUID | None = None, region_code: str | None = None
 ) -> list[dict[str, Any]]:
-    docs = await readmodels.list_commitments(pool, forum_id, region_code)
+    docs = await data.list_commitments(forum_id, region_code)
     return [msgspec.json.decode(doc) for doc in docs]
 
 
 async def actions(
-    pool: Any,
+    data: ReadStore,
     where: readmodels.ActionFilter,
     limit: int = BOARD_CAP,
     after: readmodels.BoardCursor | None = None,
 ) -> tuple[list[dict[str, Any]], readmodels.BoardCursor | None]:
     """One page of the public documents of the actions matching `where`, in board order,
     and the cursor of the next page (None on the last)."""
-    docs, following = await readmodels.list_actions(pool, where, limit, after)
+    docs, following = await data.list_actions(where, limit, after)
     return [msgspec.json.decode(doc) for doc in docs], following
 
 
-async def public_aggregate(pool: Any, kind: str, aggregate_id: UUID) -> dict[str, Any] | None:
+async def public_aggregate(data: ReadStore, kind: str, aggregate_id: UUID) -> dict[str, Any] | None:
     """One aggregate's current state in its public form, straight from the event store."""
-    value = await readstore.load_state(pool, kind, aggregate_id)
+    value = await data.load_state(kind, aggregate_id)
     if value is None:
         return None
     redacted: dict[str, Any] = public.redact(codec.to_builtins(value))
@@ -135,37 +136,40 @@ async def public_aggregate(pool: Any, kind: str, aggregate_id: UUID) -> dict[str
 
 
 async def history(
-    pool: Any, kind: str, aggregate_id: UUID, full: Callable[[Any], bool] = lambda state: False
+    data: ReadStore,
+    kind: str,
+    aggregate_id: UUID,
+    full: Callable[[Any], bool] = lambda state: False,
 ) -> list[dict[str, Any]] | None:
     """Every event of one aggregate in order; None if it is not a `kind`. `full(state)` says
     from the aggregate's current state whether the reader sees account ids and private
     evidence; otherwise each event is in its public form."""
-    rows = await readstore.history_rows(pool, aggregate_id)
+    rows = await data.history_rows(aggregate_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
         return None
     events = [codec.decode_event(row["topic"], row["state"]) for row in rows]
     everything = full(fold(kind, None, events))
     entries = []
     for row, event in zip(rows, events, strict=True):
-        data = codec.to_builtins(event)
-        data = data if everything else public.redact(data)
-        data.pop("type", None)
+        fields = codec.to_builtins(event)
+        fields = fields if everything else public.redact(fields)
+        fields.pop("type", None)
         entries.append(
             {
                 "position": row["notification_id"],
                 "version": row["originator_version"],
                 "type": row["topic"],
-                "at": data.pop("at"),
-                "actor": data.pop("actor"),
-                "data": data,
+                "at": fields.pop("at"),
+                "actor": fields.pop("actor"),
+                "data": fields,
             }
         )
     return entries
 
 
-async def public_history(pool: Any, kind: str, aggregate_id: UUID) -> list[dict[str, Any]]:
+async def public_history(data: ReadStore, kind: str, aggregate_id: UUID) -> list[dict[str, Any]]:
     """The public form of `history`: role and office, no account id, no private evidence."""
-    return await history(pool, kind, aggregate_id) or []
+    return await history(data, kind, aggregate_id) or []
 
 
 def percent_series(action: dict[str, Any]) -> list[tuple[date, float]]:

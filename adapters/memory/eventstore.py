@@ -8,7 +8,9 @@ proves every event survives its JSON form.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -31,6 +33,7 @@ class MemoryEventStore:
         self._lock = threading.Lock()  # handlers run in worker threads
         self._streams: dict[UUID, list[Notification]] = {}
         self._log: list[Notification] = []
+        self._listeners: list[Callable[[int], None]] = []
 
     def load(self, kind: str, aggregate_id: UUID) -> Any | None:
         with self._lock:
@@ -56,7 +59,23 @@ class MemoryEventStore:
                 stream.append(note)
                 self._log.append(note)
             position = len(self._log)
+        for listener in list(self._listeners):
+            listener(position)
         return state, position
+
+    def listen(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after each append (from the appending thread): what a
+        NOTIFY is to the PostgreSQL store."""
+        self._listeners.append(listener)
+
+    def unlisten(self, listener: Callable[[int], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def stream(self, aggregate_id: UUID) -> list[Notification]:
+        """One aggregate's stored events, in version order."""
+        with self._lock:
+            return list(self._streams.get(aggregate_id, ()))
 
     def notifications(self, after: int, limit: int) -> list[Notification]:
         with self._lock:

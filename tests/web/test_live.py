@@ -42,7 +42,7 @@ class Server:
 
     def streams(self) -> live.Streams:
         async def get() -> live.Streams:
-            return live.streams_for(self.services.positions)
+            return live.streams_for(self.services.positions, self.services.data)
 
         result: live.Streams = self.on_loop(get)
         return result

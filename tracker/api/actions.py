@@ -28,7 +28,7 @@ from tracker.api.schemas import (
     VerificationIn,
 )
 from tracker.api.writes import command_response
-from tracker.http.deps import Bus, Pool
+from tracker.http.deps import Bus, Reader
 from tracker.http.helpers import expected_version
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read
@@ -99,12 +99,16 @@ class ActionController(Controller):
         return command_response(result, 201, f"/api/v1/actions/{result.id}")
 
     @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
-    async def get_action(self, pool: Pool, who: Who, action_id: FromPath[UUID]) -> Response[Any]:
-        return await aggregate_response(pool, who, "action", action_id)
+    async def get_action(
+        self, reader: Reader, who: Who, action_id: FromPath[UUID]
+    ) -> Response[Any]:
+        return await aggregate_response(reader, who, "action", action_id)
 
     @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(self, pool: Pool, who: Who, action_id: FromPath[UUID]) -> dict[str, Any]:
-        return {"items": await history(pool, who, action_id, "action")}
+    async def get_history(
+        self, reader: Reader, who: Who, action_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        return {"items": await history(reader, who, action_id, "action")}
 
     @post("/{action_id:uuid}/progress", summary="Kirim laporan kemajuan / submit a progress report")
     async def submit_progress(

@@ -16,7 +16,7 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from adapters import audit_queries, codec, readstore
+from adapters import audit_queries, codec
 from adapters.reference_data import region_catalogue
 from domain import access
 from domain.access import Principal
@@ -25,10 +25,11 @@ from domain.values import Role
 from projections import audit, catalog
 from tracker.api.params import After
 from tracker.errors import NotFound
-from tracker.http.deps import Pool
+from tracker.http.deps import Reader
 from tracker.http.helpers import BadHeader, etag
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read
+from tracker.ports import ReadStore
 
 KINDS = {"actions": "action", "forums": "forum", "commitments": "commitment"}
 CSV_MEDIA_TYPE = "text/csv"  # litestar appends "; charset=utf-8"
@@ -68,8 +69,8 @@ def wants_csv(request: Request[Any, Any, Any], chosen: str | None) -> bool:
     return any(part.split(";")[0].strip() == "text/csv" for part in accept.split(","))
 
 
-async def record_trail(pool: Any, who: Principal, kind: str, record_id: UUID) -> Any:
-    rows = await readstore.history_rows(pool, record_id)
+async def record_trail(data: ReadStore, who: Principal, kind: str, record_id: UUID) -> Any:
+    rows = await data.history_rows(record_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
         raise NotFound(kind, str(record_id))
     recorded = [
@@ -107,7 +108,7 @@ class AuditController(Controller):
     )
     async def trail(
         self,
-        pool: Pool,
+        reader: Reader,
         who: Who,
         kind: FromPath[str],
         record_id: FromPath[UUID],
@@ -115,7 +116,7 @@ class AuditController(Controller):
         aggregate = KINDS.get(kind)
         if aggregate is None:
             raise NotFound("audit kind", kind)
-        body = await record_trail(pool, who, aggregate, record_id)
+        body = await record_trail(reader, who, aggregate, record_id)
         return Response(
             body,
             headers={
@@ -154,8 +155,7 @@ class AuditController(Controller):
         start, end = parse_time("since", since), parse_time("until", until, end=True)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        rows = await audit_queries.region_activity(
-            reads.pool,
+        rows = await reads.data.region_activity(
             code,
             since=start,
             until=end,

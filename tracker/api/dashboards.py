@@ -8,7 +8,6 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 
-from adapters import readmodels
 from adapters.reference_data import national_targets
 from tracker import queries
 from tracker.api.params import After
@@ -27,7 +26,7 @@ class DashboardController(Controller):
         if (early := await before_read(request, reads, after)) is not None:
             return early
         today = reads.clock().date()
-        return fresh(request, await queries.national(reads.pool, today))
+        return fresh(request, await queries.national(reads.data, today))
 
     @get(
         "/forums/{forum_id:uuid}/progress",
@@ -43,7 +42,7 @@ class DashboardController(Controller):
         if (early := await before_read(request, reads, after)) is not None:
             return early
         today = reads.clock().date()
-        body = await queries.forum_progress(reads.pool, today, forum_id)
+        body = await queries.forum_progress(reads.data, today, forum_id)
         if body is None:
             raise NotFound("forum", str(forum_id))
         return fresh(request, body)
@@ -61,7 +60,7 @@ class DashboardController(Controller):
             raise NotFound("matrix", dimension)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        rows = await readmodels.matrix(reads.pool, dimension, province)
+        rows = await reads.data.matrix(dimension, province)
         cells: dict[str, dict[str, Any]] = {}
         for row in rows:
             cells.setdefault(row["region_code"], {})[row["key"]] = {
@@ -82,7 +81,7 @@ class DashboardController(Controller):
             return early
         targets = {t.indicator: t for t in national_targets()}
         items = []
-        for row in await readmodels.indicator_totals(reads.pool, province):
+        for row in await reads.data.indicator_totals(province):
             national = targets.get(row["indicator_name"])
             items.append(
                 {

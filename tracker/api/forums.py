@@ -8,7 +8,6 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from adapters import readmodels
 from domain import commands as c
 from tracker.api.params import After
 from tracker.api.reads import aggregate_response, history, raw_items
@@ -20,7 +19,7 @@ from tracker.api.schemas import (
     ReasonIn,
 )
 from tracker.api.writes import command_response
-from tracker.http.deps import Bus, Pool
+from tracker.http.deps import Bus, Reader
 from tracker.http.helpers import expected_version
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read, fresh
@@ -40,7 +39,7 @@ class ForumController(Controller):
     ) -> Any:
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        return fresh(request, raw_items(await readmodels.list_forums(reads.pool)))
+        return fresh(request, raw_items(await reads.data.list_forums()))
 
     @post("/", summary="Catat forum / record a forum")
     async def convene(self, bus: Bus, who: Who, data: JSONBody[ForumIn]) -> Response[Any]:
@@ -58,12 +57,14 @@ class ForumController(Controller):
         return command_response(result, 201, f"/api/v1/forums/{result.id}")
 
     @get("/{forum_id:uuid}", summary="Satu forum / one forum")
-    async def get_forum(self, pool: Pool, who: Who, forum_id: FromPath[UUID]) -> Response[Any]:
-        return await aggregate_response(pool, who, "forum", forum_id)
+    async def get_forum(self, reader: Reader, who: Who, forum_id: FromPath[UUID]) -> Response[Any]:
+        return await aggregate_response(reader, who, "forum", forum_id)
 
     @get("/{forum_id:uuid}/history", summary="Riwayat peristiwa / event history")
-    async def get_history(self, pool: Pool, who: Who, forum_id: FromPath[UUID]) -> dict[str, Any]:
-        return {"items": await history(pool, who, forum_id, "forum")}
+    async def get_history(
+        self, reader: Reader, who: Who, forum_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        return {"items": await history(reader, who, forum_id, "forum")}
 
     @patch("/{forum_id:uuid}", summary="Koreksi forum / correct a forum")
     async def correct(
@@ -101,7 +102,7 @@ class CommitmentController(Controller):
     ) -> Any:
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        docs = await readmodels.list_commitments(reads.pool, forum_id, region)
+        docs = await reads.data.list_commitments(forum_id, region)
         return fresh(request, raw_items(docs))
 
     @post("/", summary="Catat komitmen / record a commitment")
@@ -120,15 +121,15 @@ class CommitmentController(Controller):
 
     @get("/{commitment_id:uuid}", summary="Satu komitmen / one commitment")
     async def get_commitment(
-        self, pool: Pool, who: Who, commitment_id: FromPath[UUID]
+        self, reader: Reader, who: Who, commitment_id: FromPath[UUID]
     ) -> Response[Any]:
-        return await aggregate_response(pool, who, "commitment", commitment_id)
+        return await aggregate_response(reader, who, "commitment", commitment_id)
 
     @get("/{commitment_id:uuid}/history", summary="Riwayat peristiwa / event history")
     async def get_history(
-        self, pool: Pool, who: Who, commitment_id: FromPath[UUID]
+        self, reader: Reader, who: Who, commitment_id: FromPath[UUID]
     ) -> dict[str, Any]:
-        return {"items": await history(pool, who, commitment_id, "commitment")}
+        return {"items": await history(reader, who, commitment_id, "commitment")}
 
     @patch("/{commitment_id:uuid}", summary="Ubah komitmen / amend a commitment")
     async def amend(

@@ -14,11 +14,11 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
-from adapters import codec, readstore, sealer
+from adapters import codec, sealer
 from adapters.signing import Signer
 from domain import access
 from projections.catalog import places
-from tracker.http.deps import Config, Keys, Pool
+from tracker.http.deps import Config, Keys, Reader
 from tracker.http.principal import Who
 from tracker.http.problems import problem
 from tracker.settings import Settings
@@ -66,8 +66,8 @@ class LedgerController(Controller):
     tags = ("ledger",)
 
     @get("/checkpoints/latest", summary="Checkpoint terbaru / the latest signed checkpoint")
-    async def latest(self, request: Request[Any, Any, Any], pool: Pool) -> Any:
-        signed = await sealer.latest_checkpoint(pool)
+    async def latest(self, request: Request[Any, Any, Any], reader: Reader) -> Any:
+        signed = await reader.latest_checkpoint()
         if signed is None:
             return _unavailable(request, sealer.NotCovered("nothing signed yet"))
         cp = signed.checkpoint
@@ -85,27 +85,27 @@ class LedgerController(Controller):
     async def proof(
         self,
         request: Request[Any, Any, Any],
-        pool: Pool,
+        reader: Reader,
         position: FromPath[int],
         size: FromQuery[int | None] = None,
     ) -> Any:
         try:
-            return await sealer.proof_for(pool, position, size)
+            return await reader.proof_for(position, size)
         except sealer.ProofUnavailable as error:
             return _unavailable(request, error)
 
     @get("/events/{position:int}", summary="Peristiwa tersimpan / stored event bytes (auditors)")
     async def event(
-        self, request: Request[Any, Any, Any], pool: Pool, who: Who, position: FromPath[int]
+        self, request: Request[Any, Any, Any], reader: Reader, who: Who, position: FromPath[int]
     ) -> Any:
         """Raw bytes cannot be redacted without breaking the proof, so only auditors whose
         scope covers the event's aggregate get them (docs/access.md)."""
         try:
-            record = await sealer.stored_entry(pool, position)
+            record = await reader.stored_entry(position)
         except sealer.ProofUnavailable as error:
             return _unavailable(request, error)
         kind = codec.aggregate_kind(str(record["topic"]))
-        value = await readstore.load_state(pool, kind, UUID(record["originator_id"]))
+        value = await reader.load_state(kind, UUID(record["originator_id"]))
         access.require_auditor_of_any(who, _regions(kind, value))
         return record
 

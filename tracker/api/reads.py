@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, Response
 
-from adapters import codec, readmodels, readstore
+from adapters import codec, readmodels
 from domain import access
 from domain.access import Principal
 from projections import catalog, public
@@ -17,6 +17,7 @@ from tracker import queries
 from tracker.errors import NotFound
 from tracker.http.helpers import decode_cursor, encode_cursor, etag
 from tracker.http.reading import Reading, fresh
+from tracker.ports import ReadStore
 
 
 def sees_everything(who: Principal, kind: str, value: Any) -> bool:
@@ -26,9 +27,9 @@ def sees_everything(who: Principal, kind: str, value: Any) -> bool:
 
 
 async def aggregate_response(
-    pool: Any, who: Principal, kind: str, aggregate_id: UUID
+    data: ReadStore, who: Principal, kind: str, aggregate_id: UUID
 ) -> Response[Any]:
-    value = await readstore.load_state(pool, kind, aggregate_id)
+    value = await data.load_state(kind, aggregate_id)
     if value is None:
         raise NotFound(kind, str(aggregate_id))
     body = value if sees_everything(who, kind, value) else public.redact(codec.to_builtins(value))
@@ -46,13 +47,15 @@ async def board_page(
     limit: int,
     cursor: str | None,
 ) -> Response[Any]:
-    docs, following = await readmodels.list_actions(reads.pool, where, limit, decode_cursor(cursor))
+    docs, following = await reads.data.list_actions(where, limit, decode_cursor(cursor))
     return fresh(request, raw_items(docs, next_cursor=encode_cursor(following)))
 
 
-async def history(pool: Any, who: Principal, aggregate_id: UUID, kind: str) -> list[dict[str, Any]]:
+async def history(
+    data: ReadStore, who: Principal, aggregate_id: UUID, kind: str
+) -> list[dict[str, Any]]:
     entries = await queries.history(
-        pool, kind, aggregate_id, lambda value: sees_everything(who, kind, value)
+        data, kind, aggregate_id, lambda value: sees_everything(who, kind, value)
     )
     if entries is None:
         raise NotFound(kind, str(aggregate_id))

@@ -48,7 +48,7 @@ class RegionController(Controller):
         if (early := await before_read(request, reads, after)) is not None:
             return early
         today = reads.clock().date()
-        return fresh(request, await queries.region_summary(reads.pool, today, region))
+        return fresh(request, await queries.region_summary(reads.data, today, region))
 
     @get("/{code:str}/actions", summary="Aksi suatu wilayah / a region's actions")
     async def region_actions(
@@ -83,7 +83,7 @@ class RegionController(Controller):
         region = region_or_404(code)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        return fresh(request, await queries.timeline(reads.pool, region, limit, before))
+        return fresh(request, await queries.timeline(reads.data, region, limit, before))
 
 
 class ReferenceController(Controller):

@@ -15,11 +15,11 @@ from uuid import UUID
 import anyio.to_thread
 import msgspec
 
-from adapters import readstore
 from domain.access import Principal
 from domain.commands import DOMAIN_COMMANDS, Command
 from domain.values import Role
 from tracker.bus import MessageBus
+from tracker.ports import ReadStore
 
 COMMAND_TYPES: dict[str, type[Command]] = {cls.__name__: cls for cls in DOMAIN_COMMANDS}
 
@@ -82,9 +82,9 @@ def replay(bus: MessageBus, script: Scenario) -> int:
     return len(script.commands)
 
 
-async def replay_is_needed(pool: Any) -> bool:
+async def replay_is_needed(data: ReadStore) -> bool:
     """Only into an empty store: the demo is never mixed into real data."""
-    return await readstore.count_events(pool) == 0
+    return await data.count_events() == 0
 
 
 async def load(bus: MessageBus) -> int:

@@ -1,4 +1,4 @@
-"""Dependencies handlers declare by name (`bus: Bus`, `pool: Pool`, …), provided once from
+"""Dependencies handlers declare by name (`bus: Bus`, `reader: Reader`, …), provided once from
 the composition root's Services in tracker/app.py; no handler reaches into app state."""
 
 from __future__ import annotations
@@ -7,17 +7,17 @@ from typing import Any
 
 from litestar.di import NamedDependency, Provide
 
-from adapters.positions import PositionWatcher
 from adapters.signing import Signer
 from tracker.bootstrap import Services
 from tracker.bus import MessageBus
 from tracker.http.reading import Reading
-from tracker.ports import AccountStore, Clock
+from tracker.ports import AccountStore, Clock, ReadStore
+from tracker.ports import Positions as PositionsPort
 from tracker.settings import Settings
 
 Bus = NamedDependency[MessageBus]
-Pool = NamedDependency[Any]  # the asyncpg pool of the read store (opened at start-up)
-Positions = NamedDependency[PositionWatcher]
+Reader = NamedDependency[ReadStore]  # the read models and the event log ("data" is litestar's)
+Positions = NamedDependency[PositionsPort]
 Accounts = NamedDependency[AccountStore]
 Now = NamedDependency[Clock]
 Config = NamedDependency[Settings]
@@ -32,7 +32,7 @@ def _value(get: Any) -> Provide:
 def provided(services: Services) -> dict[str, Provide]:
     return {
         "bus": _value(lambda: services.bus),
-        "pool": _value(lambda: services.pool),
+        "reader": _value(lambda: services.data),
         "positions": _value(lambda: services.positions),
         "accounts": _value(lambda: services.accounts),
         "clock": _value(lambda: services.clock),
@@ -41,7 +41,7 @@ def provided(services: Services) -> dict[str, Provide]:
         "services": _value(lambda: services),
         "reads": _value(
             lambda: Reading(
-                services.pool, services.positions, services.clock, services.settings.audit_origin
+                services.data, services.positions, services.clock, services.settings.audit_origin
             )
         ),
     }

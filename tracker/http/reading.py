@@ -15,22 +15,20 @@ from typing import Any
 from litestar import Request, Response
 from litestar.di import NamedDependency
 
-from adapters import readmodels
-from adapters.positions import PositionWatcher
 from tracker.http.helpers import requested_position
 from tracker.http.problems import problem
-from tracker.ports import Clock
+from tracker.ports import Clock, Positions, ReadStore
 
 READ_WAIT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What every read handler needs: the read store's pool, the projection's position,
-    the clock (today decides 'overdue') and the log's name in feeds."""
+    """What every read handler needs: the read store, the projection's position, the clock
+    (today decides 'overdue') and the log's name in feeds."""
 
-    pool: Any
-    positions: PositionWatcher
+    data: ReadStore
+    positions: Positions
     clock: Clock
     origin: str
 
@@ -58,7 +56,7 @@ async def validators(
 ) -> dict[str, str]:
     """ETag / Last-Modified of any read-model response (`variant`: e.g. the page language).
     Remembers the position in `request.state.read_position` for pages."""
-    current, moved_at = await readmodels.freshness(reads.pool)
+    current, moved_at = await reads.data.freshness()
     request.state.read_position = current
     day = reads.clock().date().isoformat()
     headers = {"ETag": f'W/"{current}-{day}{variant}"', "Cache-Control": "no-cache"}

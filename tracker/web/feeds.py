@@ -19,7 +19,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
-from adapters import readmodels
 from adapters.reference_data import region_catalogue
 from tracker import catalogue
 from tracker.http.problems import problem
@@ -76,7 +75,7 @@ async def _scope(reads: Reads, kind: str, key: str, t: Any) -> Scope | None:
     except ValueError:
         return None
     table, segment = ("forum", "forum") if kind == "forum" else ("action", "aksi")
-    title = await readmodels.title_of(reads.pool, table, ident)
+    title = await reads.data.title_of(table, ident)
     if title is None:
         return None
     path = f"/{segment}/{ident}"
@@ -130,8 +129,8 @@ async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name:
     headers = await validators(request, reads)
     if (early := not_modified(request, headers)) is not None:
         return early
-    pool = reads.pool
-    rows = await readmodels.feed_rows(pool, kind, scope.key, LIMIT)
+    data = reads.data
+    rows = await data.feed_rows(kind, scope.key, LIMIT)
     base = str(request.base_url).rstrip("/")
     query = "?lang=en" if lang == "en" else ""
     origin = reads.origin
@@ -146,7 +145,7 @@ async def _serve(request: Request[Any, Any, Any], reads: Reads, kind: str, name:
     if rows:
         updated = items[0]["at"]
     else:
-        _, moved_at = await readmodels.freshness(pool)
+        _, moved_at = await data.freshness()
         updated = _stamp(moved_at or datetime.now(UTC))
     feed = {
         "id": _urn(origin, scope.feed_path),

@@ -35,11 +35,10 @@ from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
-from adapters import readmodels
-from adapters.positions import PositionWatcher
 from adapters.reference_data import region_catalogue
 from tracker.http.problems import problem
 from tracker.http.reading import Reads
+from tracker.ports import Positions, ReadStore
 
 HEARTBEAT = 15.0  # seconds between comment pings; proxies close idle connections
 RETRY_MS = 5000
@@ -54,8 +53,9 @@ class Streams:
     """The open streams of one process (one per position watcher): how many, a way to end
     them all, and one shared query for streams asking the same question at once."""
 
-    def __init__(self, watcher: PositionWatcher, limit: int = MAX_STREAMS) -> None:
+    def __init__(self, watcher: Positions, data: ReadStore, limit: int = MAX_STREAMS) -> None:
         self._watcher = weakref.ref(watcher)  # weak: the registry below is keyed by it
+        self.data = data
         self.limit = limit
         self.open = 0
         self.idle = asyncio.Event()  # set while no stream is open (tests wait on it)
@@ -65,7 +65,7 @@ class Streams:
         self._fetches: dict[tuple[Scope, int, int], asyncio.Future[list[Any]]] = {}
 
     @property
-    def watcher(self) -> PositionWatcher:
+    def watcher(self) -> Positions:
         watcher = self._watcher()
         assert watcher is not None, "a stream outlived its app"
         return watcher
@@ -107,7 +107,7 @@ class Streams:
 
     async def _fetch(self, scope: Scope, after: int, upto: int) -> list[Any]:
         kind, value = scope
-        return await readmodels.activity_between(self.watcher.pool, kind, value, after, upto)
+        return await self.data.activity_between(kind, value, after, upto)
 
     async def run(self, scope: Scope, start: int) -> AsyncIterator[bytes]:
         self.open += 1
@@ -139,13 +139,13 @@ def event(position: int, rows: list[Any]) -> bytes:
     return b"event: perubahan\nid: %d\ndata: %s\n\n" % (position, data)
 
 
-_STREAMS: weakref.WeakKeyDictionary[PositionWatcher, Streams] = weakref.WeakKeyDictionary()
+_STREAMS: weakref.WeakKeyDictionary[Positions, Streams] = weakref.WeakKeyDictionary()
 
 
-def streams_for(watcher: PositionWatcher) -> Streams:
+def streams_for(watcher: Positions, data: ReadStore) -> Streams:
     streams = _STREAMS.get(watcher)
     if streams is None:
-        streams = _STREAMS[watcher] = Streams(watcher)
+        streams = _STREAMS[watcher] = Streams(watcher, data)
     return streams
 
 
@@ -170,7 +170,11 @@ class StreamingServer(uvicorn.Server):
 
 
 async def _scope(
-    pool: Any, wilayah: str | None, provinsi: str | None, aksi: UUID | None, forum: UUID | None
+    data: ReadStore,
+    wilayah: str | None,
+    provinsi: str | None,
+    aksi: UUID | None,
+    forum: UUID | None,
 ) -> tuple[Scope | None, str]:
     """The scope asked for, or None and what was not found."""
     if wilayah is not None or provinsi is not None:
@@ -181,7 +185,7 @@ async def _scope(
         return ("province" if region.is_province else "region", region.code), ""
     for kind, table, ident in (("action", "action", aksi), ("forum", "forum", forum)):
         if ident is not None:
-            found = await readmodels.title_of(pool, table, ident) is not None
+            found = await data.title_of(table, ident) is not None
             return ((kind, ident), "") if found else (None, f"{kind} {ident}")
     return ("", None), ""
 
@@ -196,17 +200,17 @@ async def langsung(
     forum: FromQuery[UUID | None] = None,
     setelah: Annotated[int | None, QueryParameter(ge=0)] = None,
 ) -> Any:
-    watcher: PositionWatcher = reads.positions
+    watcher = reads.positions
     if sum(x is not None for x in (wilayah, provinsi, aksi, forum)) > 1:
         return problem(request, 400, "one-scope", "problem.one-scope")
     resume = request.headers.get("last-event-id", "").strip()
     start = int(resume) if resume.isdigit() else setelah
     if start is not None and (aksi is not None or forum is not None):
         await watcher.wait_for(start or 0, 2.0)  # the page may be newer than our read model
-    scope, missing = await _scope(watcher.pool, wilayah, provinsi, aksi, forum)
+    scope, missing = await _scope(reads.data, wilayah, provinsi, aksi, forum)
     if scope is None:
         return problem(request, 404, "unknown-scope", "problem.unknown-scope", {"missing": missing})
-    streams = streams_for(watcher)
+    streams = streams_for(watcher, reads.data)
     if not streams.accepting or streams.open >= streams.limit:
         busy = streams.accepting
         return problem(

@@ -19,13 +19,13 @@ import msgspec
 from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
 
-from adapters import open_data, readmodels
 from adapters.reference_data import region_catalogue
 from domain.period import ReportingPeriod
 from projections import rollups
 from projections.audit import to_csv
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
+from tracker.ports import ReadStore
 from tracker.web.opendata_columns import (
     AKSI,
     AKTIVITAS,
@@ -47,30 +47,30 @@ def _doc(raw: Any) -> Any:
     return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
 
 
-async def _aksi(conn: Any, today: date) -> list[dict[str, Any]]:
+async def _aksi(conn: ReadStore, today: date) -> list[dict[str, Any]]:
     names = [c.name for c in AKSI if c.name not in ("region_name", "province_name")]
-    rows = await open_data.action_rows(conn, names, today)
+    rows = await conn.action_rows(names, today)
     for row in rows:
         row.update(region_name=_name(row["region_code"]), province_name=_name(row["province_code"]))
     return rows
 
 
-async def _komitmen(conn: Any, today: date) -> list[dict[str, Any]]:
-    rows = await open_data.commitment_rows(conn)
+async def _komitmen(conn: ReadStore, today: date) -> list[dict[str, Any]]:
+    rows = await conn.commitment_rows()
     for row in rows:
         row["signatory_names"] = [_name(code) for code in row["signatory_codes"]]
     return rows
 
 
-async def _forum(conn: Any, today: date) -> list[dict[str, Any]]:
-    rows = [{**_doc(r["public_doc"]), **r} for r in await open_data.forum_rows(conn)]
+async def _forum(conn: ReadStore, today: date) -> list[dict[str, Any]]:
+    rows = [{**_doc(r["public_doc"]), **r} for r in await conn.forum_rows()]
     for row in rows:
         row["host_region_name"] = _name(row["host_region_code"])
     return rows
 
 
-async def _wilayah(conn: Any, today: date) -> list[dict[str, Any]]:
-    counts = await readmodels.counts_by(conn, "region_code", today)
+async def _wilayah(conn: ReadStore, today: date) -> list[dict[str, Any]]:
+    counts = await conn.counts_by("region_code", today)
     ranked = rollups.ranking(
         {"code": row["region_code"], "summary": rollups.summary(row), "row": row} for row in counts
     )
@@ -85,9 +85,9 @@ async def _wilayah(conn: Any, today: date) -> list[dict[str, Any]]:
     return rows
 
 
-async def _laporan(conn: Any, today: date) -> list[dict[str, Any]]:
+async def _laporan(conn: ReadStore, today: date) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for doc in await open_data.action_docs(conn):
+    for doc in await conn.action_docs():
         action = _doc(doc)
         rows.extend(
             {
@@ -106,11 +106,11 @@ async def _laporan(conn: Any, today: date) -> list[dict[str, Any]]:
     return rows
 
 
-async def _aktivitas(conn: Any, today: date) -> list[dict[str, Any]]:
-    return await open_data.activity_rows(conn, [c.name for c in AKTIVITAS])  # never actor_id
+async def _aktivitas(conn: ReadStore, today: date) -> list[dict[str, Any]]:
+    return await conn.activity_rows([c.name for c in AKTIVITAS])  # never actor_id
 
 
-Loader = Callable[[Any, date], Awaitable[list[dict[str, Any]]]]
+Loader = Callable[[ReadStore, date], Awaitable[list[dict[str, Any]]]]
 DATASETS: dict[str, tuple[tuple[Column, ...], Loader]] = {
     "aksi": (AKSI, _aksi),
     "komitmen": (KOMITMEN, _komitmen),
@@ -150,8 +150,8 @@ async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath
     columns, load = DATASETS[slug]
     names = [c.name for c in columns]
     today = reads.clock().date()
-    async with open_data.snapshot(reads.pool) as conn:  # rows exactly those of `position`
-        position, _ = await readmodels.freshness(conn)
+    async with reads.data.snapshot() as conn:  # rows exactly those of `position`
+        position, _ = await conn.freshness()
         loaded = await load(conn, today)
     rows = [{n: plain(row.get(n)) for n in names} for row in loaded]
     headers["Content-Disposition"] = f'attachment; filename="{slug}.{extension}"'

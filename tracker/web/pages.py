@@ -23,8 +23,8 @@ async def national_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = reads.pool
-    body = await queries.national(pool, reads.clock().date())
+    data = reads.data
+    body = await queries.national(data, reads.clock().date())
     return await page(
         request,
         reads,
@@ -32,7 +32,7 @@ async def national_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
         f=f,
         feeds=feeds("nasional"),
         chart=status_chart(body["summary"]["by_status"], f),
-        forums=await queries.forums(pool),
+        forums=await queries.forums(data),
         **body,
     )
 
@@ -57,7 +57,7 @@ async def search_page(request: Request[Any, Any, Any], reads: Reads, q: FromQuer
     tracked = {}
     if found:
         today = reads.clock().date()
-        body = await queries.national(reads.pool, today)
+        body = await queries.national(reads.data, today)
         tracked = {  # a province counts all its actions, a kab/kota its own
             entry["code"]: entry["summary"]["actions"]
             for entry in (*body["regions"], *body["provinces"])

@@ -66,26 +66,26 @@ async def action_page(
     request: Request[Any, Any, Any], reads: Reads, action_id: FromPath[str]
 ) -> Any:
     ident = parse_uuid(action_id)
-    pool = reads.pool
-    action = await queries.public_aggregate(pool, "action", ident) if ident else None
+    data = reads.data
+    action = await queries.public_aggregate(data, "action", ident) if ident else None
     if ident is None or action is None:
         return not_found(request)
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    forum_doc = await readmodels.forum_doc(pool, UUID(action["forum_id"]))
+    forum_doc = await data.forum_doc(UUID(action["forum_id"]))
     forum = msgspec.json.decode(forum_doc) if forum_doc else None
     commitment = next(
         (
             c
-            for c in await queries.commitments(pool, forum_id=parse_uuid(action["forum_id"]))
+            for c in await queries.commitments(data, forum_id=parse_uuid(action["forum_id"]))
             if c["id"] == action["commitment_id"]
         ),
         None,
     )
     history = [
         {**entry, "detail": history_detail(entry, f)}
-        for entry in await queries.public_history(pool, "action", ident)
+        for entry in await queries.public_history(data, "action", ident)
     ]
     criteria = {c.number: c for c in kkp_criteria()}
     return await page(
@@ -144,7 +144,7 @@ async def board_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = reads.pool
+    data = reads.data
     today = reads.clock().date()
     params = {key: str(value) for key, value in request.query_params.items()}
     chosen, where = board_filter(params, today)
@@ -152,8 +152,8 @@ async def board_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
         cursor = decode_cursor(params.get("halaman") or None)
     except BadHeader:
         cursor = None
-    actions, following = await queries.actions(pool, where, BOARD_PAGE, cursor)
-    ranking = await queries.ranked_regions(pool, today)
+    actions, following = await queries.actions(data, where, BOARD_PAGE, cursor)
+    ranking = await queries.ranked_regions(data, today)
     regions = sorted((e for e in ranking if "." in e["code"]), key=lambda e: e["name"])
     next_url = None
     if following is not None:

@@ -25,7 +25,7 @@ async def forum_page(request: Request[Any, Any, Any], reads: Reads, forum_id: Fr
     if (early := await unchanged(request, reads)) is not None:
         return early
     today = reads.clock().date()
-    body = await queries.forum_progress(reads.pool, today, ident)
+    body = await queries.forum_progress(reads.data, today, ident)
     if body is None:
         return not_found(request)
     return await page(

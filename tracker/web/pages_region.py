@@ -40,10 +40,10 @@ async def province_page(request: Request[Any, Any, Any], reads: Reads, code: Fro
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = reads.pool
+    data = reads.data
     today = reads.clock().date()
-    body = await queries.region_summary(pool, today, region)
-    actions, more = await queries.actions(pool, readmodels.ActionFilter(province_code=code))
+    body = await queries.region_summary(data, today, region)
+    actions, more = await queries.actions(data, readmodels.ActionFilter(province_code=code))
     return await page(
         request,
         reads,
@@ -93,16 +93,16 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
-    pool = reads.pool
+    data = reads.data
     today = reads.clock().date()
-    body = await queries.region_summary(pool, today, region)
-    actions, more = await queries.actions(pool, readmodels.ActionFilter(region_code=code))
+    body = await queries.region_summary(data, today, region)
+    actions, more = await queries.actions(data, readmodels.ActionFilter(region_code=code))
     groups, others = by_commitment(
         actions,
-        await queries.commitments(pool, region_code=code),
-        await queries.commitments(pool, region_code=region.province_code),
+        await queries.commitments(data, region_code=code),
+        await queries.commitments(data, region_code=region.province_code),
     )
-    forums = {forum["id"]: forum for forum in await queries.forums(pool)}
+    forums = {forum["id"]: forum for forum in await queries.forums(data)}
     return await page(
         request,
         reads,
@@ -118,7 +118,7 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
         forums=forums,
         office_of=signatory_office,
         timeline=sorted(  # the latest recorded, newest first by when it happened
-            (await queries.timeline(pool, region, TIMELINE_LIMIT))["items"],
+            (await queries.timeline(data, region, TIMELINE_LIMIT))["items"],
             key=lambda item: item["at"],
             reverse=True,
         ),
