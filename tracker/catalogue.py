@@ -68,7 +68,11 @@ def refusal(error: Worded, lang: str = DEFAULT) -> str:
 
 
 def terminal_language() -> str:
-    """The CLI's language: Bahasa Indonesia unless the terminal's locale is English."""
+    """The CLI's language: TRACKER_LANG (id or en) if set, else Bahasa Indonesia unless the
+    terminal's locale is English."""
+    chosen = os.environ.get("TRACKER_LANG", "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
     return "en" if os.environ.get("LANG", "").lower().startswith("en") else DEFAULT
 
 

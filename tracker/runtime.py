@@ -14,16 +14,35 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import structlog
 
+from tracker import catalogue
 from tracker.settings import Settings
 
 RUN_FILE = "run.json"
 
 
 class CliError(Exception):
-    """A message for the user, printed as one line."""
+    """A message for the operator, printed as one line in the terminal's language: a
+    catalogue key (`cli.<code>`) and its parameters, or a refusal already in words."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code, self.params = code, params
+        self.text: str | None = None
+
+    @classmethod
+    def worded(cls, refusal: catalogue.Worded) -> CliError:
+        error = cls(refusal.key, **refusal.params)
+        error.text = catalogue.refusal(refusal, catalogue.terminal_language())
+        return error
+
+    def __str__(self) -> str:
+        if self.text is not None:
+            return self.text
+        return catalogue.text(catalogue.terminal_language(), f"cli.{self.code}", **self.params)
 
 
 def _alive(pid: int) -> bool:
@@ -66,7 +85,7 @@ def servers_for(settings: Settings, *, owner: bool) -> Iterator[Settings]:
     try:
         database_url, nats_url = servers.start()
     except EmbeddedServerError as error:
-        raise CliError(str(error)) from error
+        raise CliError("embedded-failed", reason=error) from error
     structlog.get_logger("runtime").info("embedded.started", data_dir=str(data_dir))
     resolved = replace(
         settings,

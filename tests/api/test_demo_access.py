@@ -153,6 +153,7 @@ def test_one_changed_byte_fails_verify_and_proofs_check_offline(
     files = ["--proof", "proof.json", "--event", "event.json", "--public-key", "key.json"]
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRACKER_DATABASE_URL")  # offline: nothing but the three files
+    monkeypatch.setenv("TRACKER_LANG", "en")
     assert cli.main(["audit", "check-proof", *files]) == 0
     assert f"at position {position}" in capsys.readouterr().out
     event = json.loads((tmp_path / "event.json").read_text())

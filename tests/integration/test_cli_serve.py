@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 def start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "TRACKER_LOG_FORMAT": "json"}
+    env = {**os.environ, "TRACKER_LOG_FORMAT": "json", "TRACKER_LANG": "en"}
     env.pop("TRACKER_DATABASE_URL", None)
     env.pop("TRACKER_NATS_URL", None)
     return subprocess.Popen(
@@ -59,12 +59,13 @@ def wait_until_started(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
     raise AssertionError(f"server exited early: {seen}")
 
 
-def tracker(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def tracker(data_dir: Path, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tracker.cli", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
+        env={**os.environ, "TRACKER_LANG": lang},
     )
 
 
@@ -128,6 +129,15 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert (
         result.stderr.strip() == f"tracker: port {port} on 127.0.0.1 is already in use; pick --port"
+    )
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        indonesian = tracker(tmp_path, "serve", "--port", str(port), lang="id")
+    assert (
+        indonesian.stderr.strip()
+        == f"tracker: Port {port} di 127.0.0.1 sudah dipakai; pilih --port"
     )
 
 

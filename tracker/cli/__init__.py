@@ -35,8 +35,8 @@ def _listen(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         if error.errno == errno.EADDRINUSE:
-            raise CliError(f"port {port} on {host} is already in use; pick --port") from error
-        raise CliError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+            raise CliError("port-in-use", port=port, host=host) from error
+        raise CliError("cannot-listen", host=host, port=port, reason=error.strerror) from error
     sock.listen(2048)
     return sock
 
@@ -75,7 +75,7 @@ def run_worker(configured: Settings, which: str) -> None:
     with servers_for(configured, owner=False) as settings:
         assert settings.database_url is not None
         if which != "seal" and settings.nats_url is None:
-            raise CliError("relay and project need both PostgreSQL and NATS")
+            raise CliError("workers-need-servers")
         if which == "seal":
             from adapters.sealer.worker import run_sealer
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from adapters.account_types import Account, AccountError
 from domain.access import system
-from tracker import catalogue
 from tracker.bootstrap import bootstrap
 from tracker.bus import MessageBus
 from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
@@ -63,10 +62,10 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     if not sys.stdin.isatty():
-        raise CliError("no terminal to ask for a password: use --password-stdin")
+        raise CliError("no-terminal")
     first = getpass.getpass("Kata sandi / password: ")
     if getpass.getpass("Ulangi / repeat: ") != first:
-        raise CliError("the passwords do not match")
+        raise CliError("passwords-differ")
     return first
 
 
@@ -106,7 +105,7 @@ async def _tokens(bus: MessageBus, args: argparse.Namespace) -> None:
     if args.action == "issue":
         days = args.expires_in_days
         if days is not None and days <= 0:
-            raise CliError("--expires-in-days must be a positive number")
+            raise CliError("expiry-days")
         command = IssueToken(user_id=args.user_id, name=args.name, expires_in_days=days)
         token_id, token, expires = await bus.dispatch(command, OPERATOR)
         until = expires.isoformat(timespec="minutes") if expires else "never"
@@ -135,6 +134,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> None:
         await services.accounts.create_schema()
         await handler(services.bus, args)
     except AccountError as error:
-        raise CliError(catalogue.refusal(error, catalogue.terminal_language())) from error
+        raise CliError.worded(error) from error
     finally:
         await services.database.close()

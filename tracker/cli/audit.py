@@ -44,7 +44,7 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise CliError(f"cannot read the {what} {path}: {error.strerror}") from None
+        raise CliError("cannot-read", what=what, path=path, reason=error.strerror) from None
 
 
 def _public_key(raw: bytes) -> str | bytes:
@@ -53,7 +53,7 @@ def _public_key(raw: bytes) -> str | bytes:
         try:
             return str(json.loads(text)["public_key"])
         except (ValueError, KeyError, TypeError):
-            raise CliError("the public-key JSON has no 'public_key' field") from None
+            raise CliError("no-public-key-field") from None
     return raw
 
 
@@ -68,7 +68,7 @@ def _entry(raw: bytes) -> tuple[bytes, dict[str, Any]]:
             base64.b64decode(str(record["state"]), validate=True),
         )
     except (ValueError, KeyError, TypeError, binascii.Error) as error:
-        raise CliError(f"the event file is not a stored event ({error})") from None
+        raise CliError("not-an-event", reason=error) from None
     return entry, record
 
 
@@ -78,16 +78,16 @@ def check_proof(args: argparse.Namespace) -> None:
     try:
         proof = msgspec.json.decode(_read(args.proof, "proof"), type=ledger.InclusionProof)
     except msgspec.DecodeError as error:
-        raise CliError(f"the proof file is not an inclusion proof ({error})") from None
+        raise CliError("not-a-proof", reason=error) from None
     entry, record = _entry(_read(args.event, "event"))
     try:
         verify = verifier_from(_public_key(_read(args.public_key, "public key")))
     except ValueError as error:
-        raise CliError(f"public key: {error}") from None
+        raise CliError("bad-public-key", reason=error) from None
     try:
         ledger.check_proof(proof, entry, verify)
     except ValueError as error:
-        raise CliError(f"proof rejected: {error}") from None
+        raise CliError("proof-rejected", reason=error) from None
     signed = ledger.Checkpoint.parse(proof.checkpoint.encode())
     print(
         f"OK: event {record['topic']} at position {proof.position} "
@@ -106,7 +106,7 @@ async def verify(database_url: str, key_file: Path) -> None:
     try:
         raw = await anyio.to_thread.run_sync(key_file.read_bytes)
     except FileNotFoundError:
-        raise CliError(f"no signing key at {key_file}: pass --public-key") from None
+        raise CliError("no-signing-key", path=key_file) from None
     if b"PRIVATE KEY" in raw:
         from adapters.signing import load_or_create
 
@@ -114,7 +114,7 @@ async def verify(database_url: str, key_file: Path) -> None:
     try:
         verifier = verifier_from(_public_key(raw))
     except ValueError as error:
-        raise CliError(f"public key: {error}") from None
+        raise CliError("bad-public-key", reason=error) from None
     pool = await readstore.create_pool(database_url, max_size=2)
     try:
         report = await audit_verify.verify(pool, verifier, ProgressBar("verify"))
@@ -122,8 +122,10 @@ async def verify(database_url: str, key_file: Path) -> None:
         await pool.close()
     if not report.ok:
         raise CliError(
-            f"audit verify FAILED at position {report.first_bad_position}: {report.problem} "
-            f"({report.checked} events matched before it)"
+            "verify-failed",
+            position=report.first_bad_position,
+            problem=report.problem,
+            checked=report.checked,
         )
     print(
         f"audit verify OK: {report.checked} events match the chain and "

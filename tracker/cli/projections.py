@@ -55,7 +55,7 @@ class ProgressBar:
 async def rebuild(database_url: str, name: str | None) -> None:
     name = name or "catalog"
     if name not in PROJECTIONS:
-        raise CliError(f"unknown projection {name!r}; known: {', '.join(PROJECTIONS)}")
+        raise CliError("unknown-projection", name=name, known=", ".join(PROJECTIONS))
     pool = await readstore.create_pool(database_url, max_size=2)
     bar = ProgressBar(f"rebuild {name}")
     started = time.monotonic()
