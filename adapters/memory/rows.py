@@ -1,0 +1,147 @@
+"""The rows of the in-memory read store: the catalogue tables as `projections.catalog.step`
+makes them, projected lazily from the memory event store, and the row logic the queries
+share (filters, counts, grouping) — the Python twins of adapters/readmodels.py's SQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from adapters import codec
+from adapters.memory.eventstore import MemoryEventStore, Notification
+from adapters.readmodels import ActionFilter
+from projections import catalog
+from projections.rollups import STATUSES
+
+Row = dict[str, Any]
+OPEN = ("planned", "in_progress")
+TIMELINE_ROW = (
+    "position",
+    "aggregate",
+    "aggregate_id",
+    "type",
+    "at",
+    "actor_role",
+    "actor_office",
+    "title",
+)
+
+
+def matches(row: Row, where: ActionFilter) -> bool:
+    for column in ("region_code", "province_code", "status", "kkp_criterion"):
+        wanted = getattr(where, column)
+        if wanted is not None and row[column] != wanted:
+            return False
+    if (
+        where.owner_opd is not None
+        and where.owner_opd.casefold() not in row["owner_opd"].casefold()
+    ):
+        return False
+    if where.rpjmn_pn is not None and where.rpjmn_pn not in row["rpjmn_pns"]:
+        return False
+    if where.commitment_id is not None and row["commitment_id"] != where.commitment_id:
+        return False
+    if where.forum_id is not None and row["forum_id"] != where.forum_id:
+        return False
+    if where.due_before is not None and not row["due_on"] < where.due_before:
+        return False
+    return where.overdue_on is None or (row["status"] in OPEN and row["due_on"] < where.overdue_on)
+
+
+def board_key(row: Row) -> tuple[str, date, UUID]:
+    return (row["region_code"], row["due_on"], row["id"])
+
+
+def counts(rows: Iterable[Row], today: date) -> Row:
+    """What readmodels._COUNTS computes, for one group of action rows."""
+    rows = list(rows)
+    done = [r for r in rows if r["status"] in ("completed", "verified")]
+    return {
+        "actions": len(rows),
+        **{status: sum(r["status"] == status for r in rows) for status in STATUSES},
+        "completion_sum": float(sum(r["completion"] for r in rows if r["status"] != "cancelled")),
+        "on_time": sum(r["completed_at"].astimezone(UTC).date() <= r["due_on"] for r in done),
+        "overdue": sum(r["status"] in OPEN and r["due_on"] < today for r in rows),
+        "reports": sum(r["reports_total"] for r in rows),
+        "reports_verified": sum(r["reports_verified"] for r in rows),
+        "last_activity": max((r["updated_at"] for r in rows), default=None),
+    }
+
+
+def grouped(rows: Iterable[Row], key: Callable[[Row], Any]) -> dict[Any, list[Row]]:
+    groups: dict[Any, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return dict(sorted(groups.items(), key=lambda item: tuple(str(k) for k in item[0])))
+
+
+class MemoryRows:
+    def __init__(self, store: MemoryEventStore) -> None:
+        self.store = store
+        self.tables: dict[str, dict[Any, Row]] = {
+            "forum": {}, "commitment": {}, "action": {}, "activity": {}
+        }  # fmt: skip
+        self.states: dict[UUID, Any] = {}
+        self.position = 0
+        self.moved_at: datetime | None = None
+        self._lock = threading.Lock()
+
+    # -- projection ---------------------------------------------------------------------------
+    def catch_up(self) -> int:
+        with self._lock:
+            for note in self.store.notifications(self.position, self.store.head() - self.position):
+                self._apply(note)
+            return self.position
+
+    def _apply(self, note: Notification) -> None:
+        kind = codec.aggregate_kind(note.topic)
+        event = codec.decode_event(note.topic, note.state)
+        before = self.states.get(note.originator_id)
+        step = catalog.step(kind, before, event, note.originator_version, note.notification_id)
+        if step is not None:
+            self.states[note.originator_id] = step.state
+            for upsert in step.upserts:
+                columns = dict(upsert.columns)
+                if upsert.table == kind:
+                    columns["doc"] = codec.encode(step.state).decode()
+                    columns["public_doc"] = codec.encode(columns["public_doc"]).decode()
+                self.tables[upsert.table][columns[upsert.key]] = columns
+        self.position, self.moved_at = note.notification_id, event.at
+
+    def _rows(self, table: str) -> list[Row]:
+        self.catch_up()
+        return list(self.tables[table].values())
+
+    def _actions(self) -> list[Row]:
+        return sorted(self._rows("action"), key=board_key)
+
+    def _forums(self) -> list[Row]:
+        rows = sorted(self._rows("forum"), key=lambda r: r["id"])
+        return sorted(rows, key=lambda r: r["starts_on"], reverse=True)
+
+    def _commitments(self) -> list[Row]:
+        rows = sorted(self._rows("commitment"), key=lambda r: r["id"])
+        return sorted(rows, key=lambda r: r["made_on"], reverse=True)
+
+    def _activity(self) -> list[Row]:
+        return sorted(self._rows("activity"), key=lambda r: r["position"], reverse=True)
+
+    def _in_scope(self, kind: str, value: Any) -> Callable[[Row], bool]:
+        if kind in ("", "national"):
+            return lambda r: True
+        if kind == "region":
+            return lambda r: value in r["region_codes"]
+        if kind == "province":
+            return lambda r: value in r["province_codes"]
+        if kind == "action":
+            return lambda r: r["aggregate_id"] == value
+        owned = {value} | {
+            r["id"]
+            for t in ("commitment", "action")
+            for r in self._rows(t)
+            if r["forum_id"] == value
+        }
+        return lambda r: r["aggregate_id"] in owned
