@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from adapters.account_schema import SCHEMA
 from adapters.account_types import (
     FAILURE_WINDOW,
     LAST_USED_GRANULARITY,
@@ -32,46 +33,6 @@ from adapters.account_types import (
 from adapters.database import Database
 from domain.access import Principal
 from domain.values import Role
-
-SCHEMA = """
-CREATE SCHEMA IF NOT EXISTS auth;
-CREATE TABLE IF NOT EXISTS auth.account (
-    user_id text PRIMARY KEY,
-    display_name text NOT NULL,
-    role text NOT NULL CHECK (role IN ('pemda', 'kanwil', 'admin')),
-    office text NOT NULL,
-    region_code text,
-    opd text,
-    provinces text[] NOT NULL DEFAULT '{}',
-    password_hash text,
-    created_at timestamptz NOT NULL,
-    created_by text NOT NULL,
-    disabled_at timestamptz
-);
-CREATE TABLE IF NOT EXISTS auth.token (
-    id text PRIMARY KEY,
-    user_id text NOT NULL REFERENCES auth.account,
-    name text NOT NULL,
-    secret_hash bytea NOT NULL,
-    created_at timestamptz NOT NULL,
-    expires_at timestamptz,
-    revoked_at timestamptz,
-    last_used_at timestamptz
-);
-CREATE TABLE IF NOT EXISTS auth.session (
-    id_hash bytea PRIMARY KEY,
-    user_id text NOT NULL REFERENCES auth.account,
-    csrf_token text NOT NULL,
-    created_at timestamptz NOT NULL,
-    expires_at timestamptz NOT NULL
-);
-CREATE TABLE IF NOT EXISTS auth.login_failure (
-    user_id text NOT NULL,
-    client text NOT NULL,
-    at timestamptz NOT NULL
-);
-CREATE INDEX IF NOT EXISTS login_failure_user ON auth.login_failure (user_id, at);
-"""
 
 
 def _account(row: Any) -> Account:

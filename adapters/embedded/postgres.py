@@ -14,7 +14,6 @@ import shlex
 import shutil
 import stat
 import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,11 +31,11 @@ from adapters.embedded.lock import (
     log_tail,
     one_line,
 )
+from adapters.embedded.pg_commands import SUPERUSER, create_database, run
 
 _log = logging.getLogger(__name__)
 
 LOG_FILE_NAME = "postgres.log"
-SUPERUSER = "postgres"
 START_TIMEOUT_S = 60
 INITDB_TIMEOUT_S = 180
 _SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 on Linux
@@ -94,7 +93,7 @@ class EmbeddedPostgres:
         self._refuse_if_running(bin_dir, account)
         try:
             port = self._start_server(bin_dir, account)
-            _create_database(bin_dir, port, self._database)
+            create_database(bin_dir, port, self._database)
         except BaseException:
             self._stop_after_failed_start(bin_dir, account)
             raise
@@ -136,7 +135,7 @@ class EmbeddedPostgres:
             os.chown(staging, account.uid, account.gid)
             grant_traverse(staging.parent)
         _log.info("initialising embedded PostgreSQL cluster in %s", target)
-        result = _run(
+        result = run(
             [
                 str(bin_dir / "initdb"),
                 "-D",
@@ -169,7 +168,7 @@ class EmbeddedPostgres:
             directory.chmod(0o700)
 
     def _refuse_if_running(self, bin_dir: Path, account: Account | None) -> None:
-        result = _run(
+        result = run(
             [str(bin_dir / "pg_ctl"), "status", "-D", str(self._directory)],
             account=account,
             cwd=self._directory,
@@ -198,7 +197,7 @@ class EmbeddedPostgres:
                 "-c",
                 "shared_buffers=128MB",
             ]
-            result = _run(
+            result = run(
                 [
                     str(bin_dir / "pg_ctl"),
                     "start",
@@ -242,7 +241,7 @@ class EmbeddedPostgres:
         self, bin_dir: Path, account: Account | None, wait_s: int
     ) -> subprocess.CompletedProcess[str]:
         command = [str(bin_dir / "pg_ctl"), "stop", "-D", str(self._directory), "-m", "fast"]
-        return _run(
+        return run(
             [*command, "-w", "-t", str(wait_s)],
             account=account,
             cwd=self._directory,
@@ -260,83 +259,3 @@ class EmbeddedPostgres:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _create_database(bin_dir: Path, port: int, database: str) -> None:
-    """CREATE DATABASE only if missing; psql variables quote the name safely."""
-    script = (
-        "SELECT format('CREATE DATABASE %I', :'dbname') "
-        "WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'dbname') \\gexec\n"
-    )
-    try:
-        result = subprocess.run(
-            [
-                str(bin_dir / "psql"),
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-v",
-                f"dbname={database}",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                SUPERUSER,
-                "-d",
-                "postgres",
-            ],
-            input=script,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=_clean_env(None),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise EmbeddedServerError(f"creating database {database!r} timed out") from None
-    if result.returncode != 0:
-        raise EmbeddedServerError(
-            f"could not create database {database!r}: {one_line(result.stderr)}"
-        )
-
-
-def _clean_env(home: Path | None) -> dict[str, str]:
-    """No inherited PG* variables (PGDATA, PGOPTIONS, ...) and a predictable C locale."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
-    if home is not None:
-        env["HOME"] = str(home)
-    return env
-
-
-def _run(
-    args: list[str], *, account: Account | None, cwd: Path, timeout: float
-) -> subprocess.CompletedProcess[str]:
-    """Run a PostgreSQL tool (as the service user when root), output merged into ``stdout``.
-
-    Output goes to a temporary file, not a pipe: a postmaster started by pg_ctl could inherit
-    the pipe and make us wait for EOF forever.
-    """
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
-        try:
-            completed = subprocess.run(
-                args,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                cwd=cwd,
-                env=_clean_env(cwd),
-                timeout=timeout,
-                check=False,
-                user=account.uid if account else None,
-                group=account.gid if account else None,
-                extra_groups=[] if account else None,
-            )
-        except subprocess.TimeoutExpired:
-            raise EmbeddedServerError(
-                f"{Path(args[0]).name} {args[1] if len(args) > 1 else ''} timed out "
-                f"after {timeout:.0f}s"
-            ) from None
-        output.seek(0)
-        return subprocess.CompletedProcess(args, completed.returncode, output.read(), "")

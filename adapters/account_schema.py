@@ -1,0 +1,42 @@
+"""The `auth` schema: accounts, API tokens (hashes only), browser sessions and failed
+sign-ins. Not events: a password hash or a leaked token can really be erased."""
+
+SCHEMA = """
+CREATE SCHEMA IF NOT EXISTS auth;
+CREATE TABLE IF NOT EXISTS auth.account (
+    user_id text PRIMARY KEY,
+    display_name text NOT NULL,
+    role text NOT NULL CHECK (role IN ('pemda', 'kanwil', 'admin')),
+    office text NOT NULL,
+    region_code text,
+    opd text,
+    provinces text[] NOT NULL DEFAULT '{}',
+    password_hash text,
+    created_at timestamptz NOT NULL,
+    created_by text NOT NULL,
+    disabled_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS auth.token (
+    id text PRIMARY KEY,
+    user_id text NOT NULL REFERENCES auth.account,
+    name text NOT NULL,
+    secret_hash bytea NOT NULL,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz,
+    revoked_at timestamptz,
+    last_used_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS auth.session (
+    id_hash bytea PRIMARY KEY,
+    user_id text NOT NULL REFERENCES auth.account,
+    csrf_token text NOT NULL,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS auth.login_failure (
+    user_id text NOT NULL,
+    client text NOT NULL,
+    at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failure_user ON auth.login_failure (user_id, at);
+"""
