@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from nats.js.errors import NotFoundError
 
 from adapters.codec import aggregate_kind
 from projections.public import redact
@@ -144,3 +145,20 @@ async def ensure_stream(js: Any, channel: Channel = INTERNAL) -> None:
         if error.err_code != STREAM_IN_USE:
             raise
         await js.stream_info(channel.stream)
+
+
+async def resume_point(js: Any, stream: str = STREAM) -> int:
+    """Position of the last message in the stream (0 if none): where publishing goes on."""
+    state = (await js.stream_info(stream)).state
+    seq = state.last_seq or 0
+    while seq and seq >= (state.first_seq or 1):
+        try:
+            last = await js.get_msg(stream, seq=seq)
+        except NotFoundError:  # deleted at the tail: the one before is the last
+            seq -= 1
+            continue
+        header = (last.headers or {}).get(HEADER_POSITION)
+        if header is not None:
+            return int(header)
+        return decode_message(last.data).position
+    return 0

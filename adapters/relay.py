@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
-import sys
 from collections import OrderedDict
 from typing import Any
 from uuid import UUID
@@ -23,7 +21,6 @@ import asyncpg
 import msgspec
 import nats
 import structlog
-from nats.js.errors import NotFoundError
 
 from adapters import codec, messages
 from adapters.eventstore import EVENTS_TABLE
@@ -149,7 +146,7 @@ class Relay:
             js = nc.jetstream(timeout=PUBLISH_TIMEOUT_S)
             await messages.ensure_stream(js, self.channel)
             # After any failure the stream, not our memory, says what was stored.
-            self.position = await resume_point(js, self.channel.stream)
+            self.position = await messages.resume_point(js, self.channel.stream)
             if self._announced:
                 self.log.info("relay.resumed", position=self.position)
             else:
@@ -251,23 +248,6 @@ class Relay:
         self._delay = min(self._delay * 2, BACKOFF_MAX_S)
 
 
-async def resume_point(js: Any, stream: str = messages.STREAM) -> int:
-    """Position of the last message in the stream (0 if none): where publishing goes on."""
-    state = (await js.stream_info(stream)).state
-    seq = state.last_seq or 0
-    while seq and seq >= (state.first_seq or 1):
-        try:
-            last = await js.get_msg(stream, seq=seq)
-        except NotFoundError:  # deleted at the tail: the one before is the last
-            seq -= 1
-            continue
-        header = (last.headers or {}).get(messages.HEADER_POSITION)
-        if header is not None:
-            return int(header)
-        return messages.decode_message(last.data).position
-    return 0
-
-
 async def _wait_any(*events: asyncio.Event, timeout: float) -> None:
     """Until one of the events is set, or the timeout passes."""
     waits = [asyncio.ensure_future(event.wait()) for event in events]
@@ -283,40 +263,3 @@ async def _close_pg(conn: Any) -> None:
         await conn.close(timeout=5)
     except Exception:
         conn.terminate()
-
-
-async def run_relay(
-    database_url: str,
-    nats_url: str,
-    channels: tuple[messages.Channel, ...] = (messages.INTERNAL,),
-) -> None:
-    """`tracker relay`: lead or stand by, per channel, until SIGINT/SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await asyncio.gather(
-        *(Relay(database_url, nats_url, channel=channel).run(stop) for channel in channels)
-    )
-    structlog.get_logger("relay").info("relay.stopped")
-
-
-def _main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m adapters.relay DATABASE_URL NATS_URL", file=sys.stderr)
-        return 2
-    structlog.configure(
-        processors=[
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )
-    asyncio.run(run_relay(argv[0], argv[1]))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

@@ -87,11 +87,11 @@ def world(store: EventStore) -> World:
 
 
 class RelayProcess:
-    """`python -m adapters.relay` whose JSON log lines we can wait for."""
+    """`python -m adapters.relay_main` whose JSON log lines we can wait for."""
 
     def __init__(self, database_url: str, nats_url: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.relay", database_url, nats_url],
+            [sys.executable, "-m", "adapters.relay_main", database_url, nats_url],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

@@ -88,7 +88,7 @@ def run_worker(configured: Settings, which: str) -> None:
                 )
             )
         elif which == "relay":
-            from adapters.relay import run_relay
+            from adapters.relay_main import run_relay
 
             assert settings.nats_url is not None
             from adapters.messages import CHANNELS
