@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -77,5 +79,11 @@ def terminal_language() -> str:
 
 
 def number(value: float, lang: str = DEFAULT) -> str:
-    """A number as readers of `lang` write it (id: 1.234,5; en: 1,234.5)."""
-    return format_decimal(value, locale=LOCALES[lang])
+    """A number as readers of `lang` write it, to one decimal at most (id: 1.234,5; en:
+    1,234.5; 20 rather than 20,0)."""
+    return format_decimal(round(value, 1), format="#,##0.#", locale=LOCALES[lang])
+
+
+def day(value: date, lang: str = DEFAULT) -> str:
+    """A date as readers of `lang` write it (id: 17 Agu 2025; en: 17 Aug 2025)."""
+    return format_date(value, format="d MMM y", locale=LOCALES[lang])

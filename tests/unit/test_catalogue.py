@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -108,9 +109,12 @@ def test_a_refusal_is_worded_with_its_parameters_and_translated_parts() -> None:
     )
 
 
-def test_numbers_follow_the_language() -> None:
+def test_numbers_and_dates_follow_the_language() -> None:
     assert catalogue.number(1234.5, "id") == "1.234,5"
     assert catalogue.number(1234.5, "en") == "1,234.5"
+    assert catalogue.number(20.0, "id") == "20"  # one decimal at most, none when whole
+    assert catalogue.day(date(2025, 8, 17), "id") == "17 Agu 2025"
+    assert catalogue.day(date(2025, 12, 1), "en") == "1 Dec 2025"
 
 
 def test_an_unknown_key_is_an_error_not_an_empty_text() -> None:

@@ -13,14 +13,10 @@ from litestar import MediaType, Request, Response
 from litestar.response import Template
 
 from adapters.reference_data import region_catalogue
+from tracker import catalogue
 from tracker.http.reading import Reads, not_modified, wait_after
 from tracker.web import charts, i18n, render
 from tracker.web.render import lang_of
-
-MONTHS = {
-    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}
 
 
 class Fmt:
@@ -33,10 +29,7 @@ class Fmt:
     def num(self, value: float | None) -> str:
         if value is None:
             return self.t("page.none")
-        text = f"{value:,.1f}".removesuffix(".0")
-        if self.lang == "id":  # 1.234,5
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
+        return catalogue.number(value, self.lang)  # Babel's CLDR formats: id 1.234,5
 
     def pct(self, value: float | None) -> str:
         return self.t("page.none") if value is None else f"{self.num(value)}%"
@@ -53,7 +46,7 @@ class Fmt:
         if value is None:
             return self.t("page.none")
         day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        return f"{day.day} {MONTHS[self.lang][day.month - 1]} {day.year}"
+        return catalogue.day(day, self.lang)
 
     def when(self, value: Any) -> str:
         if value is None:
