@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -43,6 +43,11 @@ class CliError(Exception):
         if self.text is not None:
             return self.text
         return catalogue.text(catalogue.terminal_language(), f"cli.{self.code}", **self.params)
+
+
+def say(code: str, /, *, to: TextIO | None = None, **params: Any) -> None:
+    """Print catalogue entry `cli.<code>` in the terminal's language (stdout by default)."""
+    print(catalogue.text(catalogue.terminal_language(), f"cli.{code}", **params), file=to)
 
 
 def _alive(pid: int) -> bool:

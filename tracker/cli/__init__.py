@@ -17,7 +17,7 @@ import structlog
 from domain.errors import DomainError
 from tracker import catalogue
 from tracker import logging as tracker_logging
-from tracker.runtime import CliError, servers_for
+from tracker.runtime import CliError, say, servers_for
 from tracker.settings import Settings
 
 
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=getattr(args, "port", None),
         )
     except ValueError as error:
-        print(f"tracker: invalid setting: {error}", file=sys.stderr)
+        say("invalid-setting", prefix="tracker: ", reason=error, to=sys.stderr)
         return 2
     tracker_logging.configure(settings.log_format, settings.log_level)
     try:

@@ -17,7 +17,7 @@ from domain.access import system
 from tracker.bootstrap import bootstrap
 from tracker.bus import MessageBus
 from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
-from tracker.runtime import CliError
+from tracker.runtime import CliError, say
 from tracker.settings import Settings
 
 OPERATOR = system("cli")  # the operator's own door: the CLI is not asked who may
@@ -84,7 +84,13 @@ async def _users(bus: MessageBus, args: argparse.Namespace) -> None:
         )
         account: Account = await bus.dispatch(command, OPERATOR)
         scope = account.region_code or ",".join(account.provinces) or "nasional"
-        print(f"user {account.user_id} created: {account.role.value} {scope} ({account.office})")
+        say(
+            "user-created",
+            user_id=account.user_id,
+            role=account.role.value,
+            scope=scope,
+            office=account.office,
+        )
     elif args.action == "list":
         print(f"{'user':<24} {'role':<7} {'scope':<12} {'opd':<12} {'status':<9} office")
         for a in await bus.accounts.all_accounts():
@@ -94,11 +100,11 @@ async def _users(bus: MessageBus, args: argparse.Namespace) -> None:
             print(f"{a.user_id:<24} {a.role.value:<7} {scope:<12} {opd:<12} {status:<9} {a.office}")
     elif args.action == "disable":
         await bus.dispatch(DisableAccount(user_id=args.user_id), OPERATOR)
-        print(f"user {args.user_id} disabled; its sessions ended and its tokens refused")
+        say("user-disabled", user_id=args.user_id)
     else:
         password = _password(args.password_stdin)
         await bus.dispatch(SetPassword(user_id=args.user_id, password=password), OPERATOR)
-        print(f"password of {args.user_id} changed; its sessions ended")
+        say("password-changed", user_id=args.user_id)
 
 
 async def _tokens(bus: MessageBus, args: argparse.Namespace) -> None:
@@ -109,7 +115,7 @@ async def _tokens(bus: MessageBus, args: argparse.Namespace) -> None:
         command = IssueToken(user_id=args.user_id, name=args.name, expires_in_days=days)
         token_id, token, expires = await bus.dispatch(command, OPERATOR)
         until = expires.isoformat(timespec="minutes") if expires else "never"
-        print(f"token {token_id} for {args.user_id}, expires {until}:", file=sys.stderr)
+        say("token-issued", token_id=token_id, user_id=args.user_id, until=until, to=sys.stderr)
         print(token)
     elif args.action == "list":
         now = bus.clock()
@@ -121,7 +127,7 @@ async def _tokens(bus: MessageBus, args: argparse.Namespace) -> None:
             print(f"{t.id:<14} {t.user_id:<24} {t.name:<16} {expires:<17} {status}")
     else:
         owner = await bus.dispatch(RevokeToken(token_id=args.token_id), OPERATOR)
-        print(f"token {args.token_id} of {owner} revoked")
+        say("token-revoked", token_id=args.token_id, owner=owner)
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> None:

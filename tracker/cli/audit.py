@@ -20,7 +20,7 @@ import anyio.to_thread
 import msgspec
 
 from domain import ledger
-from tracker.runtime import CliError
+from tracker.runtime import CliError, say
 
 
 def add_parsers(commands: Any) -> None:
@@ -89,11 +89,17 @@ def check_proof(args: argparse.Namespace) -> None:
     except ValueError as error:
         raise CliError("proof-rejected", reason=error) from None
     signed = ledger.Checkpoint.parse(proof.checkpoint.encode())
-    print(
-        f"OK: event {record['topic']} at position {proof.position} "
-        f"(aggregate {record['originator_id']} v{record['originator_version']}) is leaf "
-        f"{proof.index} of {signed.size} in the checkpoint of {signed.origin} signed at "
-        f"{signed.issued_at} by key {signed.key_id}"
+    say(
+        "proof-ok",
+        topic=record["topic"],
+        position=proof.position,
+        aggregate=record["originator_id"],
+        version=record["originator_version"],
+        index=proof.index,
+        size=signed.size,
+        origin=signed.origin,
+        issued_at=signed.issued_at,
+        key_id=signed.key_id,
     )
 
 
@@ -127,9 +133,11 @@ async def verify(database_url: str, key_file: Path) -> None:
             problem=report.problem,
             checked=report.checked,
         )
-    print(
-        f"audit verify OK: {report.checked} events match the chain and "
-        f"{report.checkpoints} signed checkpoints; {report.unsealed} newer events not sealed yet"
+    say(
+        "verify-ok",
+        checked=report.checked,
+        checkpoints=report.checkpoints,
+        unsealed=report.unsealed,
     )
 
 
@@ -146,7 +154,7 @@ async def checkpoint(database_url: str, key_file: Path, origin: str) -> None:
     finally:
         await pool.close()
     if made is None:
-        print(f"sealed {sealed} new events; nothing new to sign since the last checkpoint")
+        say("sealed-nothing-to-sign", sealed=sealed)
     else:
         root = base64.b64encode(made.root).decode()
-        print(f"checkpoint {made.size} up to position {made.position}, root {root}")
+        say("checkpoint-signed", size=made.size, position=made.position, root=root)

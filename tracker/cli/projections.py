@@ -9,7 +9,7 @@ from adapters import readstore
 from adapters.rebuild import PROJECTIONS
 from adapters.rebuild import rebuild as rebuild_projection
 from adapters.rebuild import status as projection_status
-from tracker.runtime import CliError
+from tracker.runtime import CliError, say
 
 
 async def status(database_url: str) -> None:
@@ -65,4 +65,4 @@ async def rebuild(database_url: str, name: str | None) -> None:
     finally:
         bar.close()
         await pool.close()
-    print(f"{name}: rebuilt to position {position} in {time.monotonic() - started:.1f}s")
+    say("rebuilt", name=name, position=position, seconds=time.monotonic() - started)
