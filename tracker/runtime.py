@@ -50,6 +50,11 @@ def say(code: str, /, *, to: TextIO | None = None, **params: Any) -> None:
     print(catalogue.text(catalogue.terminal_language(), f"cli.{code}", **params), file=to)
 
 
+def helptext(code: str) -> str:
+    """A `--help` line (catalogue entry `cli.help.<code>`) in the terminal's language."""
+    return catalogue.text(catalogue.terminal_language(), f"cli.help.{code}")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -17,7 +17,7 @@ import structlog
 from domain.errors import DomainError
 from tracker import catalogue
 from tracker import logging as tracker_logging
-from tracker.runtime import CliError, say, servers_for
+from tracker.runtime import CliError, helptext, say, servers_for
 from tracker.settings import Settings
 
 
@@ -144,29 +144,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tracker",
         description="Pelacak komitmen HAM pemerintah daerah / regional human-rights tracker",
     )
-    parser.add_argument("--data-dir", type=Path, help="default ./.tracker or TRACKER_DATA_DIR")
+    parser.add_argument("--data-dir", type=Path, help=helptext("data-dir"))
     parser.add_argument("--log-format", choices=["auto", "json", "console"])
     commands = parser.add_subparsers(dest="command", required=True)
-    serve_cmd = commands.add_parser("serve", help="serve the API (embeds PostgreSQL and NATS)")
-    serve_cmd.add_argument("--host", help="default 127.0.0.1 or TRACKER_HOST")
-    serve_cmd.add_argument("--port", type=int, help="default 8000 or TRACKER_PORT")
-    serve_cmd.add_argument(
-        "--demo", action="store_true", help="load the demo if the store is empty"
-    )
+    serve_cmd = commands.add_parser("serve", help=helptext("serve"))
+    serve_cmd.add_argument("--host", help=helptext("host"))
+    serve_cmd.add_argument("--port", type=int, help=helptext("port"))
+    serve_cmd.add_argument("--demo", action="store_true", help=helptext("demo"))
     serve_cmd.add_argument(
         "--no-workers",
         action="store_true",
-        help="no relay, projector or sealer in-process (`tracker relay|project|seal`)",
+        help=helptext("no-workers"),
     )
-    commands.add_parser(
-        "relay", help="publish the event log to NATS JetStream, internal and public (one leader)"
-    )
-    commands.add_parser("project", help="keep the read models up to date from NATS")
-    commands.add_parser("seal", help="extend the hash chain and sign checkpoints (one leader)")
-    proj = commands.add_parser("projections", help="read-model status and rebuilds")
+    commands.add_parser("relay", help=helptext("relay"))
+    commands.add_parser("project", help=helptext("project"))
+    commands.add_parser("seal", help=helptext("seal"))
+    proj = commands.add_parser("projections", help=helptext("projections"))
     proj_actions = proj.add_subparsers(dest="action", required=True)
-    proj_actions.add_parser("status", help="position and lag of every projection")
-    rebuild = proj_actions.add_parser("rebuild", help="replay the event store, then swap in")
+    proj_actions.add_parser("status", help=helptext("projections-status"))
+    rebuild = proj_actions.add_parser("rebuild", help=helptext("projections-rebuild"))
     rebuild.add_argument("name", nargs="?", default="catalog")
     from tracker.cli import accounts as account_commands
     from tracker.cli import audit as audit_commands

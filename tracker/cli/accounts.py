@@ -17,44 +17,42 @@ from domain.access import system
 from tracker.bootstrap import bootstrap
 from tracker.bus import MessageBus
 from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
-from tracker.runtime import CliError, say
+from tracker.runtime import CliError, helptext, say
 from tracker.settings import Settings
 
 OPERATOR = system("cli")  # the operator's own door: the CLI is not asked who may
 
 
 def add_parsers(commands: Any) -> None:
-    users = commands.add_parser("users", help="accounts: add, list, disable, passwd")
+    users = commands.add_parser("users", help=helptext("users"))
     user_actions = users.add_subparsers(dest="action", required=True)
-    add = user_actions.add_parser("add", help="create an account")
+    add = user_actions.add_parser("add", help=helptext("users-add"))
     add.add_argument("user_id")
     add.add_argument("--role", required=True, choices=["pemda", "kanwil", "admin"])
-    add.add_argument("--region", help="pemda: its region code, e.g. 35.72 (or 35)")
-    add.add_argument("--opd", help="pemda: limit the account to one OPD, e.g. Dinkes")
-    add.add_argument("--provinces", help="kanwil: province codes, e.g. 62,61")
-    add.add_argument("--name", help="display name")
-    add.add_argument("--office", help="office recorded on events (default from the scope)")
+    add.add_argument("--region", help=helptext("users-region"))
+    add.add_argument("--opd", help=helptext("users-opd"))
+    add.add_argument("--provinces", help=helptext("users-provinces"))
+    add.add_argument("--name", help=helptext("users-name"))
+    add.add_argument("--office", help=helptext("users-office"))
     secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--password-stdin", action="store_true", help="read the password")
-    secret.add_argument(
-        "--no-password", action="store_true", help="token-only account (integrations)"
-    )
-    user_actions.add_parser("list", help="all accounts")
-    disable = user_actions.add_parser("disable", help="disable an account, end its sessions")
+    secret.add_argument("--password-stdin", action="store_true", help=helptext("password-stdin"))
+    secret.add_argument("--no-password", action="store_true", help=helptext("no-password"))
+    user_actions.add_parser("list", help=helptext("users-list"))
+    disable = user_actions.add_parser("disable", help=helptext("users-disable"))
     disable.add_argument("user_id")
-    passwd = user_actions.add_parser("passwd", help="set a new password")
+    passwd = user_actions.add_parser("passwd", help=helptext("users-passwd"))
     passwd.add_argument("user_id")
     passwd.add_argument("--password-stdin", action="store_true")
 
-    tokens = commands.add_parser("tokens", help="API bearer tokens: issue, list, revoke")
+    tokens = commands.add_parser("tokens", help=helptext("tokens"))
     token_actions = tokens.add_subparsers(dest="action", required=True)
-    issue = token_actions.add_parser("issue", help="issue a token (printed once)")
+    issue = token_actions.add_parser("issue", help=helptext("tokens-issue"))
     issue.add_argument("user_id")
-    issue.add_argument("--name", default="integration", help="what the token is for")
-    issue.add_argument("--expires-in-days", type=int, help="default: no expiry")
-    listing = token_actions.add_parser("list", help="tokens (never their secret)")
+    issue.add_argument("--name", default="integration", help=helptext("tokens-name"))
+    issue.add_argument("--expires-in-days", type=int, help=helptext("tokens-expiry"))
+    listing = token_actions.add_parser("list", help=helptext("tokens-list"))
     listing.add_argument("user_id", nargs="?")
-    revoke = token_actions.add_parser("revoke", help="revoke a token by its id")
+    revoke = token_actions.add_parser("revoke", help=helptext("tokens-revoke"))
     revoke.add_argument("token_id")
 
 

@@ -20,23 +20,23 @@ import anyio.to_thread
 import msgspec
 
 from domain import ledger
-from tracker.runtime import CliError, say
+from tracker.runtime import CliError, helptext, say
 
 
 def add_parsers(commands: Any) -> None:
-    audit = commands.add_parser("audit", help="tamper evidence: verify, checkpoint, check-proof")
+    audit = commands.add_parser("audit", help=helptext("audit"))
     actions = audit.add_subparsers(dest="action", required=True)
-    verify = actions.add_parser("verify", help="recompute the chain and checkpoints")
-    verify.add_argument("--public-key", type=Path, help="default: the server's signing key")
-    actions.add_parser("checkpoint", help="seal new events and sign a checkpoint now")
-    check = actions.add_parser("check-proof", help="check one event's inclusion proof offline")
-    check.add_argument("--proof", type=Path, required=True, help="GET /api/v1/ledger/proofs/N")
-    check.add_argument("--event", type=Path, required=True, help="GET /api/v1/ledger/events/N")
+    verify = actions.add_parser("verify", help=helptext("audit-verify"))
+    verify.add_argument("--public-key", type=Path, help=helptext("audit-key"))
+    actions.add_parser("checkpoint", help=helptext("audit-checkpoint"))
+    check = actions.add_parser("check-proof", help=helptext("audit-check-proof"))
+    check.add_argument("--proof", type=Path, required=True, help=helptext("audit-proof"))
+    check.add_argument("--event", type=Path, required=True, help=helptext("audit-event"))
     check.add_argument(
         "--public-key",
         type=Path,
         required=True,
-        help="PEM, base64, or the JSON of /.well-known/pelacak-ham-audit-key",
+        help=helptext("audit-public-key"),
     )
 
 
