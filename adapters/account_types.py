@@ -11,9 +11,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from domain.access import Principal
+from domain.errors import Refusal
 from domain.values import Role
 
 TOKEN_PREFIX = "trk"  # noqa: S105 - the public prefix of every token, not a secret
@@ -24,19 +24,11 @@ MAX_FAILURES_PER_CLIENT = 5  # per account and client address, inside the window
 MAX_FAILURES_PER_ACCOUNT = 20  # per account from anywhere: slows a distributed guesser
 
 
-class AccountError(Exception):
-    """A refused account operation: a code and the parameters of its message; the words,
-    one line for the CLI and the API, are the catalogue's (key `account.<code>`)."""
+class AccountError(Refusal):
+    """A refused account operation; its words, one line for the CLI and the API, are the
+    catalogue's (key `account.<code>`)."""
 
-    def __init__(self, code: str, /, **params: Any) -> None:
-        super().__init__(code, params)
-        self.code = code
-        self.key = f"account.{code}"
-        self.params = params
-
-    def __str__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
-        return f"{self.code} ({shown})" if shown else self.code
+    PREFIX = "account"
 
 
 class AccountExists(AccountError):

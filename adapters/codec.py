@@ -12,6 +12,7 @@ import msgspec
 
 from domain.events import DomainEvent
 from domain.registry import AGGREGATE_OF_EVENT, AGGREGATE_STATES, EVENT_TYPES
+from projections.catalog import Step, Upsert
 
 SNAPSHOT_PREFIX = "snapshot:"
 
@@ -56,3 +57,16 @@ def decode_state(kind: str, state: bytes) -> Any:
 def to_builtins(value: Any) -> Any:
     """Plain JSON-able data, e.g. for history listings and NATS payloads."""
     return msgspec.to_builtins(value)
+
+
+def stored_rows(kind: str, step: Step) -> list[Upsert]:
+    """A projection step's rows as both read stores keep them: the aggregate's own row with
+    its full and its public document as JSON text."""
+    rows = []
+    for upsert in step.upserts:
+        columns = dict(upsert.columns)
+        if upsert.table == kind:
+            columns["doc"] = encode(step.state).decode()
+            columns["public_doc"] = encode(columns["public_doc"]).decode()
+        rows.append(Upsert(upsert.table, upsert.key, columns))
+    return rows

@@ -56,12 +56,8 @@ async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None
         step = catalog.step(kind, before, event, row["originator_version"], row["notification_id"])
         if step is None:
             continue  # already applied: never doubled
-        for upsert in step.upserts:
-            columns = dict(upsert.columns)
-            if upsert.table == kind:
-                columns["doc"] = codec.encode(step.state).decode()
-                columns["public_doc"] = codec.encode(columns["public_doc"]).decode()
-            await _insert(conn, f"{schema}.{upsert.table}", columns, upsert.key)
+        for upsert in codec.stored_rows(kind, step):
+            await _insert(conn, f"{schema}.{upsert.table}", upsert.columns, upsert.key)
 
 
 async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:

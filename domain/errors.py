@@ -8,7 +8,7 @@ rule, 422 for invalid input) without knowing any rule itself.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -20,24 +20,29 @@ class Text(msgspec.Struct, frozen=True):
     key: str
 
 
-class DomainError(Exception):
-    """A command was refused; nothing was recorded.
+class Refusal(Exception):
+    """Something refused, named by its catalogue entry `<PREFIX>.<text or code>` and the
+    parameters of its message: domain rules here, accounts and the CLI in their layers.
 
-    `text` names the catalogue entry when one code has several wordings (or the code is
-    built from a state); by default it is the code itself.
+    `text` names the entry when one code has several wordings (or the code is built from a
+    state); by default it is the code itself.
     """
 
-    code: str = "domain-error"
+    PREFIX: ClassVar[str] = "error"
 
     def __init__(self, code: str, /, *, text: str | None = None, **params: Any) -> None:
         super().__init__(code, params)
         self.code = code
-        self.key = f"error.{text or code}"
+        self.key = f"{self.PREFIX}.{text or code}"
         self.params = params
 
     def __str__(self) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
         return f"{self.code} ({shown})" if shown else self.code
+
+
+class DomainError(Refusal):
+    """A command was refused; nothing was recorded."""
 
 
 class InvalidInput(DomainError):

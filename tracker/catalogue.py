@@ -3,8 +3,8 @@ the CLI, in Bahasa Indonesia (the default) and English.
 
 The texts are gettext PO files under `tracker/locale/<lang>/LC_MESSAGES/messages.po`, read
 with Babel on first use (never at import) and kept for the life of the process. A msgid is
-a stable key (`error.other-region`, `nav.national`); parameters are `{name}`. Domain errors
-carry only a code and parameters; `refusal()` puts them into words.
+a stable key (`error.other-region`, `nav.national`); parameters are `{name}`. Refusals
+(domain, account, CLI) carry only a code and parameters; `refusal()` puts them into words.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from domain.errors import Text
+from domain.errors import Refusal, Text
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -57,14 +57,7 @@ def text(lang: str, key: str, /, **params: Any) -> str:
     return template.format(**values)
 
 
-class Worded(Protocol):
-    """A refusal that names its catalogue entry: DomainError, AccountError."""
-
-    key: str
-    params: dict[str, Any]
-
-
-def refusal(error: Worded, lang: str = DEFAULT) -> str:
+def refusal(error: Refusal, lang: str = DEFAULT) -> str:
     """A refused command, in words."""
     return text(lang, error.key, **error.params)
 

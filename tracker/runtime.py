@@ -18,31 +18,21 @@ from typing import Any, TextIO
 
 import structlog
 
+from domain.errors import Refusal
 from tracker import catalogue
 from tracker.settings import Settings
 
 RUN_FILE = "run.json"
 
 
-class CliError(Exception):
-    """A message for the operator, printed as one line in the terminal's language: a
-    catalogue key (`cli.<code>`) and its parameters, or a refusal already in words."""
+class CliError(Refusal):
+    """A message for the operator, printed as one line in the terminal's language
+    (catalogue entry `cli.<code>`)."""
 
-    def __init__(self, code: str, /, **params: Any) -> None:
-        super().__init__(code, params)
-        self.code, self.params = code, params
-        self.text: str | None = None
-
-    @classmethod
-    def worded(cls, refusal: catalogue.Worded) -> CliError:
-        error = cls(refusal.key, **refusal.params)
-        error.text = catalogue.refusal(refusal, catalogue.terminal_language())
-        return error
+    PREFIX = "cli"
 
     def __str__(self) -> str:
-        if self.text is not None:
-            return self.text
-        return catalogue.text(catalogue.terminal_language(), f"cli.{self.code}", **self.params)
+        return catalogue.refusal(self, catalogue.terminal_language())
 
 
 def say(code: str, /, *, to: TextIO | None = None, **params: Any) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 import msgspec
 
 from adapters import codec
+from adapters.audit_queries import is_province_code
 from adapters.memory.rows import OPEN, MemoryRows, Row
 from adapters.sealer.proofs import NotCovered, UnknownPosition
 from domain.registry import fold
@@ -77,7 +78,7 @@ class LogQueries(MemoryRows):
         before_position: int | None,
         province_wide: bool | None = None,
     ) -> list[Row]:
-        wide = "." not in region_code if province_wide is None else province_wide
+        wide = is_province_code(region_code) if province_wide is None else province_wide
         column = "province_codes" if wide else "region_codes"
         lines = [
             r

@@ -103,12 +103,8 @@ class MemoryRows:
         step = catalog.step(kind, before, event, note.originator_version, note.notification_id)
         if step is not None:
             self.states[note.originator_id] = step.state
-            for upsert in step.upserts:
-                columns = dict(upsert.columns)
-                if upsert.table == kind:
-                    columns["doc"] = codec.encode(step.state).decode()
-                    columns["public_doc"] = codec.encode(columns["public_doc"]).decode()
-                self.tables[upsert.table][columns[upsert.key]] = columns
+            for upsert in codec.stored_rows(kind, step):
+                self.tables[upsert.table][upsert.columns[upsert.key]] = upsert.columns
         self.position, self.moved_at = note.notification_id, event.at
 
     def _rows(self, table: str) -> list[Row]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import structlog
 
-from domain.errors import DomainError
+from domain.errors import Refusal
 from tracker import catalogue
 from tracker import logging as tracker_logging
 from tracker.runtime import CliError, helptext, say, servers_for
@@ -196,10 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_audit(settings, args)
         else:
             run_projections(settings, args.action, getattr(args, "name", None))
-    except CliError as error:
-        print(f"tracker: {error}", file=sys.stderr)
-        return 1
-    except DomainError as error:  # a refused command: the catalogue's words, in one line
+    except Refusal as error:  # CLI, account or domain: the catalogue's words, in one line
         print(
             f"tracker: {catalogue.refusal(error, catalogue.terminal_language())}", file=sys.stderr
         )

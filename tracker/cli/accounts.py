@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from adapters.account_types import Account, AccountError
+from adapters.account_types import Account
 from domain.access import system
 from tracker.bootstrap import bootstrap
 from tracker.bus import MessageBus
@@ -137,7 +137,5 @@ async def run(settings: Settings, args: argparse.Namespace) -> None:
     try:
         await services.accounts.create_schema()
         await handler(services.bus, args)
-    except AccountError as error:
-        raise CliError.worded(error) from error
     finally:
         await services.database.close()

@@ -28,8 +28,6 @@ from tracker.errors import NotFound, StaleVersion
 
 MEDIA_TYPE = "application/problem+json"
 
-TITLED = frozenset({400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429, 500, 503})
-
 
 def wants_english(request: Request[Any, Any, Any]) -> bool:
     header = request.headers.get("accept-language", "")
@@ -47,7 +45,9 @@ def problem(
 ) -> Response[bytes]:
     """A problem whose detail is catalogue entry `key` filled with `params`, in both languages."""
     english = wants_english(request)
-    title = f"problem.title.{status if status in TITLED else 500}"
+    title = f"problem.title.{status}"
+    if not catalogue.has(title):
+        title = "problem.title.500"
     detail_id = catalogue.text("id", key, **(params or {}))
     detail_en = catalogue.text("en", key, **(params or {}))
     body = {

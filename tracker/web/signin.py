@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from functools import cache
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -46,6 +47,7 @@ def _language(request: Request[Any, Any, Any]) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "id"
 
 
+@cache
 def _texts(lang: str) -> dict[str, str]:
     """The sign-in pages' texts (catalogue keys `signin.*`) in one language."""
     return {
