@@ -19,6 +19,7 @@ import structlog
 from adapters import messages
 from adapters.projector import apply_messages, catch_up_from_store
 from adapters.readstore import head_position, projection_position
+from adapters.tasks import finish
 from projections import catalog
 
 FETCH = 200
@@ -85,8 +86,8 @@ class NatsProjector:
     async def stop(self) -> None:
         self._stop.set()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(self._task, timeout=5)
+            await finish(self._task, grace=5)
+            self._task = None
         if self._nc is not None:
             await self._nc.close()
 

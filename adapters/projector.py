@@ -21,6 +21,7 @@ import structlog
 from adapters import codec
 from adapters.eventstore import EVENTS_TABLE
 from adapters.readstore import LIVE, projection_position, read_notifications
+from adapters.tasks import finish
 from projections import catalog
 
 BATCH = 500
@@ -125,6 +126,7 @@ class StoreTailProjector:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._listener: Any = None
 
@@ -138,7 +140,7 @@ class StoreTailProjector:
 
     async def _run(self) -> None:
         log = structlog.get_logger("projector")
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 async with self.pool.acquire() as conn:
@@ -152,10 +154,11 @@ class StoreTailProjector:
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
 
     async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+            await finish(self._task, grace=5)
+            self._task = None
         if self._listener is not None:
             await self._listener.remove_listener(EVENTS_TABLE, self._on_notify)
             await self.pool.release(self._listener)

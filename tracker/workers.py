@@ -12,6 +12,7 @@ from adapters.nats_projector import NatsProjector
 from adapters.projector import StoreTailProjector
 from adapters.relay import Relay
 from adapters.sealer.worker import Sealer
+from adapters.tasks import finish
 
 if TYPE_CHECKING:
     from tracker.bootstrap import Services
@@ -32,10 +33,8 @@ class RelayTask:
     async def stop(self) -> None:
         self._stop.set()
         if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout=10)
-            except TimeoutError:
-                self._task.cancel()
+            await finish(self._task, grace=10)
+            self._task = None
 
 
 class Workers:

@@ -15,6 +15,7 @@ import structlog
 from adapters.sealer.chain import chain_size, create_schema, seal
 from adapters.sealer.checkpoints import checkpoint, latest_checkpoint
 from adapters.signing import Signer
+from adapters.tasks import finish
 
 
 class Sealer:
@@ -57,7 +58,7 @@ class Sealer:
     async def stop(self) -> None:
         self._stop.set()
         if self._task is not None:
-            await self._task
+            await finish(self._task, grace=10)
             self._task = None
 
     async def _run(self) -> None:
