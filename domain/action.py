@@ -13,17 +13,17 @@ from uuid import UUID
 
 import msgspec
 
+from domain.action_amend import amend
 from domain.action_events import (
+    ActionAmended,
     ActionCancelled,
     ActionCompleted,
+    ActionCompletionReturned,
     ActionEvent,
     ActionPlanned,
     ActionRescheduled,
     ActionStarted,
     ActionVerified,
-    ProgressReportReturned,
-    ProgressReportSubmitted,
-    ProgressReportVerified,
 )
 from domain.action_state import (
     AWAITING_REVIEW,
@@ -34,16 +34,16 @@ from domain.action_state import (
     ReportStatus,
 )
 from domain.commitment import Commitment, CommitmentStatus
+from domain.completion import complete, return_completion, verify_completion
 from domain.errors import InvalidInput, RuleViolated
 from domain.regions import RegionCatalogue
+from domain.report_evolve import apply_report
 from domain.values import (
     Actor,
-    Evidence,
     Indicator,
     IndicatorType,
     Partner,
     RpjmnTag,
-    check_evidence,
     check_kkp,
     check_rpjmn,
     require_reason,
@@ -120,33 +120,12 @@ def reschedule(
     )
 
 
-def complete(
-    action: Action, *, evidence: tuple[Evidence, ...], note: str, actor: Actor, at: datetime
-) -> ActionCompleted:
-    action.require_status(ActionStatus.IN_PROGRESS, doing="declare-completion")
-    check_evidence(evidence)
-    reported = [
-        e for r in action.reports if r.status is not ReportStatus.RETURNED for e in r.evidence
-    ]
-    if not evidence and not reported:
-        raise RuleViolated("completion-needs-evidence")
-    return ActionCompleted(evidence=evidence, note=note.strip(), actor=actor, at=at)
-
-
-def verify_completion(action: Action, *, note: str, actor: Actor, at: datetime) -> ActionVerified:
-    action.require_status(ActionStatus.COMPLETED, doing="verify-completion")
-    return ActionVerified(note=note.strip(), actor=actor, at=at)
-
-
 def cancel(action: Action, *, reason: str | None, actor: Actor, at: datetime) -> ActionCancelled:
     action.require_status(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, doing="cancel-action")
     return ActionCancelled(reason=require_reason(reason), actor=actor, at=at)
 
 
-def _with_report(action: Action, report_id: UUID, **changes: object) -> tuple[ProgressReport, ...]:
-    return tuple(
-        msgspec.structs.replace(r, **changes) if r.id == report_id else r for r in action.reports
-    )
+AMENDABLE = tuple(f for f in ActionAmended.__struct_fields__ if f not in ("reason", "actor", "at"))
 
 
 def evolve(action: Action | None, event: ActionEvent) -> Action:
@@ -189,58 +168,24 @@ def evolve(action: Action | None, event: ActionEvent) -> Action:
             closing_note=event.note,
             completed_at=event.at,
         )
+    if isinstance(event, ActionAmended):
+        changed = {
+            name: getattr(event, name) for name in AMENDABLE if getattr(event, name) is not None
+        }
+        return replace(a, **changed)
     if isinstance(event, ActionVerified):
         return replace(a, status=ActionStatus.VERIFIED)
+    if isinstance(event, ActionCompletionReturned):
+        return replace(
+            a,
+            status=ActionStatus.IN_PROGRESS,
+            completion_evidence=(),
+            closing_note=None,
+            completed_at=None,
+        )
     if isinstance(event, ActionCancelled):
         return replace(a, status=ActionStatus.CANCELLED, closing_note=event.reason)
-    if isinstance(event, ProgressReportSubmitted):
-        report = ProgressReport(
-            id=event.report_id,
-            period=event.period,
-            percent=event.percent,
-            indicator_value=event.indicator_value,
-            narrative=event.narrative,
-            evidence=event.evidence,
-            status=ReportStatus.SUBMITTED,
-            reporter=event.actor,
-            submitted_at=event.at,
-            correction_reason=event.correction_reason,
-        )
-        return replace(a, reports=(*a.reports, report))
-    if isinstance(event, ProgressReportVerified):
-        reports = _with_report(
-            a,
-            event.report_id,
-            status=ReportStatus.VERIFIED,
-            reviewer=event.actor,
-            reviewed_at=event.at,
-            review_note=event.note,
-            return_reason=None,
-        )
-        return replace(a, reports=reports)
-    if isinstance(event, ProgressReportReturned):
-        reports = _with_report(
-            a,
-            event.report_id,
-            status=ReportStatus.RETURNED,
-            reviewer=event.actor,
-            reviewed_at=event.at,
-            review_note=event.note,
-            return_reason=event.reason_code,
-        )
-        return replace(a, reports=reports)
-    reports = _with_report(
-        a,
-        event.report_id,
-        status=ReportStatus.RESUBMITTED,
-        percent=event.percent,
-        indicator_value=event.indicator_value,
-        narrative=event.narrative,
-        evidence=event.evidence,
-        correction_reason=event.correction_reason,
-        submitted_at=event.at,
-    )
-    return replace(a, reports=reports)
+    return apply_report(a, event)
 
 
 __all__ = [
@@ -250,11 +195,13 @@ __all__ = [
     "ActionStatus",
     "ProgressReport",
     "ReportStatus",
+    "amend",
     "cancel",
     "complete",
     "evolve",
     "plan",
     "reschedule",
+    "return_completion",
     "start",
     "verify_completion",
 ]

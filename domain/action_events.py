@@ -42,6 +42,23 @@ class ActionStarted(DomainEvent, frozen=True, kw_only=True):
     pass
 
 
+class ActionAmended(DomainEvent, frozen=True, kw_only=True):
+    """A correction of the plan's details; only the fields given change, the reason is kept.
+
+    The due date has its own event (ActionRescheduled): moving a deadline is not a typo fix.
+    """
+
+    reason: str
+    title: str | None = None
+    description: str | None = None
+    owner_opd: str | None = None
+    partners: tuple[Partner, ...] | None = None
+    rpjmn: tuple[RpjmnTag, ...] | None = None
+    kkp_criterion: int | None = None
+    indicator_type: IndicatorType | None = None
+    indicator: Indicator | None = None
+
+
 class ActionRescheduled(DomainEvent, frozen=True, kw_only=True):
     previous_due_on: date
     due_on: date
@@ -54,6 +71,13 @@ class ActionCompleted(DomainEvent, frozen=True, kw_only=True):
 
 
 class ActionVerified(DomainEvent, frozen=True, kw_only=True):
+    note: str
+
+
+class ActionCompletionReturned(DomainEvent, frozen=True, kw_only=True):
+    """The Kanwil did not accept a declared completion: the action is in progress again."""
+
+    reason_code: ReturnReason
     note: str
 
 
@@ -94,9 +118,11 @@ class ProgressReportResubmitted(DomainEvent, frozen=True, kw_only=True):
 ActionEvent = (
     ActionPlanned
     | ActionStarted
+    | ActionAmended
     | ActionRescheduled
     | ActionCompleted
     | ActionVerified
+    | ActionCompletionReturned
     | ActionCancelled
     | ProgressReportSubmitted
     | ProgressReportVerified

@@ -104,6 +104,22 @@ class StartAction(Command, frozen=True, kw_only=True):
     action_id: UUID
 
 
+class AmendAction(Command, frozen=True, kw_only=True):
+    """Correct a plan's details with a reason; only the fields given change."""
+
+    RULE = Rule(Policy.REGION_WRITER, "amend-action")
+    action_id: UUID
+    reason: str | None
+    title: str | None = None
+    description: str | None = None
+    owner_opd: str | None = None
+    partners: tuple[Partner, ...] | None = None
+    rpjmn: tuple[RpjmnTag, ...] | None = None
+    kkp_criterion: int | None = None
+    indicator_type: IndicatorType | None = None
+    indicator: Indicator | None = None
+
+
 class RescheduleAction(Command, frozen=True, kw_only=True):
     RULE = Rule(Policy.REGION_WRITER, "reschedule-action")
     action_id: UUID
@@ -128,6 +144,13 @@ class VerifyCompletion(Command, frozen=True, kw_only=True):
     RULE = Rule(Policy.REVIEWER, "verify-completion")
     action_id: UUID
     note: str = ""
+
+
+class ReturnCompletion(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REVIEWER, "return-completion")
+    action_id: UUID
+    reason_code: ReturnReason
+    note: str
 
 
 # -- progress reports -----------------------------------------------------------------------
@@ -176,10 +199,12 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     WithdrawCommitment,
     PlanAction,
     StartAction,
+    AmendAction,
     RescheduleAction,
     CancelAction,
     DeclareCompletion,
     VerifyCompletion,
+    ReturnCompletion,
     SubmitProgressReport,
     ResubmitReport,
     VerifyReport,

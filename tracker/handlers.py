@@ -149,6 +149,23 @@ def _start(ctx: Context, cmd: c.StartAction, state: action.Action) -> DomainEven
     return action.start(state, actor=ctx.actor, at=ctx.at)
 
 
+def _amend_action(ctx: Context, cmd: c.AmendAction, state: action.Action) -> DomainEvent:
+    return action.amend(
+        state,
+        reason=cmd.reason,
+        title=cmd.title,
+        description=cmd.description,
+        owner_opd=cmd.owner_opd,
+        partners=cmd.partners,
+        rpjmn=cmd.rpjmn,
+        kkp_criterion=cmd.kkp_criterion,
+        indicator_type=cmd.indicator_type,
+        indicator=cmd.indicator,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
 def _reschedule(ctx: Context, cmd: c.RescheduleAction, state: action.Action) -> DomainEvent:
     return action.reschedule(
         state, due_on=cmd.due_on, reason=cmd.reason, actor=ctx.actor, at=ctx.at
@@ -165,6 +182,12 @@ def _complete(ctx: Context, cmd: c.DeclareCompletion, state: action.Action) -> D
 
 def _verify_completion(ctx: Context, cmd: c.VerifyCompletion, state: action.Action) -> Any:
     return action.verify_completion(state, note=cmd.note, actor=ctx.actor, at=ctx.at)
+
+
+def _return_completion(ctx: Context, cmd: c.ReturnCompletion, state: action.Action) -> Any:
+    return action.return_completion(
+        state, reason_code=cmd.reason_code, note=cmd.note, actor=ctx.actor, at=ctx.at
+    )
 
 
 def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> list[Any]:
@@ -234,10 +257,12 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.WithdrawCommitment: Handler("commitment", _commitment_id, _nothing, _withdraw),
     c.PlanAction: Handler("action", None, _planned_target, _plan),
     c.StartAction: Handler("action", _action_id, _action_target, _start),
+    c.AmendAction: Handler("action", _action_id, _action_target, _amend_action),
     c.RescheduleAction: Handler("action", _action_id, _action_target, _reschedule),
     c.CancelAction: Handler("action", _action_id, _action_target, _cancel),
     c.DeclareCompletion: Handler("action", _action_id, _action_target, _complete),
     c.VerifyCompletion: Handler("action", _action_id, _action_target, _verify_completion),
+    c.ReturnCompletion: Handler("action", _action_id, _action_target, _return_completion),
     c.SubmitProgressReport: Handler("action", _action_id, _action_target, _submit),
     c.ResubmitReport: Handler("action", _action_id, _action_target, _resubmit),
     c.VerifyReport: Handler("action", _action_id, _action_target, _verify_report),

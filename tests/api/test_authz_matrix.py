@@ -211,6 +211,14 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
     ),
     Row("POST", A + "/cancellation", "planned", {"reason": "Digabung dengan aksi lain"}, BLITAR),
+    Row(
+        "POST",
+        A + "/amendment",
+        "planned",
+        {"reason": "Salah ketik", "title": "Judul yang benar"},
+        BLITAR,
+    ),
+    Row("POST", A + "/completion/return", "completed", RETURN, JATIM),
     # -- reads of one action: public, the audit view only for the region's auditors ------------
     Row(
         "GET",

@@ -9,8 +9,10 @@ import pytest
 from domain import action, commitment, forum, registry
 from domain.action import Action, ActionStatus, ProgressReport, ReportStatus
 from domain.action_events import (
+    ActionAmended,
     ActionCancelled,
     ActionCompleted,
+    ActionCompletionReturned,
     ActionPlanned,
     ActionRescheduled,
     ActionStarted,
@@ -73,6 +75,9 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
     CommitmentWithdrawn: commitment_withdrawn(),
     ActionPlanned: action_planned(),
     ActionStarted: action_started(),
+    ActionAmended: ActionAmended(
+        reason="Salah ketik", title="Posyandu ramah lansia", actor=PEMDA, at=at(2025, 7, 6)
+    ),
     ActionRescheduled: ActionRescheduled(
         previous_due_on=date(2025, 12, 31),
         due_on=date(2026, 6, 30),
@@ -84,6 +89,9 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         evidence=(EVIDENCE, PRIVATE), note="Selesai", actor=PEMDA, at=at(2025, 9, 1)
     ),
     ActionVerified: ActionVerified(note="Terverifikasi", actor=KANWIL, at=at(2025, 9, 5)),
+    ActionCompletionReturned: ActionCompletionReturned(
+        reason_code=ReturnReason.OTHER, note="Belum lengkap", actor=KANWIL, at=at(2025, 9, 4)
+    ),
     ActionCancelled: ActionCancelled(reason="Anggaran dialihkan", actor=PEMDA, at=at(2025, 9, 1)),
     ProgressReportSubmitted: report_submitted(
         period="2025-B08", percent=12.5, indicator_value=3.0, correction_reason="Ralat"
@@ -96,7 +104,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 15
+    assert len(registry.EVENT_TYPES) == 17
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

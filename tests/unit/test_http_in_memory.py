@@ -247,3 +247,46 @@ def test_accounts_tokens_and_signing_in_on_the_in_memory_store(site: Site) -> No
     assert site.ok(site.client.get("/api/v1/me"))["user_id"] == "opd-dinsos"
     site.ok(site.client.post("/api/v1/users/opd-dinsos/disable", headers=admin))
     assert site.client.get("/api/v1/me").json()["role"] == "public"  # the session ended
+
+
+def test_a_plan_is_corrected_and_a_completion_returned(site: Site) -> None:
+    pemda, kanwil = site.as_("pemda_blitar"), site.as_("kanwil_jatim")
+    post = site.client.post
+    _, action_id = _plan(site)
+    base = f"/api/v1/actions/{action_id}"
+    fixed = site.ok(
+        post(
+            f"{base}/amendment",
+            json={"reason": "Salah ketik", "title": "Pelatihan HAM untuk ASN", "kkp_criterion": 3},
+            headers=pemda,
+        )
+    )
+    assert (fixed["data"]["title"], fixed["data"]["kkp_criterion"]) == (
+        "Pelatihan HAM untuk ASN",
+        3,
+    )
+    unchanged = post(f"{base}/amendment", json={"reason": "Lagi"}, headers=pemda)
+    assert unchanged.status_code == 422 and unchanged.json()["code"] == "nothing-to-amend"
+    stranger = post(
+        f"{base}/amendment", json={"reason": "x", "title": "y"}, headers=site.as_("pemda_semarang")
+    )
+    assert stranger.status_code == 403
+    report = {
+        "period": "2025-Q4",
+        "percent": 100,
+        "narrative": "Selesai",
+        "evidence": [{"title": "Daftar hadir", "url": "https://example.org/hadir.pdf"}],
+    }
+    site.ok(post(f"{base}/progress", json=report, headers=pemda), 201)
+    site.ok(post(f"{base}/completion", json={"note": "Selesai"}, headers=pemda))
+    back = {"reason_code": "insufficient_evidence", "note": "Foto kegiatan belum ada"}
+    assert post(f"{base}/completion/return", json=back, headers=pemda).status_code == 403
+    returned = site.ok(post(f"{base}/completion/return", json=back, headers=kanwil))
+    assert returned["data"]["status"] == "in_progress"
+    assert site.events()[-5:] == [
+        "ActionAmended",
+        "ActionStarted",  # the first report starts a planned action
+        "ProgressReportSubmitted",
+        "ActionCompleted",
+        "ActionCompletionReturned",
+    ]

@@ -85,10 +85,16 @@ SAMPLES: dict[type[c.Command], Sample] = {
         action_id=_planned(w, p), due_on=date(2027, 6, 30), reason="Anggaran bergeser"
     ),
     c.CancelAction: lambda w, p: c.CancelAction(action_id=_planned(w, p), reason="Digabung"),
+    c.AmendAction: lambda w, p: c.AmendAction(
+        action_id=_planned(w, p), reason="Salah ketik", title="Judul yang benar"
+    ),
     c.DeclareCompletion: lambda w, p: c.DeclareCompletion(
         action_id=_reported(w, p)[0], evidence=EVIDENCE
     ),
     c.VerifyCompletion: lambda w, p: c.VerifyCompletion(action_id=_completed(w, p)),
+    c.ReturnCompletion: lambda w, p: c.ReturnCompletion(
+        action_id=_completed(w, p), reason_code=ReturnReason.OTHER, note="Bukti belum cukup"
+    ),
     c.SubmitProgressReport: lambda w, p: submit(_planned(w, p)),
     c.ResubmitReport: lambda w, p: c.ResubmitReport(
         action_id=(ids := _returned(w, p))[0], report_id=ids[1], percent=25, narrative="Ulang"

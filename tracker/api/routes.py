@@ -9,6 +9,7 @@ from litestar import Router
 from tracker.api.accounts import AccountController
 from tracker.api.actions import ActionController
 from tracker.api.audit import AuditController
+from tracker.api.corrections import ActionCorrectionController
 from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
 from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
@@ -22,6 +23,7 @@ def handlers() -> list[Any]:
             ForumController,
             CommitmentController,
             ActionController,
+            ActionCorrectionController,
             RegionController,
             ReferenceController,
             DashboardController,

@@ -78,6 +78,20 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True):
     indicator: Indicator | None = None
 
 
+class ActionAmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A correction: only the fields sent change; the due date is changed by rescheduling."""
+
+    reason: Reason
+    title: ShortText | None = None
+    description: Text | None = None
+    owner_opd: ShortText | None = None
+    partners: list[Partner] | None = None
+    rpjmn: list[RpjmnTag] | None = None
+    kkp_criterion: int | None = None
+    indicator_type: IndicatorType | None = None
+    indicator: Indicator | None = None
+
+
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
     period: Annotated[str, msgspec.Meta(examples=["2025-B08", "2025-Q3", "2025-07"])]
     narrative: Text

@@ -43,7 +43,7 @@ def history_detail(entry: dict[str, Any], f: Fmt) -> str:
             after=f.date(data["due_on"]),
             reason=data["reason"],
         )
-    if kind == "ActionCancelled":
+    if kind in ("ActionCancelled", "ActionAmended"):
         return str(data["reason"])
     if kind in ("ActionCompleted", "ActionVerified", "ProgressReportVerified"):
         return str(data["note"])
@@ -51,7 +51,7 @@ def history_detail(entry: dict[str, Any], f: Fmt) -> str:
         return f"{f.t('detail.period', period=f.period(data['period']))}: {f.pct(data['percent'])}"
     if kind == "ProgressReportResubmitted":
         return f.pct(data["percent"])
-    if kind == "ProgressReportReturned":
+    if kind in ("ProgressReportReturned", "ActionCompletionReturned"):
         return f"{f.t('return.' + data['reason_code'])}: {data['note']}"
     return ""
 

@@ -1,0 +1,82 @@
+"""What a progress-report event does to the action that owns the report (the report part
+of `domain.action.evolve`)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+
+from domain.action_events import (
+    ProgressReportResubmitted,
+    ProgressReportReturned,
+    ProgressReportSubmitted,
+    ProgressReportVerified,
+)
+from domain.action_state import Action, ProgressReport, ReportStatus
+
+ReportEvent = (
+    ProgressReportSubmitted
+    | ProgressReportVerified
+    | ProgressReportReturned
+    | ProgressReportResubmitted
+)
+
+
+def _with_report(action: Action, report_id: UUID, **changes: object) -> tuple[ProgressReport, ...]:
+    return tuple(
+        msgspec.structs.replace(r, **changes) if r.id == report_id else r for r in action.reports
+    )
+
+
+def apply_report(a: Action, event: ReportEvent) -> Action:
+    """`a` already carries the event's version and time."""
+    replace = msgspec.structs.replace
+    if isinstance(event, ProgressReportSubmitted):
+        report = ProgressReport(
+            id=event.report_id,
+            period=event.period,
+            percent=event.percent,
+            indicator_value=event.indicator_value,
+            narrative=event.narrative,
+            evidence=event.evidence,
+            status=ReportStatus.SUBMITTED,
+            reporter=event.actor,
+            submitted_at=event.at,
+            correction_reason=event.correction_reason,
+        )
+        return replace(a, reports=(*a.reports, report))
+    if isinstance(event, ProgressReportVerified):
+        reports = _with_report(
+            a,
+            event.report_id,
+            status=ReportStatus.VERIFIED,
+            reviewer=event.actor,
+            reviewed_at=event.at,
+            review_note=event.note,
+            return_reason=None,
+        )
+        return replace(a, reports=reports)
+    if isinstance(event, ProgressReportReturned):
+        reports = _with_report(
+            a,
+            event.report_id,
+            status=ReportStatus.RETURNED,
+            reviewer=event.actor,
+            reviewed_at=event.at,
+            review_note=event.note,
+            return_reason=event.reason_code,
+        )
+        return replace(a, reports=reports)
+    reports = _with_report(
+        a,
+        event.report_id,
+        status=ReportStatus.RESUBMITTED,
+        percent=event.percent,
+        indicator_value=event.indicator_value,
+        narrative=event.narrative,
+        evidence=event.evidence,
+        correction_reason=event.correction_reason,
+        submitted_at=event.at,
+    )
+    return replace(a, reports=reports)
