@@ -5,101 +5,13 @@ are tested in tests/api and tests/web."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-from litestar.testing import TestClient
-
-from adapters.memory.accounts import MemoryAccounts
-from adapters.memory.eventstore import MemoryEventStore
-from tests.unit.world import ACCOUNTS, Clock
-from tracker.app import create_app
-from tracker.bootstrap import bootstrap
-from tracker.settings import Settings
-
-FORUM = {
-    "kind": "rakernas",
-    "title": "Rapat Kerja Pemerintah Daerah bidang HAM",
-    "organisers": ["Kementerian HAM"],
-    "host_region_code": "61.72",
-    "starts_on": "2025-11-13",
-    "ends_on": "2025-11-13",
-}
-
-
-class Site:
-    def __init__(self, client: TestClient[Any], store: MemoryEventStore, tokens: Any) -> None:
-        self.client, self.store, self.tokens = client, store, tokens
-
-    def as_(self, name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[name]}"}
-
-    def ok(self, response: Any, status: int = 200) -> Any:
-        assert response.status_code == status, response.text
-        return response.json()
-
-    def log(self) -> list[Any]:
-        return self.store.notifications(0, self.store.head())
-
-    def events(self) -> list[str]:
-        return [n.topic.rpartition(":")[2].rpartition(".")[2] for n in self.log()]
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    clock, store, accounts = Clock(), MemoryEventStore(), MemoryAccounts()
-    settings = Settings(data_dir=None, database_url=None, workers=False)
-    services = bootstrap(settings, clock=clock, store=store, accounts=accounts)
-    tokens = {}
-    for name, account in ACCOUNTS.items():
-        asyncio.run(accounts.add(account, None, "tests", clock()))
-        _, tokens[name] = asyncio.run(accounts.issue_token(account.user_id, "t", None, clock()))
-    with TestClient(create_app(settings, services=services)) as client:
-        yield Site(client, store, tokens)
-
-
-def _plan(site: Site) -> tuple[str, str]:
-    admin = site.as_("admin")
-    forum = site.ok(site.client.post("/api/v1/forums", json=FORUM, headers=admin), 201)
-    commitment = site.ok(
-        site.client.post(
-            "/api/v1/commitments",
-            headers=admin,
-            json={
-                "forum_id": forum["id"],
-                "title": "Komitmen bersama Pemda bidang HAM",
-                "made_on": "2025-11-13",
-                "signatories": [{"region_code": "35.72", "office": "Wali Kota Blitar"}],
-                "rpjmn": [{"pn": "PN1"}],
-                "kkp_criteria": [1],
-            },
-        ),
-        201,
-    )
-    action = site.ok(
-        site.client.post(
-            "/api/v1/actions",
-            headers=site.as_("pemda_blitar"),
-            json={
-                "commitment_id": commitment["id"],
-                "region_code": "35.72",
-                "title": "Pelatihan HAM bagi ASN",
-                "owner_opd": "Bagian Hukum Setda",
-                "due_on": "2026-12-31",
-                "indicator": {"name": "ASN terlatih", "unit": "orang", "baseline": 0, "target": 9},
-            },
-        ),
-        201,
-    )
-    return forum["id"], action["id"]
+from tests.unit.sites import Site, plan_action
 
 
 def test_every_forum_commitment_and_action_route_writes_through_the_bus(site: Site) -> None:
     admin, pemda, kanwil = site.as_("admin"), site.as_("pemda_blitar"), site.as_("kanwil_jatim")
     post = site.client.post
-    forum_id, action_id = _plan(site)
+    forum_id, action_id = plan_action(site)
     base = f"/api/v1/actions/{action_id}"
     corrected = site.client.patch(
         f"/api/v1/forums/{forum_id}",
@@ -129,7 +41,7 @@ def test_every_forum_commitment_and_action_route_writes_through_the_bus(site: Si
     site.ok(post(f"{base}/completion", json=done, headers=pemda))
     verified = site.ok(post(f"{base}/verification", json={"note": "Sesuai"}, headers=kanwil))
     assert verified["data"]["status"] == "verified"
-    _, second = _plan(site)
+    _, second = plan_action(site)
     site.ok(post(f"/api/v1/actions/{second}/start", headers=pemda))
     site.ok(
         post(
@@ -180,7 +92,7 @@ def test_every_forum_commitment_and_action_route_writes_through_the_bus(site: Si
 
 
 def test_refusals_answer_problem_details_and_write_nothing(site: Site) -> None:
-    _, action_id = _plan(site)
+    _, action_id = plan_action(site)
     before = site.events()
     base = f"/api/v1/actions/{action_id}"
     body = {"period": "2025-Q4", "percent": 20, "narrative": "Tahap 1"}
@@ -252,7 +164,7 @@ def test_accounts_tokens_and_signing_in_on_the_in_memory_store(site: Site) -> No
 def test_a_plan_is_corrected_and_a_completion_returned(site: Site) -> None:
     pemda, kanwil = site.as_("pemda_blitar"), site.as_("kanwil_jatim")
     post = site.client.post
-    _, action_id = _plan(site)
+    _, action_id = plan_action(site)
     base = f"/api/v1/actions/{action_id}"
     fixed = site.ok(
         post(

@@ -31,6 +31,10 @@ NOT_SWEPT = {
 EXPECTED = {
     "/api/v1/ledger/checkpoints/latest": 409,  # nothing is sealed and signed in memory
     "/api/v1/ledger/proofs/{position:int}": 409,
+    # The sweep reads as a Kanwil: it reviews, it does not write reports.
+    "/kerja/aksi/{action_id:str}/laporan": 403,
+    "/kerja/aksi/{action_id:str}/laporan/{report_id:str}/ulang": 403,
+    "/kerja/tinjau/{action_id:str}/{report_id:str}": 404,
 }
 
 

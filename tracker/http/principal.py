@@ -24,6 +24,7 @@ SESSION_COOKIE = "tracker_session"
 LOGIN_CSRF_COOKIE = "tracker_login_csrf"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 Who = NamedDependency[Principal]  # handlers declare `who: Who`; resolved once per request
 
@@ -48,12 +49,23 @@ async def provide_principal(
     except TokenRefused:
         return ANONYMOUS  # an ended session reads as the public; writes then ask to sign in
     if request.method in UNSAFE_METHODS and not hmac.compare_digest(
-        request.headers.get(CSRF_HEADER, "").encode(), csrf.encode()
+        (await _sent_csrf(request)).encode(), csrf.encode()
     ):
         raise NotAllowed("csrf-token")
     request.state.csrf = csrf
     structlog.contextvars.bind_contextvars(user_id=who.user_id, via="session")
     return who
+
+
+async def _sent_csrf(request: Request[Any, Any, Any]) -> str:
+    """Scripts send the token in a header; a browser form without JavaScript sends it as the
+    `csrf_token` field (the form is parsed once; the handler reads the same parsed form)."""
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None:
+        return header
+    if request.content_type[0] in FORM_TYPES:
+        return str((await request.form()).get("csrf_token", ""))
+    return ""
 
 
 def describe(who: Principal) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from litestar.datastructures import Cookie
 from litestar.response import Template
 
 from tracker.http import reading
+from tracker.http.principal import SESSION_COOKIE
 from tracker.http.reading import Reads, not_modified
 from tracker.web import i18n
 
@@ -56,6 +57,7 @@ async def page(
             "query": dict(request.query_params),
             "switch_url": f"{request.url.path}?{urlencode(other)}",
             "position": request.state.read_position,
+            "has_session": SESSION_COOKIE in request.cookies,  # a link, not a permission
             **context,
         },
         headers=headers,
