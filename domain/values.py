@@ -12,6 +12,7 @@ from enum import StrEnum
 import msgspec
 
 from domain.errors import InvalidInput
+from domain.evidence_files import FILE_PREFIX, stored_file_of
 
 
 class Role(StrEnum):
@@ -51,6 +52,8 @@ class Evidence(msgspec.Struct, frozen=True, kw_only=True):
     url: str
     sha256: str | None = None
     public: bool = True
+    media_type: str | None = None  # set for a file stored by the tracker, with its size
+    size: int | None = None
 
 
 class Signatory(msgspec.Struct, frozen=True, kw_only=True):
@@ -107,10 +110,15 @@ def check_kkp(criteria: tuple[int, ...]) -> None:
 def check_evidence(items: tuple[Evidence, ...]) -> None:
     for item in items:
         require_text(item.title, "evidence.title", max_length=300)
-        if not (item.url.startswith("https://") or item.url.startswith("http://")):
-            raise InvalidInput("evidence-url")
         if item.sha256 is not None and not _SHA256.match(item.sha256):
             raise InvalidInput("evidence-sha256")
+        if item.url.startswith(FILE_PREFIX):
+            named = stored_file_of(item.url)
+            stored = item.media_type and item.size is not None and item.size > 0
+            if named is None or named[1] != item.sha256 or not stored:
+                raise InvalidInput("evidence-file")
+        elif not (item.url.startswith("https://") or item.url.startswith("http://")):
+            raise InvalidInput("evidence-url")
 
 
 def check_date_order(start: date, end: date, what: str) -> None:

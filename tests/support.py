@@ -10,6 +10,7 @@ from litestar import Litestar
 
 from adapters.accounts import PostgresAccounts
 from adapters.database import Database
+from adapters.files import PostgresFileStore
 from tracker.app import create_app
 from tracker.bootstrap import bootstrap
 from tracker.ports import Clock
@@ -27,6 +28,18 @@ async def account_store(database_url: str) -> AsyncIterator[PostgresAccounts]:
     await database.open()
     try:
         store = PostgresAccounts(database)
+        await store.create_schema()
+        yield store
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def file_store(database_url: str) -> AsyncIterator[PostgresFileStore]:
+    database = Database(database_url, max_size=2)
+    await database.open()
+    try:
+        store = PostgresFileStore(database)
         await store.create_schema()
         yield store
     finally:

@@ -19,7 +19,9 @@ from adapters import readstore, sealer
 from adapters.accounts import PostgresAccounts
 from adapters.database import Database
 from adapters.eventstore import PostgresEventStore
+from adapters.files import PostgresFileStore
 from adapters.memory.eventstore import MemoryEventStore
+from adapters.memory.files import MemoryFileStore
 from adapters.memory.positions import MemoryPositions
 from adapters.memory.reads import MemoryReadStore
 from adapters.passwords import Argon2Hasher
@@ -34,6 +36,7 @@ from tracker.ports import (
     AccountStore,
     Clock,
     EventStore,
+    FileStore,
     IdSource,
     PasswordHasher,
     Positions,
@@ -67,6 +70,7 @@ class Services:
     bus: MessageBus
     data: ReadStore
     positions: Positions
+    files: FileStore
     runtime: Runtime
 
     @property
@@ -98,6 +102,7 @@ class Services:
         await self.database.open()
         await readstore.create_schema(self.pool)
         await self.accounts.create_schema()
+        await self.files.create_schema()
         await sealer.create_schema(self.pool)
         await self.positions.start()
         if self.settings.nats_url is not None:
@@ -159,18 +164,26 @@ def bootstrap(
     database = Database(url)
     data: ReadStore
     positions: Positions
+    files: FileStore
     if url is None:
         if not isinstance(store, MemoryEventStore) or accounts is None:
             raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
         memory = MemoryReadStore(store)
-        data, positions = memory, MemoryPositions(memory)
+        data, positions, files = memory, MemoryPositions(memory), MemoryFileStore()
     else:
         data, positions = PostgresReadStore(lambda: database.pool), PositionWatcher(database)
+        files = PostgresFileStore(database)
     store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
     bus = MessageBus(
-        store=store, accounts=accounts, hasher=hasher, regions=regions, clock=clock, ids=ids
+        store=store,
+        accounts=accounts,
+        hasher=hasher,
+        regions=regions,
+        clock=clock,
+        ids=ids,
+        files=files,
     )
     return Services(
         settings=settings,
@@ -185,5 +198,6 @@ def bootstrap(
         bus=bus,
         data=data,
         positions=positions,
+        files=files,
         runtime=Runtime(),
     )

@@ -3,7 +3,8 @@
 For a domain command the bus owns the unit of work: load the aggregate (404), check the
 command's declared policy against it (401/403), compare the caller's If-Match version
 (412), let the pure decider turn it into events (409/422), and append them at the expected
-version (a concurrent writer → 412). Any refusal on the way writes nothing. Account
+version (a concurrent writer → 412). Any refusal on the way writes nothing. Evidence that
+links a file stored by the tracker must name a file the file store holds, as stored (422). Account
 commands go through the same policy check to their handlers in tracker/accounts.py.
 
 Event-store work is synchronous (eventsourcing): `dispatch` runs it in a worker thread;
@@ -23,12 +24,21 @@ from adapters.errors import ConcurrencyConflict
 from domain import access
 from domain.access import Principal
 from domain.commands import Command
+from domain.errors import InvalidInput
+from domain.evidence_files import stored_file_of
 from domain.regions import RegionCatalogue
 from tracker.accounts import ACCOUNT_HANDLERS, AccountContext, account_target
 from tracker.commands import COMMANDS
 from tracker.errors import NotFound, StaleVersion
 from tracker.handlers import HANDLERS, Context
-from tracker.ports import AccountStore, Clock, EventStore, IdSource, PasswordHasher
+from tracker.ports import (
+    AccountStore,
+    Clock,
+    EventStore,
+    FileStore,
+    IdSource,
+    PasswordHasher,
+)
 
 
 class CommandResult(msgspec.Struct, frozen=True):
@@ -59,7 +69,9 @@ class MessageBus:
         regions: RegionCatalogue,
         clock: Clock,
         ids: IdSource,
+        files: FileStore | None = None,
     ) -> None:
+        self.files = files
         self.store = store
         self.accounts = accounts
         self.hasher = hasher
@@ -76,6 +88,7 @@ class MessageBus:
             regions=self.regions,
             clock=clock,
             ids=ids or self.ids,
+            files=self.files,
         )
 
     async def dispatch(
@@ -83,6 +96,7 @@ class MessageBus:
     ) -> Any:
         """Handle any command; domain commands answer a CommandResult."""
         if type(command) in HANDLERS:
+            await self._check_stored_files(command)
             return await anyio.to_thread.run_sync(self.execute, command, who, expected_version)
         handler = ACCOUNT_HANDLERS.get(type(command))
         if handler is None or type(command) not in COMMANDS:
@@ -94,6 +108,20 @@ class MessageBus:
             "command.handled", command=type(command).__name__, user_id=who.user_id
         )
         return result
+
+    async def _check_stored_files(self, command: Command) -> None:
+        for item in getattr(command, "evidence", ()):
+            named = stored_file_of(item.url)
+            if named is None:
+                continue
+            action_id, sha256 = named
+            found = await self.files.get(sha256) if self.files is not None else None
+            if (
+                found is None
+                or str(action_id) != str(getattr(command, "action_id", ""))
+                or (found.media_type, found.size) != (item.media_type, item.size)
+            ):
+                raise InvalidInput("evidence-file")
 
     def account_context(self) -> AccountContext:
         return AccountContext(self.accounts, self.hasher, self.regions, self.clock(), in_thread)

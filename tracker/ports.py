@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from adapters.account_types import Account, TokenInfo
+from adapters.file_types import StoredFile
 from adapters.readmodels import ActionFilter, BoardCursor
 from domain.access import Principal
 from domain.events import DomainEvent
@@ -138,6 +139,15 @@ class ReadStore(Protocol):
     async def stored_entry(self, position: int) -> dict[str, Any]: ...
     async def latest_checkpoint(self) -> Any | None: ...
     async def proof_for(self, position: int, size: int | None = None) -> Any: ...
+
+
+@runtime_checkable
+class FileStore(Protocol):
+    """Evidence bytes, content-addressed (adapters/files.py, adapters/memory/files.py)."""
+
+    async def create_schema(self) -> None: ...
+    async def put(self, content: bytes, media_type: str) -> StoredFile: ...
+    async def get(self, sha256: str) -> StoredFile | None: ...
 
 
 @runtime_checkable

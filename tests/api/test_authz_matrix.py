@@ -72,6 +72,7 @@ OWNERS = {
 }
 
 PRIVATE_URL = "https://example.org/private.pdf"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32  # the first bytes are all the store checks
 PRIVATE_EVIDENCE = {"title": "Catatan wawancara warga", "url": PRIVATE_URL, "public": False}
 
 # -- bodies ("{name}" is filled from the prerequisite) ----------------------------------------
@@ -119,6 +120,7 @@ class Row(NamedTuple):
     own_identity: bool = False  # reads: the answer names the caller (or nobody)
     appends: bool = True  # writes: an allowed call appends events (accounts live elsewhere)
     form: bool = False  # a workspace form: sent form-encoded, answered by a page or a redirect
+    upload: bool = False  # sent as multipart with one evidence file (body: the other fields)
 
 
 A = "/api/v1/actions/{action_id:uuid}"
@@ -220,6 +222,17 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
     ),
     Row("POST", A + "/completion/return", "completed", RETURN, JATIM),
+    Row(
+        "POST",
+        A + "/evidence-files",
+        "planned",
+        {"public": "false"},
+        BLITAR,
+        upload=True,
+        appends=False,  # bytes are stored; events come with the report that cites them
+    ),
+    # -- an evidence file: private ones only for the region's auditors (tracker/web/evidence.py)
+    Row("GET", "/bukti/{action_id:str}/{sha256:str}", "filed", None, AUDITORS_BLITAR),
     # -- the workspace's forms (tracker/web/workspace.py): the same commands, the same policy --
     Row(
         "POST",
@@ -380,7 +393,7 @@ EXEMPT = {
 }
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Reads that are never public: every route under these prefixes must have a row too.
-RESTRICTED_READ_PREFIXES = ("/api/v1/audit", "/api/v1/ledger")
+RESTRICTED_READ_PREFIXES = ("/api/v1/audit", "/api/v1/ledger", "/bukti")
 
 REFUSAL_CODES = frozenset(
     {"admin-only", "pemda-only", "other-region", "other-opd", "kanwil-only", "outside-jurisdiction"}
@@ -398,8 +411,19 @@ class World:
     forum_id: str = ""
     commitment_id: str = ""
 
-    def call(self, method: str, url: str, who: str, body: Any = None, form: bool = False) -> Any:
+    def call(
+        self,
+        method: str,
+        url: str,
+        who: str,
+        body: Any = None,
+        form: bool = False,
+        upload: bool = False,
+    ) -> Any:
         headers = {} if who == ANONYMOUS else self.tokens[who]
+        if upload:
+            files = [("evidence_file", ("foto-kegiatan.png", PNG, "image/png"))]
+            return self.client.request(method, url, data=body, files=files, headers=headers)
         if form:
             return self.client.request(
                 method, url, data=body, headers=headers, follow_redirects=False
@@ -487,6 +511,42 @@ def target(row: Row, ctx: dict[str, Any]) -> str:
     return f"{path}?{fill(row.query, ctx)}" if row.query else path
 
 
+def file_cited(world: World, ctx: dict[str, Any], base: str, writer: str) -> dict[str, Any]:
+    """A report citing a private file uploaded through the API."""
+    upload = world.call("POST", f"{base}/evidence-files", writer, {"public": "false"}, upload=True)
+    assert upload.status_code == 201, upload.text
+    (item,) = upload.json()["items"]
+    ctx["sha256"] = item["sha256"]
+    body = {"period": "2025-Q4", "percent": 20, "narrative": "Foto", "evidence": [item]}
+    ctx["position"] = world.write("POST", f"{base}/progress", writer, body)["position"]
+    return ctx
+
+
+BEFORE_ANY_ACTION = frozenset({"world", "account", "token", "forum", "commitment"})
+
+
+def registry_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Prerequisites made before any action: accounts, tokens, forums, commitments."""
+    if state == "world":
+        return ctx
+    if state == "account":  # someone else's account, made by an admin
+        body = {"user_id": ctx["fresh"], "role": "pemda", "region_code": "33.74"}
+        ctx["user_id"] = world.call("POST", "/api/v1/users", "admin", body).json()["user_id"]
+        return ctx
+    if state == "token":  # a token of the Pemda of Kota Blitar
+        made = world.call("POST", f"/api/v1/users/{ctx['user_id']}/tokens", "admin", {})
+        ctx["token_id"] = made.json()["id"]
+        return ctx
+    if state == "forum":
+        ctx["forum_id"] = world.write("POST", "/api/v1/forums", "admin", FORUM)["id"]
+        return ctx
+    if state == "commitment":
+        made = world.write("POST", "/api/v1/commitments", "admin", fill(COMMITMENT, ctx))
+        ctx["commitment_id"] = made["id"]
+        return ctx
+    return ctx
+
+
 def build_state(world: World, row: Row) -> dict[str, Any]:
     """The row's prerequisite, made through the API by the accounts whose job it is."""
     region, opd, writer, reviewer = OWNERS[row.on]
@@ -498,23 +558,8 @@ def build_state(world: World, row: Row) -> dict[str, Any]:
         "fresh": f"matrix-{uuid.uuid4().hex[:12]}",
         "user_id": ACCOUNTS["pemda_blitar"].user_id,
     }
-    if row.state == "world":
-        return ctx
-    if row.state == "account":  # someone else's account, made by an admin
-        body = {"user_id": ctx["fresh"], "role": "pemda", "region_code": "33.74"}
-        ctx["user_id"] = world.call("POST", "/api/v1/users", "admin", body).json()["user_id"]
-        return ctx
-    if row.state == "token":  # a token of the Pemda of Kota Blitar
-        made = world.call("POST", f"/api/v1/users/{ctx['user_id']}/tokens", "admin", {})
-        ctx["token_id"] = made.json()["id"]
-        return ctx
-    if row.state == "forum":
-        ctx["forum_id"] = world.write("POST", "/api/v1/forums", "admin", FORUM)["id"]
-        return ctx
-    if row.state == "commitment":
-        made = world.write("POST", "/api/v1/commitments", "admin", fill(COMMITMENT, ctx))
-        ctx["commitment_id"] = made["id"]
-        return ctx
+    if row.state in BEFORE_ANY_ACTION:
+        return registry_state(world, row.state, ctx)
     planned = world.write(
         "POST",
         "/api/v1/actions",
@@ -526,6 +571,8 @@ def build_state(world: World, row: Row) -> dict[str, Any]:
     base = f"/api/v1/actions/{planned['id']}"
     if row.state == "planned":
         return ctx
+    if row.state == "filed":
+        return file_cited(world, ctx, base, writer)
     submitted = world.write("POST", f"{base}/progress", writer, REPORT_WITH_PRIVATE_EVIDENCE)
     ctx["report_id"] = report_id = submitted["data"]["reports"][0]["id"]
     ctx["position"] = submitted["position"]
@@ -640,7 +687,9 @@ CASES = [pytest.param(row, who, id=case_id(row, who)) for row in MATRIX for who 
 def test_authorization(world: World, row: Row, who: str) -> None:
     ctx = build_state(world, row)
     before = world.count_events()
-    response = world.call(row.method, target(row, ctx), who, fill(row.body, ctx), row.form)
+    response = world.call(
+        row.method, target(row, ctx), who, fill(row.body, ctx), row.form, row.upload
+    )
     after = world.count_events()
     if who not in row.allowed and row.form:  # a page in the visitor's language, not JSON
         assert response.status_code == (401 if who == ANONYMOUS else 403), response.text

@@ -12,7 +12,8 @@ import pytest
 from adapters.eventstore import PostgresEventStore
 from adapters.memory.accounts import MemoryAccounts
 from adapters.memory.eventstore import MemoryEventStore
-from tests.support import account_store
+from adapters.memory.files import MemoryFileStore
+from tests.support import account_store, file_store
 
 BACKENDS = [
     pytest.param("memory"),
@@ -51,6 +52,23 @@ def accounts(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
             yield MemoryAccounts(), run
             return
         context = account_store(request.getfixturevalue("database_url"))
+        store = run(context.__aenter__())
+        try:
+            yield store, run
+        finally:
+            run(context.__aexit__(None, None, None))
+    finally:
+        run.loop.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def files(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+    run = Runner()
+    try:
+        if request.param == "memory":
+            yield MemoryFileStore(), run
+            return
+        context = file_store(request.getfixturevalue("database_url"))
         store = run(context.__aenter__())
         try:
             yield store, run

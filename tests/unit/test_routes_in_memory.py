@@ -35,6 +35,7 @@ EXPECTED = {
     "/kerja/aksi/{action_id:str}/laporan": 403,
     "/kerja/aksi/{action_id:str}/laporan/{report_id:str}/ulang": 403,
     "/kerja/tinjau/{action_id:str}/{report_id:str}": 404,
+    "/bukti/{action_id:str}/{sha256:str}": 404,
 }
 
 

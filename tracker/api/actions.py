@@ -13,7 +13,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters import readmodels
 from domain import commands as c
+from domain.access import Target, authorize
 from domain.commands import Command
+from domain.errors import InvalidInput
 from domain.period import ReportingPeriod
 from tracker.api.params import After, Kkp, Limit, Pn
 from tracker.api.reads import aggregate_response, board_page, history
@@ -28,10 +30,12 @@ from tracker.api.schemas import (
     VerificationIn,
 )
 from tracker.api.writes import command_response
-from tracker.http.deps import Bus, Reader
+from tracker.errors import NotFound
+from tracker.http.deps import Bus, Files, Reader
 from tracker.http.helpers import expected_version
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read
+from tracker.uploads import FORM_BODY_LIMIT, stored_evidence, uploads
 
 
 async def _send(
@@ -97,6 +101,35 @@ class ActionController(Controller):
         )
         result = await bus.dispatch(command, who)
         return command_response(result, 201, f"/api/v1/actions/{result.id}")
+
+    @post(
+        "/{action_id:uuid}/evidence-files",
+        summary="Unggah berkas bukti / upload evidence files",
+        request_max_body_size=FORM_BODY_LIMIT,
+    )
+    async def upload_evidence(
+        self,
+        request: Request[Any, Any, Any],
+        reader: Reader,
+        files: Files,
+        who: Who,
+        action_id: FromPath[UUID],
+    ) -> Response[Any]:
+        """Multipart `evidence_file` parts (and `public=false` for private evidence); answers
+        the evidence items to put in a report's or a completion's `evidence`. Only the
+        action's writers may upload: the same policy as a progress report."""
+        state = await reader.load_state("action", action_id)
+        if state is None:
+            raise NotFound("action", str(action_id))
+        target = Target(region_code=state.region_code, owner_opd=state.owner_opd)
+        authorize(c.SubmitProgressReport.RULE, who, target)
+        form = await request.form()
+        chosen = uploads(form)
+        if not chosen:
+            raise InvalidInput("evidence-none")
+        public = str(form.get("public", "true")).lower() not in ("false", "0", "off")
+        stored = await stored_evidence(files, action_id, chosen, public)
+        return Response({"items": list(stored)}, status_code=201)
 
     @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
     async def get_action(

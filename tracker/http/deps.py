@@ -11,7 +11,7 @@ from adapters.signing import Signer
 from tracker.bootstrap import Services
 from tracker.bus import MessageBus
 from tracker.http.reading import Reading
-from tracker.ports import AccountStore, Clock, ReadStore
+from tracker.ports import AccountStore, Clock, FileStore, ReadStore
 from tracker.ports import Positions as PositionsPort
 from tracker.settings import Settings
 
@@ -22,6 +22,7 @@ Accounts = NamedDependency[AccountStore]
 Now = NamedDependency[Clock]
 Config = NamedDependency[Settings]
 Keys = NamedDependency[Signer]
+Files = NamedDependency[FileStore]  # evidence bytes
 App = NamedDependency[Services]  # for /ready only: it reports on every part
 
 
@@ -38,6 +39,7 @@ def provided(services: Services) -> dict[str, Provide]:
         "clock": _value(lambda: services.clock),
         "config": _value(lambda: services.settings),
         "keys": _value(lambda: services.signer),
+        "files": _value(lambda: services.files),
         "services": _value(lambda: services),
         "reads": _value(
             lambda: Reading(

@@ -10,7 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from tracker.web import feeds, live, opendata, pages, signin, workspace
+from tracker.web import evidence, feeds, live, opendata, pages, signin, workspace
 
 HERE = Path(__file__).parent
 
@@ -39,4 +39,5 @@ def handlers() -> list[Any]:
         *live.HANDLERS,
         *opendata.HANDLERS,
         *workspace.HANDLERS,
+        *evidence.HANDLERS,
     ]

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+import msgspec
 from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -26,9 +27,11 @@ from domain.action_events import ReturnReason
 from domain.errors import DomainError, Refusal
 from domain.values import Role
 from tracker import catalogue, queries
-from tracker.http.deps import Bus
+from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
+from tracker.ports import FileStore
+from tracker.uploads import FORM_BODY_LIMIT, stored_evidence, uploads
 from tracker.web import i18n
 from tracker.web.pages_common import Fmt, fmt
 from tracker.web.render import lang_of
@@ -247,13 +250,21 @@ async def _send(
     build: Any,
     done: str,
     again: Any,
+    files: FileStore | None = None,
 ) -> Response[Any]:
     """Build the command from the form, dispatch it, redirect on success; on a domain
-    refusal, show the form again with the reason beside its field."""
+    refusal, show the form again with the reason beside its field. With a file store, the
+    files chosen in the form are checked, stored and added to the command's evidence."""
     form = await request.form()
     values = text_fields(form)
     try:
-        result = await bus.dispatch(build(values), who)
+        command = build(values)
+        chosen = uploads(form) if files is not None else []
+        if files is not None and chosen:
+            public = values.get("evidence_private") != "on"
+            added = await stored_evidence(files, command.action_id, chosen, public)
+            command = msgspec.structs.replace(command, evidence=(*command.evidence, *added))
+        result = await bus.dispatch(command, who)
     except (NotAllowed, SignInRequired) as error:
         return _refused_page(request, who, error)
     except DomainError as error:
@@ -274,9 +285,19 @@ async def report_page(
     return await _report_form(request, reads, who, action_id, None)
 
 
-@post("/kerja/aksi/{action_id:str}/laporan", include_in_schema=False, status_code=303)
+@post(
+    "/kerja/aksi/{action_id:str}/laporan",
+    include_in_schema=False,
+    status_code=303,
+    request_max_body_size=FORM_BODY_LIMIT,
+)
 async def submit_report(
-    request: Request[Any, Any, Any], reads: Reads, bus: Bus, who: Who, action_id: FromPath[str]
+    request: Request[Any, Any, Any],
+    reads: Reads,
+    bus: Bus,
+    files: Files,
+    who: Who,
+    action_id: FromPath[str],
 ) -> Response[Any]:
     ident = _uuid(action_id)
     if ident is None:
@@ -286,7 +307,7 @@ async def submit_report(
         return await _report_form(request, reads, who, action_id, None, **kwargs)
 
     return await _send(
-        request, bus, who, lambda form: progress_command(ident, form), "/kerja", again
+        request, bus, who, lambda form: progress_command(ident, form), "/kerja", again, files
     )
 
 
@@ -311,11 +332,13 @@ async def resubmit_page(
     "/kerja/aksi/{action_id:str}/laporan/{report_id:str}/ulang",
     include_in_schema=False,
     status_code=303,
+    request_max_body_size=FORM_BODY_LIMIT,
 )
 async def resubmit_report(
     request: Request[Any, Any, Any],
     reads: Reads,
     bus: Bus,
+    files: Files,
     who: Who,
     action_id: FromPath[str],
     report_id: FromPath[str],
@@ -334,6 +357,7 @@ async def resubmit_report(
         lambda form: resubmit_command(action_ident, report_ident, form),
         "/kerja",
         again,
+        files,
     )
 
 

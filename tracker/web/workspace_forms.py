@@ -28,6 +28,11 @@ FIELD_OF_CODE = {
     "period-has-open-report": "period",
     "evidence-url": "evidence_url",
     "evidence-sha256": "evidence_url",
+    "evidence-file": "evidence_file",
+    "evidence-empty": "evidence_file",
+    "evidence-too-large": "evidence_file",
+    "evidence-type": "evidence_file",
+    "evidence-content": "evidence_file",
     "reason-required": "reason",
 }
 
@@ -35,7 +40,8 @@ FIELD_OF_CODE = {
 def field_of(error: Refusal) -> str:
     named = error.params.get("field")
     if isinstance(named, str):
-        return named.split(".")[0].replace("evidence", "evidence_url")
+        head = named.split(".")[0]
+        return "evidence_url" if head == "evidence" else head
     return FIELD_OF_CODE.get(error.code, "")
 
 
