@@ -16,7 +16,9 @@ import msgspec
 from nats.js.errors import NotFoundError
 
 from adapters.codec import aggregate_kind
-from projections.public import redact
+from projections.public import is_private_event, redact
+
+WITHHELD = "Withheld"  # the public stream's stand-in for an event only the region may see
 
 STREAM = "TRACKER_EVENTS"
 SUBJECT_ROOT = "tracker.v1.events"
@@ -75,14 +77,17 @@ def from_row(
 ) -> EventMessage:
     """The message for one notification-log row, `previous` being the position before it."""
     stored = bytes(row["state"])
+    topic = row["topic"]
     event = msgspec.json.encode(redact(msgspec.json.decode(stored))) if public else stored
+    if public and is_private_event(topic):  # a draft: the position stays, the content not
+        event, topic = b"{}", WITHHELD
     return EventMessage(
         position=row["notification_id"],
         previous_position=previous,
         aggregate=aggregate_kind(row["topic"]),
         aggregate_id=row["originator_id"],
         version=row["originator_version"],
-        type=row["topic"],
+        type=topic,
         province_code=place[0],
         region_code=place[1],
         event=msgspec.Raw(event),

@@ -67,6 +67,11 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
             return province_of(region_code) in self.provinces
         return False
 
+    def sees_drafts(self, region_code: str) -> bool:
+        """Report drafts are the region's working copies: its own accounts only, not even
+        the Kanwil or the ministry see them before they are submitted."""
+        return self.role is Role.PEMDA and self.region_code == region_code
+
 
 ANONYMOUS = Principal(user_id="", role=None)
 

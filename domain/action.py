@@ -24,6 +24,8 @@ from domain.action_events import (
     ActionRescheduled,
     ActionStarted,
     ActionVerified,
+    ReportDraftDiscarded,
+    ReportDraftSaved,
 )
 from domain.action_state import (
     AWAITING_REVIEW,
@@ -35,6 +37,7 @@ from domain.action_state import (
 )
 from domain.commitment import Commitment, CommitmentStatus
 from domain.completion import complete, return_completion, verify_completion
+from domain.drafts import apply_draft
 from domain.errors import InvalidInput, RuleViolated
 from domain.regions import RegionCatalogue
 from domain.report_evolve import apply_report
@@ -155,6 +158,8 @@ def evolve(action: Action | None, event: ActionEvent) -> Action:
         )
     assert action is not None
     replace = msgspec.structs.replace
+    if isinstance(event, ReportDraftSaved | ReportDraftDiscarded):
+        return apply_draft(replace(action, version=action.version + 1), event)
     a = replace(action, version=action.version + 1, updated_at=event.at)
     if isinstance(event, ActionStarted):
         return replace(a, status=ActionStatus.IN_PROGRESS)

@@ -93,6 +93,23 @@ class ProgressReportSubmitted(DomainEvent, frozen=True, kw_only=True):
     narrative: str
     evidence: tuple[Evidence, ...]
     correction_reason: str | None = None
+    draft_id: UUID | None = None  # the draft this report was made from; it is gone now
+
+
+class ReportDraftSaved(DomainEvent, frozen=True, kw_only=True):
+    """A report being written, saved whole each time; seen only by the region's accounts,
+    never public and never counted (projections/public.py PRIVATE_EVENTS)."""
+
+    draft_id: UUID
+    period: str  # as typed: a draft may hold a period that is not valid yet
+    percent: float | None
+    indicator_value: float | None
+    narrative: str
+    evidence: tuple[Evidence, ...]
+
+
+class ReportDraftDiscarded(DomainEvent, frozen=True, kw_only=True):
+    draft_id: UUID
 
 
 class ProgressReportVerified(DomainEvent, frozen=True, kw_only=True):
@@ -128,4 +145,6 @@ ActionEvent = (
     | ProgressReportVerified
     | ProgressReportReturned
     | ProgressReportResubmitted
+    | ReportDraftSaved
+    | ReportDraftDiscarded
 )

@@ -51,6 +51,19 @@ class ProgressReport(msgspec.Struct, frozen=True, kw_only=True):
     review_note: str | None = None
 
 
+class ReportDraft(msgspec.Struct, frozen=True, kw_only=True):
+    """A report not yet submitted: the region's own working copy, not part of any figure."""
+
+    id: UUID
+    period: str
+    percent: float | None
+    indicator_value: float | None
+    narrative: str
+    evidence: tuple[Evidence, ...]
+    saved_by: Actor
+    saved_at: datetime
+
+
 class Action(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     version: int
@@ -74,6 +87,13 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None = None
+    drafts: tuple[ReportDraft, ...] = ()
+
+    def draft(self, draft_id: UUID) -> ReportDraft:
+        for draft in self.drafts:
+            if draft.id == draft_id:
+                return draft
+        raise InvalidInput("unknown-draft", draft_id=draft_id)
 
     def report(self, report_id: UUID) -> ProgressReport:
         for report in self.reports:

@@ -163,6 +163,26 @@ class SubmitProgressReport(Command, frozen=True, kw_only=True):
     indicator_value: float | None = None
     evidence: tuple[Evidence, ...] = ()
     correction_reason: str | None = None
+    draft_id: UUID | None = None
+
+
+class SaveReportDraft(Command, frozen=True, kw_only=True):
+    """Save a report half-written; `draft_id` None starts a new draft."""
+
+    RULE = Rule(Policy.REGION_WRITER, "save-report-draft")
+    action_id: UUID
+    draft_id: UUID | None = None
+    period: str = ""
+    narrative: str = ""
+    percent: float | None = None
+    indicator_value: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+class DiscardReportDraft(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REGION_WRITER, "discard-report-draft")
+    action_id: UUID
+    draft_id: UUID
 
 
 class ResubmitReport(Command, frozen=True, kw_only=True):
@@ -206,6 +226,8 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     VerifyCompletion,
     ReturnCompletion,
     SubmitProgressReport,
+    SaveReportDraft,
+    DiscardReportDraft,
     ResubmitReport,
     VerifyReport,
     ReturnReport,

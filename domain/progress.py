@@ -64,11 +64,15 @@ def submit_report(
     narrative: str,
     evidence: tuple[Evidence, ...],
     correction_reason: str | None = None,
+    draft_id: UUID | None = None,
     actor: Actor,
     at: datetime,
 ) -> list[ActionEvent]:
-    """Submitting the first report of a planned action also starts it."""
+    """Submitting the first report of a planned action also starts it; submitting from a
+    draft (`draft_id`) removes the draft in the same event."""
     _require_reportable(action)
+    if draft_id is not None:
+        action.draft(draft_id)
     if period.starts_on > at.date():
         raise InvalidInput("period-in-future", period_label=period.label)
     check_evidence(evidence)
@@ -88,6 +92,7 @@ def submit_report(
             narrative=require_text(narrative, "narrative", max_length=10_000),
             evidence=evidence,
             correction_reason=reason,
+            draft_id=draft_id,
             actor=actor,
             at=at,
         )

@@ -45,7 +45,8 @@ def apply_report(a: Action, event: ReportEvent) -> Action:
             submitted_at=event.at,
             correction_reason=event.correction_reason,
         )
-        return replace(a, reports=(*a.reports, report))
+        drafts = tuple(d for d in a.drafts if d.id != event.draft_id)
+        return replace(a, reports=(*a.reports, report), drafts=drafts)
     if isinstance(event, ProgressReportVerified):
         reports = _with_report(
             a,

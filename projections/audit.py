@@ -17,6 +17,7 @@ import msgspec
 
 from domain.events import DomainEvent
 from domain.registry import EVOLVERS
+from projections import public
 
 IGNORED = frozenset({"version", "updated_at"})  # bookkeeping every event moves
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -100,9 +101,13 @@ def _diff_by_index(path: str, before: list[Any], after: list[Any], out: list[Cha
 Recorded = tuple[int, int, DomainEvent]  # (position, version, event) as stored
 
 
-def audit_trail(kind: str, rows: Iterable[Recorded]) -> list[dict[str, Any]]:
+def audit_trail(
+    kind: str, rows: Iterable[Recorded], *, drafts: bool = False
+) -> list[dict[str, Any]]:
     """One entry per event, oldest first: position, version, type, when, the full actor
-    (with account id), the event's own data and the fields it changed."""
+    (with account id), the event's own data and the fields it changed. Report drafts only
+    with `drafts` (the region's own accounts): otherwise neither their events nor the
+    `drafts` field appear."""
     evolve = EVOLVERS[kind]
     state: Any = None
     before: Any = {}
@@ -110,6 +115,11 @@ def audit_trail(kind: str, rows: Iterable[Recorded]) -> list[dict[str, Any]]:
     for position, version, event in rows:
         state = evolve(state, event)
         after = msgspec.to_builtins(state)
+        if not drafts:
+            after = public.without_drafts(after)
+            if public.is_private_event(type(event).__name__):
+                before = after
+                continue
         data = msgspec.to_builtins(event)
         data.pop("type", None)
         entries.append(

@@ -146,10 +146,9 @@ def step(
     state = EVOLVERS[kind](before, event)
     columns = COLUMNS[kind](state)
     columns["public_doc"] = public.redact(msgspec.to_builtins(state))
+    row = Upsert(kind, "id", columns)
+    if public.is_private_event(type(event).__name__):  # a draft: no public activity line
+        return Step(state, (row,))
     return Step(
-        state,
-        (
-            Upsert(kind, "id", columns),
-            Upsert("activity", "position", activity_row(kind, state, event, position)),
-        ),
+        state, (row, Upsert("activity", "position", activity_row(kind, state, event, position)))
     )

@@ -12,6 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 EVIDENCE_KEYS = frozenset({"evidence", "completion_evidence"})
+# Events only the region's own accounts see: they are in the log (and the audit chain) but
+# in no public list, feed, history or figure; the public event stream carries them withheld.
+PRIVATE_EVENTS = frozenset({"ReportDraftSaved", "ReportDraftDiscarded"})
+DRAFT_KEYS = frozenset({"drafts"})
 ACTOR_KEYS = frozenset({"actor", "reporter", "reviewer"})
 
 
@@ -23,6 +27,8 @@ def redact(value: Any) -> Any:
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
+        if key in DRAFT_KEYS:
+            continue
         if key in EVIDENCE_KEYS and isinstance(item, list | tuple):
             out[key] = [
                 redact(e) for e in item if not (isinstance(e, dict) and e.get("public") is False)
@@ -32,6 +38,16 @@ def redact(value: Any) -> Any:
         else:
             out[key] = redact(item)
     return out
+
+
+def is_private_event(event_type: str) -> bool:
+    """`event_type` is a class name or a stored topic ending in it."""
+    return event_type.rpartition(".")[2].rpartition(":")[2] in PRIVATE_EVENTS
+
+
+def without_drafts(doc: dict[str, Any]) -> dict[str, Any]:
+    """An auditor's full view minus the drafts, for readers outside the region."""
+    return {key: value for key, value in doc.items() if key not in DRAFT_KEYS}
 
 
 def _private(evidence: Any) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from domain import action, commitment, forum, progress
+from domain import action, commitment, drafts, forum, progress
 from domain import commands as c
 from domain.access import Target
 from domain.events import DomainEvent
@@ -200,9 +200,29 @@ def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> 
         narrative=cmd.narrative,
         evidence=cmd.evidence,
         correction_reason=cmd.correction_reason,
+        draft_id=cmd.draft_id,
         actor=ctx.actor,
         at=ctx.at,
     )
+
+
+def _save_draft(ctx: Context, cmd: c.SaveReportDraft, state: action.Action) -> DomainEvent:
+    return drafts.save_draft(
+        state,
+        draft_id=cmd.draft_id or ctx.new_id(),
+        existing=cmd.draft_id is not None,
+        period=cmd.period,
+        percent=cmd.percent,
+        indicator_value=cmd.indicator_value,
+        narrative=cmd.narrative,
+        evidence=cmd.evidence,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _discard_draft(ctx: Context, cmd: c.DiscardReportDraft, state: action.Action) -> DomainEvent:
+    return drafts.discard_draft(state, draft_id=cmd.draft_id, actor=ctx.actor, at=ctx.at)
 
 
 def _resubmit(ctx: Context, cmd: c.ResubmitReport, state: action.Action) -> DomainEvent:
@@ -264,6 +284,8 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.VerifyCompletion: Handler("action", _action_id, _action_target, _verify_completion),
     c.ReturnCompletion: Handler("action", _action_id, _action_target, _return_completion),
     c.SubmitProgressReport: Handler("action", _action_id, _action_target, _submit),
+    c.SaveReportDraft: Handler("action", _action_id, _action_target, _save_draft),
+    c.DiscardReportDraft: Handler("action", _action_id, _action_target, _discard_draft),
     c.ResubmitReport: Handler("action", _action_id, _action_target, _resubmit),
     c.VerifyReport: Handler("action", _action_id, _action_target, _verify_report),
     c.ReturnReport: Handler("action", _action_id, _action_target, _return_report),

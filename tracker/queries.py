@@ -140,17 +140,22 @@ async def history(
     kind: str,
     aggregate_id: UUID,
     full: Callable[[Any], bool] = lambda state: False,
+    drafts: Callable[[Any], bool] = lambda state: False,
 ) -> list[dict[str, Any]] | None:
     """Every event of one aggregate in order; None if it is not a `kind`. `full(state)` says
     from the aggregate's current state whether the reader sees account ids and private
-    evidence; otherwise each event is in its public form."""
+    evidence; otherwise each event is in its public form. Draft events are left out unless
+    `drafts(state)` (the region's own accounts)."""
     rows = await data.history_rows(aggregate_id)
     if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
         return None
     events = [codec.decode_event(row["topic"], row["state"]) for row in rows]
-    everything = full(fold(kind, None, events))
+    current = fold(kind, None, events)
+    everything, own = full(current), drafts(current)
     entries = []
     for row, event in zip(rows, events, strict=True):
+        if not own and public.is_private_event(row["topic"]):
+            continue
         fields = codec.to_builtins(event)
         fields = fields if everything else public.redact(fields)
         fields.pop("type", None)

@@ -258,6 +258,59 @@ MATRIX: tuple[Row, ...] = (
         JATIM,
         form=True,
     ),
+    Row(
+        "POST",
+        "/kerja/aksi/baru",
+        "world",
+        {**ACTION, "region_code": ""},  # the form plans for the account's own region
+        frozenset({"pemda_blitar", "pemda_semarang"}),  # both signed the world's commitment
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/aksi/{action_id:str}/ubah",
+        "planned",
+        {
+            "title": "Judul yang benar",
+            "owner_opd": "Bagian Hukum Setda",
+            "indicator_type": "process",
+            "reason": "Salah ketik",
+        },
+        BLITAR,
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/aksi/{action_id:str}/jadwal",
+        "planned",
+        {"due_on": "2027-06-30", "reason": "Anggaran bergeser"},
+        BLITAR,
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/aksi/{action_id:str}/batal",
+        "planned",
+        {"reason": "Digabung dengan aksi lain"},
+        BLITAR,
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/aksi/{action_id:str}/selesai",
+        "submitted",
+        {"note": "Selesai"},
+        BLITAR,
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/tinjau/{action_id:str}/selesai",
+        "completed",
+        {"decision": "return", **RETURN},
+        JATIM,
+        form=True,
+    ),
     # -- reads of one action: public, the audit view only for the region's auditors ------------
     Row(
         "GET",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import msgspec
 import pytest
@@ -21,6 +22,8 @@ from domain.action_events import (
     ProgressReportReturned,
     ProgressReportSubmitted,
     ProgressReportVerified,
+    ReportDraftDiscarded,
+    ReportDraftSaved,
     ReturnReason,
 )
 from domain.commitment import (
@@ -53,6 +56,7 @@ from .helpers import (
     report_verified,
 )
 
+DRAFT_ID = UUID("00000000-0000-0000-0000-00000000d0af")
 PRIVATE = Evidence(title="Daftar penerima", url="http://intra.example.go.id/x", public=False)
 
 SAMPLES: dict[type[DomainEvent], DomainEvent] = {
@@ -99,12 +103,23 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
     ProgressReportVerified: report_verified(),
     ProgressReportReturned: report_returned(reason_code=ReturnReason.INCONSISTENT_DATA),
     ProgressReportResubmitted: report_resubmitted(percent=None, indicator_value=4.5),
+    ReportDraftSaved: ReportDraftSaved(
+        draft_id=DRAFT_ID,
+        period="2025-B0",
+        percent=None,
+        indicator_value=2.0,
+        narrative="Setengah",
+        evidence=(PRIVATE,),
+        actor=PEMDA,
+        at=at(2025, 8, 3),
+    ),
+    ReportDraftDiscarded: ReportDraftDiscarded(draft_id=DRAFT_ID, actor=PEMDA, at=at(2025, 8, 4)),
 }
 
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 17
+    assert len(registry.EVENT_TYPES) == 19
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

@@ -63,6 +63,14 @@ def _completed(w: World, place: str) -> Any:
     return action_id
 
 
+def _drafted(w: World, place: str) -> tuple[Any, Any]:
+    action_id = _planned(w, place)
+    saved = w.execute(
+        c.SaveReportDraft(action_id=action_id, narrative="Draf"), PRINCIPALS[PLACES[place][2]]
+    )
+    return action_id, saved.state.drafts[0].id
+
+
 def _planned(w: World, place: str) -> Any:
     region, opd, _, _ = PLACES[place]
     return w.action(opd, region)
@@ -96,6 +104,12 @@ SAMPLES: dict[type[c.Command], Sample] = {
         action_id=_completed(w, p), reason_code=ReturnReason.OTHER, note="Bukti belum cukup"
     ),
     c.SubmitProgressReport: lambda w, p: submit(_planned(w, p)),
+    c.SaveReportDraft: lambda w, p: c.SaveReportDraft(
+        action_id=_planned(w, p), period="2025-Q4", narrative="Baru setengah"
+    ),
+    c.DiscardReportDraft: lambda w, p: c.DiscardReportDraft(
+        action_id=(ids := _drafted(w, p))[0], draft_id=ids[1]
+    ),
     c.ResubmitReport: lambda w, p: c.ResubmitReport(
         action_id=(ids := _returned(w, p))[0], report_id=ids[1], percent=25, narrative="Ulang"
     ),

@@ -36,6 +36,11 @@ EXPECTED = {
     "/kerja/aksi/{action_id:str}/laporan/{report_id:str}/ulang": 403,
     "/kerja/tinjau/{action_id:str}/{report_id:str}": 404,
     "/bukti/{action_id:str}/{sha256:str}": 404,
+    "/kerja/aksi/baru": 403,
+    "/kerja/aksi/{action_id:str}/ubah": 403,
+    "/kerja/aksi/{action_id:str}/jadwal": 403,
+    "/kerja/aksi/{action_id:str}/batal": 403,
+    "/kerja/aksi/{action_id:str}/selesai": 403,
 }
 
 

@@ -86,12 +86,13 @@ async def record_trail(data: ReadStore, who: Principal, kind: str, record_id: UU
         raise NotFound(kind, str(record_id))
     regions = catalog.places(kind, current)[0]
     access.require_auditor_of_any(who, regions)
+    drafts = kind == "action" and who.sees_drafts(regions[0])
     return {
         "kind": kind,
         "id": str(record_id),
         "version": current.version,
         "region_codes": regions,
-        "items": audit.audit_trail(kind, recorded),
+        "items": audit.audit_trail(kind, recorded, drafts=drafts),
     }
 
 

@@ -26,13 +26,21 @@ def sees_everything(who: Principal, kind: str, value: Any) -> bool:
     return access.covers_any(who, catalog.places(kind, value)[0])
 
 
+def sees_drafts(who: Principal, kind: str, value: Any) -> bool:
+    return kind == "action" and who.sees_drafts(value.region_code)
+
+
 async def aggregate_response(
     data: ReadStore, who: Principal, kind: str, aggregate_id: UUID
 ) -> Response[Any]:
     value = await data.load_state(kind, aggregate_id)
     if value is None:
         raise NotFound(kind, str(aggregate_id))
-    body = value if sees_everything(who, kind, value) else public.redact(codec.to_builtins(value))
+    body: Any = value
+    if not sees_everything(who, kind, value):
+        body = public.redact(codec.to_builtins(value))
+    elif getattr(value, "drafts", ()) and not sees_drafts(who, kind, value):
+        body = public.without_drafts(codec.to_builtins(value))
     return Response(body, headers={"ETag": etag(value.version), "Vary": "Authorization, Cookie"})
 
 
@@ -55,7 +63,11 @@ async def history(
     data: ReadStore, who: Principal, aggregate_id: UUID, kind: str
 ) -> list[dict[str, Any]]:
     entries = await queries.history(
-        data, kind, aggregate_id, lambda value: sees_everything(who, kind, value)
+        data,
+        kind,
+        aggregate_id,
+        lambda value: sees_everything(who, kind, value),
+        lambda value: sees_drafts(who, kind, value),
     )
     if entries is None:
         raise NotFound(kind, str(aggregate_id))

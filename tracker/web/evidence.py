@@ -24,10 +24,13 @@ from tracker.http.principal import Who
 from tracker.http.reading import Reads
 
 
-def _references(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _references(state: dict[str, Any], drafts: bool) -> Iterator[dict[str, Any]]:
     for report in state.get("reports", ()):
         yield from report.get("evidence", ())
     yield from state.get("completion_evidence", ())
+    if drafts:  # a draft's files: only the region's own accounts
+        for draft in state.get("drafts", ()):
+            yield from draft.get("evidence", ())
 
 
 def _disposition(title: str) -> str:
@@ -47,7 +50,8 @@ async def evidence_file(
     state = await reads.data.load_state("action", ident)
     found = codec.to_builtins(state) if state is not None else {}
     url = file_url(ident, sha256)
-    item = next((e for e in _references(found) if e.get("url") == url), None)
+    drafts = bool(found) and who.sees_drafts(found["region_code"])
+    item = next((e for e in _references(found, drafts) if e.get("url") == url), None)
     if item is None:
         raise NotFound("evidence", sha256)
     private = item.get("public") is False

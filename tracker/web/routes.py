@@ -10,7 +10,16 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from tracker.web import evidence, feeds, live, opendata, pages, signin, workspace
+from tracker.web import (
+    evidence,
+    feeds,
+    live,
+    opendata,
+    pages,
+    signin,
+    workspace,
+    workspace_actions,
+)
 
 HERE = Path(__file__).parent
 
@@ -39,5 +48,6 @@ def handlers() -> list[Any]:
         *live.HANDLERS,
         *opendata.HANDLERS,
         *workspace.HANDLERS,
+        *workspace_actions.HANDLERS,
         *evidence.HANDLERS,
     ]

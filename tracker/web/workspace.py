@@ -11,107 +11,40 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
-from uuid import UUID
 
 import msgspec
 from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
 
-from adapters import codec, readmodels
+from adapters import readmodels
 from adapters.reference_data import region_catalogue
 from domain import commands as c
 from domain.access import NotAllowed, Principal, SignInRequired, Target, authorize
 from domain.action_events import ReturnReason
-from domain.errors import DomainError, Refusal
-from domain.values import Role
-from tracker import catalogue, queries
+from domain.values import Evidence, Role
+from tracker import queries
 from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
-from tracker.ports import FileStore
-from tracker.uploads import FORM_BODY_LIMIT, stored_evidence, uploads
-from tracker.web import i18n
-from tracker.web.pages_common import Fmt, fmt
-from tracker.web.render import lang_of
+from tracker.uploads import FORM_BODY_LIMIT
+from tracker.web.pages_common import Fmt
+from tracker.web.workspace_common import (
+    full_action,
+    refused_page,
+    render,
+    send,
+    sign_in_first,
+    text,
+    uuid_or_none,
+)
 from tracker.web.workspace_forms import (
-    field_of,
     progress_command,
     resubmit_command,
     review_command,
-    text_fields,
 )
 
 OPEN_STATUSES = ("planned", "in_progress")
 AWAITING = ("submitted", "resubmitted")
-
-
-def _scope(who: Principal) -> str:
-    if who.role is Role.PEMDA and who.region_code:
-        region = region_catalogue().get(who.region_code)
-        name = region.name if region else who.region_code
-        return f"{name} ({who.opd})" if who.opd else name
-    if who.provinces:
-        provinces = {p.code: p.name for p in region_catalogue().provinces()}
-        return ", ".join(provinces.get(code, code) for code in sorted(who.provinces))
-    return ""
-
-
-def _render(
-    request: Request[Any, Any, Any],
-    who: Principal,
-    template: str,
-    status: int = 200,
-    **context: Any,
-) -> Response[Any]:
-    lang = lang_of(request)
-    other = {**dict(request.query_params), "lang": "en" if lang == "id" else "id"}
-    return Template(
-        template_name=template,
-        status_code=status,
-        context={
-            "lang": lang,
-            "t": i18n.translator(lang),
-            "f": fmt(request),
-            "path": request.url.path,
-            "query": dict(request.query_params),
-            "switch_url": f"{request.url.path}?{urlencode(other)}",
-            "who": who,
-            "who_scope": _scope(who),
-            "csrf": getattr(request.state, "csrf", ""),
-            "has_session": True,
-            **context,
-        },
-        headers={"Cache-Control": "no-store"},
-    )
-
-
-def _refused_page(request: Request[Any, Any, Any], who: Principal, error: Refusal) -> Response[Any]:
-    status = 401 if isinstance(error, SignInRequired) else 403
-    message = catalogue.refusal(error, lang_of(request))
-    return _render(request, who, "kerja_refused.html", status, message=message)
-
-
-def _sign_in_first(request: Request[Any, Any, Any]) -> Response[Any]:
-    return Redirect(f"/masuk?{urlencode({'next': request.url.path, 'lang': lang_of(request)})}")
-
-
-def _uuid(raw: str) -> UUID | None:
-    try:
-        return UUID(raw)
-    except ValueError:
-        return None
-
-
-async def _action(reads: Reads, raw: str) -> dict[str, Any] | None:
-    """The full current state (private evidence included): only shown after a policy check."""
-    ident = _uuid(raw)
-    state = await reads.data.load_state("action", ident) if ident else None
-    if state is None:
-        return None
-    found: dict[str, Any] = codec.to_builtins(state)
-    return found
 
 
 def _late(action: dict[str, Any], today: date) -> bool:
@@ -123,6 +56,17 @@ async def _region_actions(reads: Reads, who: Principal) -> list[dict[str, Any]]:
     where = readmodels.ActionFilter(region_code=who.region_code, owner_opd=who.opd)
     found, _ = await queries.actions(reads.data, where)
     return found
+
+
+async def _drafts(reads: Reads, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The region's saved drafts: only in the full state, never in the public documents."""
+    found: list[dict[str, Any]] = []
+    for listed in actions:
+        if listed["status"] not in (*OPEN_STATUSES, "completed"):
+            continue
+        action = await full_action(reads, listed["id"])
+        found.extend({"action": listed, "draft": d} for d in (action or {}).get("drafts", ()))
+    return sorted(found, key=lambda item: item["draft"]["saved_at"], reverse=True)
 
 
 async def _queue(reads: Reads, who: Principal, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -153,7 +97,7 @@ async def _queue(reads: Reads, who: Principal, params: dict[str, str]) -> list[d
 @get("/kerja", include_in_schema=False, media_type=MediaType.HTML, name="work:home")
 async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Response[Any]:
     if not who.signed_in:
-        return _sign_in_first(request)
+        return sign_in_first(request)
     await wait_after(request, reads)
     today = reads.clock().date()
     if who.role is Role.PEMDA:
@@ -164,17 +108,19 @@ async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Respo
             for r in a["reports"]
             if r["status"] == "returned"
         ]
-        return _render(
+        drafts = await _drafts(reads, actions)
+        return render(
             request,
             who,
             "kerja_home.html",
             actions=actions,
+            drafts=drafts,
             late={a["id"] for a in actions if _late(a, today)},
             returned=returned,
             today=today,
         )
     params = {k: str(v) for k, v in request.query_params.items()}
-    return _render(
+    return render(
         request,
         who,
         "kerja_queue.html",
@@ -202,27 +148,42 @@ async def _report_form(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response[Any]:
-    action = await _action(reads, action_id)
+    action = await full_action(reads, action_id)
     if action is None:
-        return _render(request, who, "kerja_refused.html", 404, message=_t(request, "work.missing"))
+        return render(
+            request, who, "kerja_refused.html", 404, message=text(request, "work.missing")
+        )
     try:
         _writer_check(who, action)
     except (NotAllowed, SignInRequired) as error:
-        return _refused_page(request, who, error)
+        return refused_page(request, who, error)
     report = next((r for r in action["reports"] if r["id"] == report_id), None)
     if report_id is not None and report is None:
-        return _render(request, who, "kerja_refused.html", 404, message=_t(request, "work.missing"))
-    shown = values if values is not None else _prefill(report)
-    return _render(
+        return render(
+            request, who, "kerja_refused.html", 404, message=text(request, "work.missing")
+        )
+    wanted = str((values or {}).get("draft_id") or request.query_params.get("draf") or "")
+    draft = _draft(action, wanted)
+    if wanted and draft is None and values is None:
+        return render(
+            request, who, "kerja_refused.html", 404, message=text(request, "work.missing")
+        )
+    shown = values if values is not None else _prefill(report or draft)
+    return render(
         request,
         who,
         "kerja_report.html",
         status,
         action=action,
         report=report,
+        draft=draft,
         values=shown,
         errors=errors or {},
     )
+
+
+def _draft(action: dict[str, Any], draft_id: str) -> dict[str, Any] | None:
+    return next((d for d in action.get("drafts", ()) if d["id"] == draft_id), None)
 
 
 def _prefill(report: dict[str, Any] | None) -> dict[str, str]:
@@ -232,48 +193,14 @@ def _prefill(report: dict[str, Any] | None) -> dict[str, str]:
     def show(value: Any) -> str:
         return "" if value is None else f"{value:g}"
 
-    return {
+    shown = {
         "percent": show(report["percent"]),
         "indicator_value": show(report["indicator_value"]),
         "narrative": report["narrative"],
     }
-
-
-def _t(request: Request[Any, Any, Any], key: str, **values: Any) -> str:
-    return catalogue.text(lang_of(request), key, **values)
-
-
-async def _send(
-    request: Request[Any, Any, Any],
-    bus: Bus,
-    who: Principal,
-    build: Any,
-    done: str,
-    again: Any,
-    files: FileStore | None = None,
-) -> Response[Any]:
-    """Build the command from the form, dispatch it, redirect on success; on a domain
-    refusal, show the form again with the reason beside its field. With a file store, the
-    files chosen in the form are checked, stored and added to the command's evidence."""
-    form = await request.form()
-    values = text_fields(form)
-    try:
-        command = build(values)
-        chosen = uploads(form) if files is not None else []
-        if files is not None and chosen:
-            public = values.get("evidence_private") != "on"
-            added = await stored_evidence(files, command.action_id, chosen, public)
-            command = msgspec.structs.replace(command, evidence=(*command.evidence, *added))
-        result = await bus.dispatch(command, who)
-    except (NotAllowed, SignInRequired) as error:
-        return _refused_page(request, who, error)
-    except DomainError as error:
-        message = catalogue.refusal(error, lang_of(request))
-        field = field_of(error) or "_form"
-        refused: Response[Any] = await again(values=values, errors={field: message}, status=422)
-        return refused
-    query = urlencode({"after": result.position, "lang": lang_of(request)})
-    return Redirect(f"{done}?{query}", status_code=303)
+    if isinstance(report.get("period"), str):  # a draft: the period as typed, and its id
+        shown |= {"period": report["period"], "draft_id": report["id"]}
+    return shown
 
 
 @get("/kerja/aksi/{action_id:str}/laporan", include_in_schema=False, media_type=MediaType.HTML)
@@ -281,7 +208,7 @@ async def report_page(
     request: Request[Any, Any, Any], reads: Reads, who: Who, action_id: FromPath[str]
 ) -> Response[Any]:
     if not who.signed_in:
-        return _sign_in_first(request)
+        return sign_in_first(request)
     return await _report_form(request, reads, who, action_id, None)
 
 
@@ -299,16 +226,20 @@ async def submit_report(
     who: Who,
     action_id: FromPath[str],
 ) -> Response[Any]:
-    ident = _uuid(action_id)
-    if ident is None:
+    ident = uuid_or_none(action_id)
+    action = await full_action(reads, action_id)
+    if ident is None or action is None:
         return await _report_form(request, reads, who, action_id, None)
 
     async def again(**kwargs: Any) -> Response[Any]:
         return await _report_form(request, reads, who, action_id, None, **kwargs)
 
-    return await _send(
-        request, bus, who, lambda form: progress_command(ident, form), "/kerja", again, files
-    )
+    def build(form: dict[str, str]) -> c.Command:
+        draft = _draft(action, form.get("draft_id", ""))
+        carried = msgspec.convert(draft["evidence"], tuple[Evidence, ...]) if draft else ()
+        return progress_command(ident, form, carried)
+
+    return await send(request, bus, who, build, "/kerja", again, files)
 
 
 @get(
@@ -324,7 +255,7 @@ async def resubmit_page(
     report_id: FromPath[str],
 ) -> Response[Any]:
     if not who.signed_in:
-        return _sign_in_first(request)
+        return sign_in_first(request)
     return await _report_form(request, reads, who, action_id, report_id)
 
 
@@ -343,14 +274,14 @@ async def resubmit_report(
     action_id: FromPath[str],
     report_id: FromPath[str],
 ) -> Response[Any]:
-    action_ident, report_ident = _uuid(action_id), _uuid(report_id)
+    action_ident, report_ident = uuid_or_none(action_id), uuid_or_none(report_id)
     if action_ident is None or report_ident is None:
         return await _report_form(request, reads, who, action_id, report_id)
 
     async def again(**kwargs: Any) -> Response[Any]:
         return await _report_form(request, reads, who, action_id, report_id, **kwargs)
 
-    return await _send(
+    return await send(
         request,
         bus,
         who,
@@ -373,15 +304,17 @@ async def _review_form(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response[Any]:
-    action = await _action(reads, action_id)
+    action = await full_action(reads, action_id)
     report = next((r for r in action["reports"] if r["id"] == report_id), None) if action else None
     if action is None or report is None:
-        return _render(request, who, "kerja_refused.html", 404, message=_t(request, "work.missing"))
+        return render(
+            request, who, "kerja_refused.html", 404, message=text(request, "work.missing")
+        )
     try:
         authorize(c.VerifyReport.RULE, who, Target(region_code=action["region_code"]))
     except (NotAllowed, SignInRequired) as error:
-        return _refused_page(request, who, error)
-    return _render(
+        return refused_page(request, who, error)
+    return render(
         request,
         who,
         "kerja_review.html",
@@ -404,7 +337,7 @@ async def review_page(
     report_id: FromPath[str],
 ) -> Response[Any]:
     if not who.signed_in:
-        return _sign_in_first(request)
+        return sign_in_first(request)
     return await _review_form(request, reads, who, action_id, report_id)
 
 
@@ -417,14 +350,14 @@ async def review(
     action_id: FromPath[str],
     report_id: FromPath[str],
 ) -> Response[Any]:
-    action_ident, report_ident = _uuid(action_id), _uuid(report_id)
+    action_ident, report_ident = uuid_or_none(action_id), uuid_or_none(report_id)
     if action_ident is None or report_ident is None:
         return await _review_form(request, reads, who, action_id, report_id)
 
     async def again(**kwargs: Any) -> Response[Any]:
         return await _review_form(request, reads, who, action_id, report_id, **kwargs)
 
-    return await _send(
+    return await send(
         request,
         bus,
         who,

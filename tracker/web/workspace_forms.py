@@ -34,6 +34,16 @@ FIELD_OF_CODE = {
     "evidence-type": "evidence_file",
     "evidence-content": "evidence_file",
     "reason-required": "reason",
+    "unknown-draft": "_form",
+    "region-not-signatory": "commitment_id",
+    "commitment-withdrawn": "commitment_id",
+    "due-before-commitment": "due_on",
+    "unknown-rpjmn-pn": "rpjmn_pn",
+    "unknown-kkp-criterion": "kkp_criterion",
+    "indicator-incomplete": "indicator_name",
+    "completion-needs-evidence": "evidence_file",
+    "nothing-to-amend": "_form",
+    "too-many-drafts": "_form",
 }
 
 
@@ -45,7 +55,7 @@ def field_of(error: Refusal) -> str:
     return FIELD_OF_CODE.get(error.code, "")
 
 
-def _number(form: Mapping[str, str], name: str) -> float | None:
+def number_of(form: Mapping[str, str], name: str) -> float | None:
     raw = form.get(name, "").strip().replace(",", ".")
     if not raw:
         return None
@@ -55,7 +65,7 @@ def _number(form: Mapping[str, str], name: str) -> float | None:
         raise InvalidInput("not-a-number", field=name) from None
 
 
-def _evidence(form: Mapping[str, str]) -> tuple[Evidence, ...]:
+def evidence_of(form: Mapping[str, str]) -> tuple[Evidence, ...]:
     url = form.get("evidence_url", "").strip()
     if not url:
         return ()
@@ -63,15 +73,43 @@ def _evidence(form: Mapping[str, str]) -> tuple[Evidence, ...]:
     return (Evidence(title=title, url=url, public=form.get("evidence_private") != "on"),)
 
 
-def progress_command(action_id: UUID, form: Mapping[str, str]) -> c.SubmitProgressReport:
+def draft_id_of(form: Mapping[str, str]) -> UUID | None:
+    raw = form.get("draft_id", "").strip()
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        raise InvalidInput("unknown-draft", draft_id=raw) from None
+
+
+def progress_command(
+    action_id: UUID, form: Mapping[str, str], carried: tuple[Evidence, ...] = ()
+) -> c.Command:
+    """Submit the report, save it as a draft, or discard the draft, as the button pressed
+    says; `carried` is the evidence the draft already holds."""
+    decision = form.get("decision", "submit")
+    draft_id = draft_id_of(form)
+    if decision == "discard" and draft_id is not None:
+        return c.DiscardReportDraft(action_id=action_id, draft_id=draft_id)
+    evidence = (*carried, *evidence_of(form))
+    if decision == "draft":
+        return c.SaveReportDraft(
+            action_id=action_id,
+            draft_id=draft_id,
+            period=form.get("period", ""),
+            percent=number_of(form, "percent"),
+            indicator_value=number_of(form, "indicator_value"),
+            narrative=form.get("narrative", ""),
+            evidence=evidence,
+        )
     return c.SubmitProgressReport(
         action_id=action_id,
         period=ReportingPeriod.parse(form.get("period", "").strip()),
-        percent=_number(form, "percent"),
-        indicator_value=_number(form, "indicator_value"),
+        percent=number_of(form, "percent"),
+        indicator_value=number_of(form, "indicator_value"),
         narrative=form.get("narrative", ""),
-        evidence=_evidence(form),
+        evidence=evidence,
         correction_reason=form.get("correction_reason", "").strip() or None,
+        draft_id=draft_id,
     )
 
 
@@ -79,10 +117,10 @@ def resubmit_command(action_id: UUID, report_id: UUID, form: Mapping[str, str]) 
     return c.ResubmitReport(
         action_id=action_id,
         report_id=report_id,
-        percent=_number(form, "percent"),
-        indicator_value=_number(form, "indicator_value"),
+        percent=number_of(form, "percent"),
+        indicator_value=number_of(form, "indicator_value"),
         narrative=form.get("narrative", ""),
-        evidence=_evidence(form),
+        evidence=evidence_of(form),
         correction_reason=form.get("correction_reason", "").strip() or None,
     )
 
