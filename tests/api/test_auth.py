@@ -266,7 +266,7 @@ def issued_session(response: Any) -> str:
 def test_right_password_opens_a_session(app: TestClient[Any], database_url: str) -> None:
     response = sign_in(app)
     session_id = issued_session(response)
-    assert response.headers["location"] == "/akun"
+    assert response.headers["location"] == "/kerja"
     attributes = [part.strip().lower() for part in session_cookie(response).split(";")]
     assert "httponly" in attributes
     assert "samesite=lax" in attributes

@@ -4,106 +4,13 @@ test-artifacts/screenshots/ so a reviewer can see what a citizen sees."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import shutil
-import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import feedparser
 import httpx
-import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.support import account_store, settings_for
-from tracker.app import create_app
-from tracker.web.live import StreamingServer
-
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 15_000
-
-
-@dataclass
-class Site:
-    base: str
-    tokens: dict[str, str]
-
-    def api(self, method: str, path: str, who: str, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
-        response = httpx.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
-        assert response.status_code < 300, response.text
-        return response.json()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _tokens(database_url: str) -> dict[str, str]:
-    async with account_store(database_url) as store:
-        now = datetime.now(UTC)
-        return {
-            user: (await store.issue_token(user, "e2e", None, now))[1]
-            for user in ("demo-pemda-3572", "demo-kanwil-jatim")
-        }
-
-
-@pytest.fixture
-def site(database_url: str) -> Iterator[Site]:
-    port = _free_port()
-    app = create_app(settings_for(database_url, demo=True))
-    server = StreamingServer(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = datetime.now(UTC).timestamp() + 60
-    while not server.started:  # uvicorn sets it once the app's start-up (demo load) is done
-        assert datetime.now(UTC).timestamp() < deadline, "server did not start"
-        thread.join(0.05)
-    head = httpx.get(f"{base}/ready").json()["head_position"]
-    httpx.get(f"{base}/api/v1/actions?after={head}", timeout=30).raise_for_status()
-    try:
-        yield Site(base, asyncio.run(_tokens(database_url)))
-    finally:
-        server.should_exit = True
-        thread.join(30)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "run tests/e2e/install-browser.sh (Debian's chromium)"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+from tests.e2e.browsing import WAIT_MS, Site, shot
 
 
 def test_a_newcomer_finds_blitar_reads_its_progress_and_follows_it(

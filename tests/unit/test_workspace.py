@@ -98,3 +98,35 @@ def test_english_switch_and_unknown_records(site: Site) -> None:
     missing = site.client.get("/kerja/aksi/00000000-0000-0000-0000-000000000000/laporan")
     assert missing.status_code == 404
     assert site.client.get("/kerja/aksi/bukan-uuid/laporan").status_code == 404
+
+
+def test_the_queue_filters_and_the_compliance_view(site: Site) -> None:
+    _, action_id = plan_action(site)  # planned on 2 March 2026 (the test clock)
+    blitar = site.as_("pemda_blitar")
+    report = {"period": "2026-B04", "percent": 20, "narrative": "Tahap satu"}
+    progress = f"/api/v1/actions/{action_id}/progress"
+    site.ok(site.client.post(progress, json=report, headers=blitar), 201)
+    site.browser("kanwil_jatim")
+    link = f"/kerja/tinjau/{action_id}/"
+    assert link in site.client.get("/kerja").text
+    assert link in site.client.get("/kerja?periode=2026-B04&wilayah=35.72").text
+    assert link not in site.client.get("/kerja?periode=2026-Q1").text
+    assert link not in site.client.get("/kerja?wilayah=33.74").text
+    assert link not in site.client.get("/kerja?kkp=7").text
+    assert link not in site.client.get("/kerja?umur=30").text  # submitted today
+    assert link in site.client.get("/kerja?umur=0").text
+
+    def blitar_row(period: str) -> list[str]:
+        page = site.client.get(f"/kerja/kepatuhan?periode={period}")
+        assert page.status_code == 200
+        row = page.text.split("Kota Blitar", 1)[1].split("</tr>", 1)[0]
+        return [cell.rsplit(">", 1)[-1].strip() for cell in row.split("</td>")[1:5]]
+
+    # Due, reported, returned, not reported; an action planned after a period is not due.
+    assert blitar_row("2026-B04") == ["1", "1", "0", "0"]
+    assert blitar_row("2026-Q1")[:3] == ["1", "0", "0"]
+    assert 'class="badge overdue">1<' in site.client.get("/kerja/kepatuhan?periode=2026-Q1").text
+    assert blitar_row("2025-B12") == ["0", "0", "0", "0"]
+    assert site.client.get("/kerja/kepatuhan?periode=2026-X1").status_code == 422
+    site.browser("pemda_blitar")
+    assert site.client.get("/kerja/kepatuhan").status_code == 403

@@ -24,7 +24,7 @@ from domain.access import NotAllowed
 from tracker import catalogue
 from tracker.accounts import sign_in
 from tracker.http.deps import Accounts, Bus, Config, Now
-from tracker.http.principal import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Who, describe
+from tracker.http.principal import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Who
 from tracker.settings import Settings
 
 
@@ -92,7 +92,7 @@ def _safe_next(raw: str | None) -> str:
     """Only a path on this site: never an open redirect."""
     if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
         return raw
-    return "/akun"
+    return "/kerja"  # the workspace: it shows who is signed in, their office and scope
 
 
 def _login_form(
@@ -192,20 +192,11 @@ async def logout(
 
 @get("/akun", include_in_schema=False)
 async def account_page(request: Request[Any, Any, Any], who: Who) -> Response[Any]:
+    """Kept for old bookmarks: the workspace header now says who is signed in."""
     lang = _language(request)
     if not who.signed_in:
         return Redirect(f"/masuk?lang={lang}")
-    text = _texts(lang)
-    scope = ", ".join(
-        f"{escape(k)}: {escape(str(v))}" for k, v in describe(who).items() if v not in (None, [])
-    )
-    csrf = escape(getattr(request.state, "csrf", ""))
-    body = (
-        f"<p>{text['signed_in']} <strong>{escape(who.user_id)}</strong></p><p>{scope}</p>"
-        f'<form method="post" action="/keluar"><input type="hidden" name="csrf_token" '
-        f'value="{csrf}"><button type="submit">{text["logout"]}</button></form>'
-    )
-    return _page(lang, text["signed_in"], body)
+    return Redirect(f"/kerja?lang={lang}")
 
 
 HANDLERS = [login_page, login, logout, account_page]

@@ -9,7 +9,7 @@ that waits for the write's position. Nothing here is cached: pages are personal.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -17,17 +17,20 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
 
 from adapters import readmodels
-from adapters.reference_data import region_catalogue
+from adapters.reference_data import kkp_criteria, region_catalogue
 from domain import commands as c
 from domain.access import NotAllowed, Principal, SignInRequired, Target, authorize
 from domain.action_events import ReturnReason
+from domain.errors import DomainError
+from domain.period import ReportingPeriod
 from domain.values import Evidence, Role
-from tracker import queries
+from tracker import catalogue, queries
 from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
 from tracker.uploads import FORM_BODY_LIMIT
 from tracker.web.pages_common import Fmt
+from tracker.web.render import lang_of
 from tracker.web.workspace_common import (
     full_action,
     refused_page,
@@ -69,7 +72,33 @@ async def _drafts(reads: Reads, actions: list[dict[str, Any]]) -> list[dict[str,
     return sorted(found, key=lambda item: item["draft"]["saved_at"], reverse=True)
 
 
-async def _queue(reads: Reads, who: Principal, params: dict[str, str]) -> list[dict[str, Any]]:
+async def _every_action(reads: Reads, where: readmodels.ActionFilter) -> list[dict[str, Any]]:
+    """All pages of the board for `where`: a queue must not stop at the first page."""
+    found, following = await queries.actions(reads.data, where)
+    while following is not None:
+        more, following = await queries.actions(reads.data, where, after=following)
+        found.extend(more)
+    return found
+
+
+def _wanted(item: dict[str, Any], params: dict[str, str]) -> bool:
+    """The queue's filters: region, period, KKP HAM criterion, minimum age in days."""
+    action, report = item["action"], item["report"]
+    if params.get("wilayah") and action["region_code"] != params["wilayah"].strip():
+        return False
+    if params.get("periode") and (
+        report is None or Fmt.period(report["period"]) != params["periode"].strip()
+    ):
+        return False
+    if params.get("kkp") and str(action["kkp_criterion"]) != params["kkp"]:
+        return False
+    age = params.get("umur", "").strip()
+    return not (age.isdigit() and item["age"] < int(age))
+
+
+async def _queue(
+    reads: Reads, who: Principal, params: dict[str, str], today: date
+) -> list[dict[str, Any]]:
     """Reports (and completions) awaiting review in the jurisdiction, oldest first."""
     provinces = sorted(who.provinces) if who.role is Role.KANWIL else [None]
     province = params.get("provinsi") or None
@@ -78,20 +107,15 @@ async def _queue(reads: Reads, who: Principal, params: dict[str, str]) -> list[d
         if province and code not in (None, province):
             continue
         where = readmodels.ActionFilter(province_code=province or code)
-        actions, _ = await queries.actions(reads.data, where)
-        for action in actions:
-            if params.get("wilayah") and action["region_code"] != params["wilayah"]:
-                continue
-            for report in action["reports"]:
-                wanted = params.get("periode")
-                label = Fmt.period(report["period"])
-                if report["status"] in AWAITING and (not wanted or label == wanted):
-                    items.append(
-                        {"action": action, "report": report, "since": report["submitted_at"]}
-                    )
-            if action["status"] == "completed" and not params.get("periode"):
-                items.append({"action": action, "report": None, "since": action["completed_at"]})
-    return sorted(items, key=lambda item: item["since"])
+        for action in await _every_action(reads, where):
+            waiting = [(r, r["submitted_at"]) for r in action["reports"] if r["status"] in AWAITING]
+            if action["status"] == "completed":
+                waiting.append((None, action["completed_at"]))
+            for report, since in waiting:
+                age = (today - datetime.fromisoformat(str(since)).date()).days
+                items.append({"action": action, "report": report, "since": since, "age": age})
+    chosen = [item for item in items if _wanted(item, params)]
+    return sorted(chosen, key=lambda item: str(item["since"]))
 
 
 @get("/kerja", include_in_schema=False, media_type=MediaType.HTML, name="work:home")
@@ -124,10 +148,101 @@ async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Respo
         request,
         who,
         "kerja_queue.html",
-        queue=await _queue(reads, who, params),
+        queue=await _queue(reads, who, params, today),
+        criteria=kkp_criteria(),
         provinces=[p for p in region_catalogue().provinces() if p.code in who.provinces],
         params=params,
         today=today,
+    )
+
+
+# -- compliance per period (Kanwil) ----------------------------------------------------------
+def last_closed_period(today: date) -> str:
+    """The four-monthly period (B04 Jan-Apr, B08 May-Aug, B12 Sep-Dec) that ended last."""
+    if today.month <= 4:
+        return f"{today.year - 1}-B12"
+    return f"{today.year}-B04" if today.month <= 8 else f"{today.year}-B08"
+
+
+async def _compliance(
+    reads: Reads, provinces: list[str], period: ReportingPeriod
+) -> list[dict[str, Any]]:
+    """Per kab/kota of the provinces: the actions that should report for `period` (open or
+    completed, planned before it ended) and how many did, were returned, or did not."""
+    rows = []
+    catalogue_ = region_catalogue()
+    for province in provinces:
+        actions = await _every_action(reads, readmodels.ActionFilter(province_code=province))
+        by_region: dict[str, list[dict[str, Any]]] = {}
+        for action in actions:
+            by_region.setdefault(action["region_code"], []).append(action)
+        for region in [catalogue_.require(province), *catalogue_.in_province(province)]:
+            due = [
+                a
+                for a in by_region.get(region.code, [])
+                if a["status"] in (*OPEN_STATUSES, "completed")
+                and date.fromisoformat(str(a["created_at"])[:10]) <= period.ends_on
+            ]
+            statuses = [
+                next(
+                    (
+                        r["status"]
+                        for r in reversed(a["reports"])
+                        if Fmt.period(r["period"]) == period.label
+                    ),
+                    None,
+                )
+                for a in due
+            ]
+            returned = sum(s == "returned" for s in statuses)
+            missing = sum(s is None for s in statuses)
+            rows.append(
+                {
+                    "region": region,
+                    "due": len(due),
+                    "reported": len(due) - returned - missing,
+                    "returned": returned,
+                    "missing": missing,
+                }
+            )
+    return sorted(rows, key=lambda row: (-row["missing"], -row["returned"], row["region"].code))
+
+
+@get("/kerja/kepatuhan", include_in_schema=False, media_type=MediaType.HTML)
+async def compliance(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Response[Any]:
+    """Which regions of the jurisdiction have not reported for a period."""
+    if not who.signed_in:
+        return sign_in_first(request)
+    if who.role not in (Role.KANWIL, Role.ADMIN):
+        return refused_page(request, who, NotAllowed("kanwil-only"))
+    await wait_after(request, reads)
+    today = reads.clock().date()
+    params = {k: str(v) for k, v in request.query_params.items()}
+    label = params.get("periode", "").strip() or last_closed_period(today)
+    mine = sorted(who.provinces) if who.role is Role.KANWIL else []
+    choices = [
+        p for p in region_catalogue().provinces() if who.role is Role.ADMIN or p.code in mine
+    ]
+    chosen = params.get("provinsi", "")
+    provinces = [chosen] if chosen in {p.code for p in choices} else mine
+    errors: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    try:
+        period = ReportingPeriod.parse(label)
+    except DomainError as error:
+        errors["periode"] = catalogue.refusal(error, lang_of(request))
+    else:
+        rows = await _compliance(reads, provinces, period)
+    return render(
+        request,
+        who,
+        "kerja_compliance.html",
+        422 if errors else 200,
+        rows=rows,
+        period=label,
+        provinces=choices,
+        params=params,
+        errors=errors,
     )
 
 
@@ -375,4 +490,5 @@ HANDLERS: list[Any] = [
     resubmit_report,
     review_page,
     review,
+    compliance,
 ]

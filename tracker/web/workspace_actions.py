@@ -53,7 +53,7 @@ def _plan_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
     commitments = [(str(x["id"]), f"{x['title']} ({x['made_on']})") for x in context["commitments"]]
     fields = [
         _field("commitment_id", t("action.commitment"), "select", options=none + commitments),
-        _field("title", t("action.title"), required=True),
+        _field("title", t("work.action_title"), required=True),
         _field("description", t("action.description"), "textarea"),
         _field("owner_opd", t("action.owner"), required=True, hint=t("work.opd_hint")),
         _field("partners", t("action.partners"), "textarea", rows=3, hint=t("work.partners_hint")),

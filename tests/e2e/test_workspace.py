@@ -1,0 +1,155 @@
+"""The workspace journey in a real browser, as issue 12 describes it: a Kota Blitar Pemda
+officer signs in, plans an action, saves a report as a draft with a PDF, comes back and
+submits it; the Kanwil Jawa Timur verifier returns it from the queue with a reason; the
+officer reads the reason and resubmits; the verifier verifies. The public action page then
+shows *Terverifikasi* and the file's fingerprint, and the downloaded file has that SHA-256.
+Kota Semarang's Pemda is refused on every one of these pages and writes nothing.
+Screenshots go to test-artifacts/screenshots/kerja-*.png."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.browsing import Site, shot
+from tests.e2e.conftest import PASSWORD
+
+TITLE = "Sosialisasi HAM di sekolah dasar"
+PHONE = {"width": 390, "height": 844}
+PDF = b"%PDF-1.4\n% Daftar hadir sosialisasi HAM, SD Negeri Sananwetan 1\n" + bytes(range(256))
+
+
+def _signed_in(browser: Browser, site: Site, user: str, phone: bool = False) -> Page:
+    context: BrowserContext = browser.new_context(viewport=PHONE if phone else None)
+    page = context.new_page()
+    page.goto(site.base + "/kerja")  # not signed in: sent to the sign-in page, then back
+    expect(page).to_have_url(re.compile(r"/masuk\?next=%2Fkerja"))
+    page.get_by_label("Nama pengguna").fill(user)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(re.compile(r"/kerja"))
+    expect(page.locator(".who")).to_contain_text(user)
+    return page
+
+
+def _head(site: Site) -> int:
+    return int(httpx.get(site.base + "/ready").json()["head_position"])
+
+
+def test_report_draft_upload_return_resubmit_verify(
+    site: Site, browser: Browser, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "daftar-hadir.pdf"
+    pdf.write_bytes(PDF)
+    sha = hashlib.sha256(PDF).hexdigest()
+
+    # The Pemda officer, on a phone: home, plan an action.
+    pemda = _signed_in(browser, site, "demo-pemda-3572", phone=True)
+    expect(pemda.locator(".who")).to_contain_text("Kota Blitar")
+    shot(pemda, "kerja-01-beranda-pemda")
+    pemda.get_by_role("link", name="Rencanakan aksi baru").click()
+    pemda.get_by_label("Komitmen").select_option(index=1)
+    pemda.get_by_label("Judul aksi").fill(TITLE)
+    pemda.get_by_label("OPD penanggung jawab").fill("Dinas Pendidikan")
+    pemda.get_by_label("Tenggat").fill("2027-06-30")
+    shot(pemda, "kerja-02-rencana-aksi")
+    pemda.get_by_role("button", name="Rencanakan aksi").click()
+    row = pemda.locator("tr", has_text=TITLE)
+    expect(row).to_be_visible()
+
+    # A draft with the PDF, then back to it, then submitted.
+    row.get_by_role("link", name="Laporkan kemajuan").click()
+    action_id = pemda.url.split("/kerja/aksi/")[1].split("/")[0]
+    pemda.get_by_label("Periode").fill("2026-Q3")
+    pemda.get_by_label("Persen").fill("40")
+    pemda.get_by_label("Uraian").fill("Sosialisasi di 12 SD; daftar hadir terlampir.")
+    pemda.get_by_label("Unggah berkas bukti").set_input_files(str(pdf))
+    pemda.get_by_role("button", name="Simpan sebagai draf").click()
+    drafts = pemda.locator("section", has_text="Draf laporan")
+    expect(drafts).to_contain_text(TITLE)
+    shot(pemda, "kerja-03-draf-tersimpan")
+    drafts.get_by_role("link", name="Lanjutkan draf").click()
+    expect(pemda.get_by_label("Uraian")).to_have_value(
+        "Sosialisasi di 12 SD; daftar hadir terlampir."
+    )
+    expect(pemda.locator("form.work")).to_contain_text(sha)
+    shot(pemda, "kerja-04-lanjutkan-draf")
+    pemda.get_by_role("button", name="Kirim laporan").click()
+    expect(pemda.locator("section", has_text="Draf laporan")).to_have_count(0)
+
+    # The verifier returns it from the queue, with a reason.
+    kanwil = _signed_in(browser, site, "demo-kanwil-jatim")
+    queued = kanwil.locator("tr", has_text=TITLE)
+    expect(queued).to_be_visible()
+    shot(kanwil, "kerja-05-antrean-kanwil")
+    queued.get_by_role("link", name="Tinjau").click()
+    review_url = kanwil.url
+    expect(kanwil.locator("main")).to_contain_text(sha)
+    file_link = kanwil.get_by_role("link", name="daftar-hadir.pdf")
+    href = file_link.get_attribute("href")
+    assert href is not None
+    opened = kanwil.request.get(site.base + href)
+    assert opened.status == 200 and opened.headers["content-type"] == "application/pdf"
+    kanwil.get_by_label("Alasan pengembalian").select_option("insufficient_evidence")
+    kanwil.get_by_label("Catatan pemeriksa").fill("Lampirkan foto kegiatan per sekolah.")
+    shot(kanwil, "kerja-06-tinjau-laporan")
+    kanwil.get_by_role("button", name="Kembalikan").click()
+    expect(kanwil.locator("tr", has_text=TITLE)).to_have_count(0)
+
+    # The officer reads the reason and resubmits.
+    pemda.goto(site.base + "/kerja")
+    returned = pemda.locator("section", has_text="Dikembalikan").locator("li", has_text=TITLE)
+    expect(returned).to_contain_text("Lampirkan foto kegiatan per sekolah.")
+    shot(pemda, "kerja-07-dikembalikan")
+    returned.get_by_role("link", name="Perbaiki dan kirim ulang").click()
+    pemda.get_by_label("Uraian").fill("Sosialisasi di 12 SD; daftar hadir dan foto terlampir.")
+    pemda.get_by_label("Unggah berkas bukti").set_input_files(str(pdf))
+    pemda.get_by_role("button", name="Kirim laporan").click()
+    expect(pemda).to_have_url(re.compile(r"/kerja\?after="))
+
+    # The verifier verifies.
+    kanwil.goto(review_url)
+    kanwil.get_by_label("Catatan pemeriksa").fill("Sesuai.")
+    kanwil.get_by_role("button", name="Verifikasi").click()
+    expect(kanwil).to_have_url(re.compile(r"/kerja\?after="))
+
+    # Another region's Pemda: a 403 page on every one of these pages, nothing written.
+    semarang = _signed_in(browser, site, "demo-pemda-3374")
+    before = _head(site)
+    report_path = review_url.split("/kerja/tinjau/")[1]
+    for path in (
+        f"/kerja/aksi/{action_id}/laporan",
+        f"/kerja/aksi/{action_id}/ubah",
+        f"/kerja/aksi/{action_id}/selesai",
+        f"/kerja/tinjau/{report_path}",
+    ):
+        answered = semarang.goto(site.base + path)
+        assert answered is not None and answered.status == 403, path
+        expect(semarang.locator("main")).to_contain_text("Tidak diizinkan")
+    csrf = semarang.locator("input[name=csrf_token]").first.get_attribute("value")
+    assert csrf
+    forged = semarang.request.post(
+        f"{site.base}/kerja/aksi/{action_id}/laporan",
+        form={"csrf_token": csrf, "period": "2026-Q3", "percent": "90", "narrative": "Bukan"},
+        max_redirects=0,
+    )
+    assert forged.status == 403
+    shot(semarang, "kerja-08-ditolak-daerah-lain")
+    assert _head(site) == before
+
+    # The public page: verified, with the file's fingerprint, which the download matches.
+    public = browser.new_page(viewport=PHONE)
+    public.goto(f"{site.base}/aksi/{action_id}")
+    main = public.locator("main")
+    expect(main).to_contain_text("Terverifikasi")
+    expect(main).to_contain_text(sha)
+    shot(public, "kerja-09-publik-terverifikasi")
+    link = public.locator(f"main a[href$='{sha}']").first.get_attribute("href")
+    assert link is not None
+    downloaded = httpx.get(site.base + link)
+    assert downloaded.status_code == 200
+    assert hashlib.sha256(downloaded.content).hexdigest() == sha
