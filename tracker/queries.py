@@ -16,9 +16,12 @@ import msgspec
 
 from adapters import codec, readmodels
 from adapters.reference_data import region_catalogue
+from domain import access
+from domain.access import Principal
 from domain.regions import Region
 from domain.registry import fold
-from projections import public, rollups
+from projections import audit, catalog, public, rollups
+from tracker.errors import NotFound
 from tracker.ports import ReadStore
 
 BOARD_CAP = 500  # a page lists at most this many actions of one region or province
@@ -207,3 +210,31 @@ def mean_completion_series(actions: list[dict[str, Any]]) -> list[tuple[date, fl
 
 def _day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])  # ISO text or a datetime
+
+
+async def record_trail(data: ReadStore, who: Principal, kind: str, record_id: UUID) -> Any:
+    """One record's audit trail (field-level changes, full actors) for its auditors."""
+    rows = await data.history_rows(record_id)
+    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
+        raise NotFound(kind, str(record_id))
+    recorded = [
+        (
+            row["notification_id"],
+            row["originator_version"],
+            codec.decode_event(row["topic"], row["state"]),
+        )
+        for row in rows
+    ]
+    current = fold(kind, None, (event for _, _, event in recorded))
+    if current is None:
+        raise NotFound(kind, str(record_id))
+    regions = catalog.places(kind, current)[0]
+    access.require_auditor_of_any(who, regions)
+    drafts = kind == "action" and who.sees_drafts(regions[0])
+    return {
+        "kind": kind,
+        "id": str(record_id),
+        "version": current.version,
+        "region_codes": regions,
+        "items": audit.audit_trail(kind, recorded, drafts=drafts),
+    }

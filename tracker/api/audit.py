@@ -16,20 +16,18 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from adapters import audit_queries, codec
+from adapters import audit_queries
 from adapters.reference_data import region_catalogue
 from domain import access
-from domain.access import Principal
-from domain.registry import fold
 from domain.values import Role
-from projections import audit, catalog
+from projections import audit
+from tracker import queries
 from tracker.api.params import After
 from tracker.errors import NotFound
 from tracker.http.deps import Reader
 from tracker.http.helpers import BadHeader, etag
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read
-from tracker.ports import ReadStore
 
 KINDS = {"actions": "action", "forums": "forum", "commitments": "commitment"}
 CSV_MEDIA_TYPE = "text/csv"  # litestar appends "; charset=utf-8"
@@ -69,33 +67,6 @@ def wants_csv(request: Request[Any, Any, Any], chosen: str | None) -> bool:
     return any(part.split(";")[0].strip() == "text/csv" for part in accept.split(","))
 
 
-async def record_trail(data: ReadStore, who: Principal, kind: str, record_id: UUID) -> Any:
-    rows = await data.history_rows(record_id)
-    if not rows or codec.aggregate_kind(rows[0]["topic"]) != kind:
-        raise NotFound(kind, str(record_id))
-    recorded = [
-        (
-            row["notification_id"],
-            row["originator_version"],
-            codec.decode_event(row["topic"], row["state"]),
-        )
-        for row in rows
-    ]
-    current = fold(kind, None, (event for _, _, event in recorded))
-    if current is None:
-        raise NotFound(kind, str(record_id))
-    regions = catalog.places(kind, current)[0]
-    access.require_auditor_of_any(who, regions)
-    drafts = kind == "action" and who.sees_drafts(regions[0])
-    return {
-        "kind": kind,
-        "id": str(record_id),
-        "version": current.version,
-        "region_codes": regions,
-        "items": audit.audit_trail(kind, recorded, drafts=drafts),
-    }
-
-
 class AuditController(Controller):
     path = "/audit"
     tags = ("audit",)
@@ -117,7 +88,7 @@ class AuditController(Controller):
         aggregate = KINDS.get(kind)
         if aggregate is None:
             raise NotFound("audit kind", kind)
-        body = await record_trail(reader, who, aggregate, record_id)
+        body = await queries.record_trail(reader, who, aggregate, record_id)
         return Response(
             body,
             headers={

@@ -19,6 +19,7 @@ from tracker.web import (
     signin,
     workspace,
     workspace_actions,
+    workspace_history,
 )
 
 HERE = Path(__file__).parent
@@ -49,5 +50,6 @@ def handlers() -> list[Any]:
         *opendata.HANDLERS,
         *workspace.HANDLERS,
         *workspace_actions.HANDLERS,
+        *workspace_history.HANDLERS,
         *evidence.HANDLERS,
     ]
