@@ -37,6 +37,10 @@ EXPECTED = {
     "/kerja/tinjau/{action_id:str}/{report_id:str}": 404,
     "/bukti/{action_id:str}/{sha256:str}": 404,
     "/kerja/aksi/baru": 403,
+    "/kerja/admin/akun": 403,  # the ministry centre only
+    "/kerja/admin/akun/{user_id:str}": 403,
+    "/kerja/admin/forum": 403,
+    "/kerja/admin/forum/{forum_id:str}": 403,
     "/akun": 302,  # kept for old bookmarks: it sends a signed-in account to /kerja
     "/kerja/aksi/{action_id:str}/ubah": 403,
     "/kerja/aksi/{action_id:str}/jadwal": 403,

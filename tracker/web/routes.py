@@ -19,6 +19,7 @@ from tracker.web import (
     signin,
     workspace,
     workspace_actions,
+    workspace_admin,
     workspace_history,
 )
 
@@ -51,5 +52,6 @@ def handlers() -> list[Any]:
         *workspace.HANDLERS,
         *workspace_actions.HANDLERS,
         *workspace_history.HANDLERS,
+        *workspace_admin.HANDLERS,
         *evidence.HANDLERS,
     ]

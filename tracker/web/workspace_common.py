@@ -14,6 +14,7 @@ from litestar import Request, Response
 from litestar.response import Redirect, Template
 
 from adapters import codec
+from adapters.account_types import AccountError, AccountExists
 from adapters.reference_data import region_catalogue
 from domain.access import NotAllowed, Principal, SignInRequired
 from domain.errors import DomainError, Refusal, RuleViolated
@@ -124,14 +125,16 @@ async def send(
         result = await bus.dispatch(command, who)
     except (NotAllowed, SignInRequired) as error:
         return refused_page(request, who, error)
-    except DomainError as error:
+    except (DomainError, AccountError) as error:
         message = catalogue.refusal(error, lang_of(request))
         field = field_of(error) or "_form"
-        status = 409 if isinstance(error, RuleViolated) else 422  # as the JSON API answers
+        conflict = isinstance(error, RuleViolated | AccountExists)
+        status = 409 if conflict else 422  # as the JSON API answers
         refused: Response[Any] = await again(values=values, errors={field: message}, status=status)
         return refused
-    query = urlencode({"after": result.position, "lang": lang_of(request)})
-    return Redirect(f"{done}?{query}", status_code=303)
+    position = getattr(result, "position", None)  # account commands write no event
+    shown = ({"after": position} if position else {}) | {"lang": lang_of(request)}
+    return Redirect(f"{done}?{urlencode(shown)}", status_code=303)
 
 
 def missing(request: Request[Any, Any, Any], who: Principal) -> Response[Any]:

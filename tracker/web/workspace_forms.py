@@ -43,6 +43,18 @@ FIELD_OF_CODE = {
     "indicator-incomplete": "indicator_name",
     "completion-needs-evidence": "evidence_file",
     "nothing-to-amend": "_form",
+    "pemda-scope": "region_code",
+    "unknown-region": "region_code",
+    "kanwil-scope": "provinces",
+    "not-a-province": "provinces",
+    "user-id-format": "user_id",
+    "user-exists": "user_id",
+    "unknown-role": "role",
+    "admin-scope": "role",
+    "password-too-short": "password",
+    "expiry-days": "expires_in_days",
+    "unknown-forum-kind": "kind",
+    "no-signatories": "signatories",
     "too-many-drafts": "_form",
 }
 
