@@ -130,3 +130,16 @@ def test_the_queue_filters_and_the_compliance_view(site: Site) -> None:
     assert site.client.get("/kerja/kepatuhan?periode=2026-X1").status_code == 422
     site.browser("pemda_blitar")
     assert site.client.get("/kerja/kepatuhan").status_code == 403
+
+
+def test_the_pemda_home_shows_what_is_due_commitments_and_recent_activity(site: Site) -> None:
+    _, action_id = plan_action(site)  # 2 March 2026: the current period is 2026-B04
+    site.browser("pemda_blitar")
+    home = site.client.get("/kerja").text
+    assert "2026-B04" in home and "1 aksi belum melapor" in home
+    assert "Komitmen bersama Pemda bidang HAM" in home  # the commitment Blitar signed
+    assert "Aksi direncanakan" in home  # recent activity, labelled in Bahasa Indonesia
+    report = {"period": "2026-B04", "percent": 10, "narrative": "Mulai"}
+    progress = f"/api/v1/actions/{action_id}/progress"
+    site.ok(site.client.post(progress, json=report, headers=site.as_("pemda_blitar")), 201)
+    assert "0 aksi belum melapor" in site.client.get("/kerja").text

@@ -57,8 +57,26 @@ def _late(action: dict[str, Any], today: date) -> bool:
 # -- home -------------------------------------------------------------------------------------
 async def _region_actions(reads: Reads, who: Principal) -> list[dict[str, Any]]:
     where = readmodels.ActionFilter(region_code=who.region_code, owner_opd=who.opd)
-    found, _ = await queries.actions(reads.data, where)
-    return found
+    return await _every_action(reads, where)
+
+
+def current_period(today: date) -> str:
+    """The four-monthly period today falls in (B04 Jan-Apr, B08 May-Aug, B12 Sep-Dec)."""
+    return f"{today.year}-B{((today.month - 1) // 4 + 1) * 4:02d}"
+
+
+def _unreported(actions: list[dict[str, Any]], label: str) -> list[dict[str, Any]]:
+    """Open actions with no report for the period other than a returned one."""
+    ends = ReportingPeriod.parse(label).ends_on
+    return [
+        a
+        for a in actions
+        if a["status"] in OPEN_STATUSES
+        and date.fromisoformat(str(a["created_at"])[:10]) <= ends
+        and not any(
+            Fmt.period(r["period"]) == label and r["status"] != "returned" for r in a["reports"]
+        )
+    ]
 
 
 async def _drafts(reads: Reads, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -133,12 +151,28 @@ async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Respo
             if r["status"] == "returned"
         ]
         drafts = await _drafts(reads, actions)
+        now, last = current_period(today), last_closed_period(today)
+        recent = await reads.data.region_activity(
+            who.region_code or "",
+            since=None,
+            until=None,
+            actor=None,
+            event_type=None,
+            limit=10,
+            before_position=None,
+        )
         return render(
             request,
             who,
             "kerja_home.html",
             actions=actions,
             drafts=drafts,
+            commitments=await queries.commitments(reads.data, region_code=who.region_code),
+            period_now=now,
+            due_now=_unreported(actions, now),
+            period_last=last,
+            missed=_unreported(actions, last),
+            recent=msgspec.to_builtins(recent),
             late={a["id"] for a in actions if _late(a, today)},
             returned=returned,
             today=today,
