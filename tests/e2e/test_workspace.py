@@ -69,7 +69,7 @@ def test_report_draft_upload_return_resubmit_verify(
     pemda.get_by_label("Uraian").fill("Sosialisasi di 12 SD; daftar hadir terlampir.")
     pemda.get_by_label("Unggah berkas bukti").set_input_files(str(pdf))
     pemda.get_by_role("button", name="Simpan sebagai draf").click()
-    drafts = pemda.locator("section", has_text="Draf laporan")
+    drafts = pemda.locator("section[aria-labelledby=draf]")
     expect(drafts).to_contain_text(TITLE)
     shot(pemda, "kerja-03-draf-tersimpan")
     drafts.get_by_role("link", name="Lanjutkan draf").click()
@@ -79,7 +79,7 @@ def test_report_draft_upload_return_resubmit_verify(
     expect(pemda.locator("form.work")).to_contain_text(sha)
     shot(pemda, "kerja-04-lanjutkan-draf")
     pemda.get_by_role("button", name="Kirim laporan").click()
-    expect(pemda.locator("section", has_text="Draf laporan")).to_have_count(0)
+    expect(pemda.locator("section[aria-labelledby=draf]")).to_have_count(0)
 
     # The verifier returns it from the queue, with a reason.
     kanwil = _signed_in(browser, site, "demo-kanwil-jatim")
@@ -102,7 +102,7 @@ def test_report_draft_upload_return_resubmit_verify(
 
     # The officer reads the reason and resubmits.
     pemda.goto(site.base + "/kerja")
-    returned = pemda.locator("section", has_text="Dikembalikan").locator("li", has_text=TITLE)
+    returned = pemda.locator("section[aria-labelledby=dikembalikan] li", has_text=TITLE)
     expect(returned).to_contain_text("Lampirkan foto kegiatan per sekolah.")
     shot(pemda, "kerja-07-dikembalikan")
     returned.get_by_role("link", name="Perbaiki dan kirim ulang").click()
