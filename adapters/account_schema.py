@@ -1,5 +1,7 @@
 """The `auth` schema: accounts, API tokens (hashes only), browser sessions and failed
-sign-ins. Not events: a password hash or a leaked token can really be erased."""
+sign-ins. Not events: a password hash or a leaked token can really be erased. What an
+administrator did to an account is kept in auth.account_change, written in the same
+transaction as the change."""
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS auth;
@@ -39,4 +41,18 @@ CREATE TABLE IF NOT EXISTS auth.login_failure (
     at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS login_failure_user ON auth.login_failure (user_id, at);
+CREATE TABLE IF NOT EXISTS auth.account_change (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL,
+    actor_id text NOT NULL,
+    actor_role text NOT NULL,
+    actor_office text NOT NULL,
+    change text NOT NULL,
+    user_id text NOT NULL,
+    subject_role text NOT NULL,
+    region_code text,
+    provinces text[] NOT NULL DEFAULT '{}',
+    detail text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS account_change_region ON auth.account_change (region_code, id);
 """

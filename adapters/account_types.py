@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import msgspec
+
 from domain.access import Principal
 from domain.errors import Refusal
 from domain.values import Role
@@ -73,6 +75,22 @@ class Account:
             opd=self.opd,
             provinces=frozenset(self.provinces),
         )
+
+
+class AccountChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One administration of an account, kept in the same transaction as the change itself
+    (auth.account_change): who did what to whom, with the subject's scope. No secrets."""
+
+    at: datetime
+    actor_id: str
+    actor_role: str
+    actor_office: str
+    change: str  # created | disabled | password-set | token-issued | token-revoked
+    user_id: str
+    subject_role: str
+    region_code: str | None = None
+    provinces: tuple[str, ...] = ()
+    detail: str = ""  # e.g. the token's id and name
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from adapters.account_types import Account, AccountError, AccountMissing, SignInThrottled
+import msgspec
+
+from adapters.account_types import (
+    Account,
+    AccountChange,
+    AccountError,
+    AccountMissing,
+    SignInThrottled,
+)
 from domain import access
 from domain.access import Principal
 from domain.regions import RegionCatalogue
@@ -90,27 +98,51 @@ def check_password(password: str) -> None:
         raise AccountError("password-too-short", minimum=MIN_PASSWORD)
 
 
+def _change(ctx: AccountContext, who: Principal, change: str, subject: Account) -> AccountChange:
+    """The audit line of an account administration, stored with the change itself."""
+    return AccountChange(
+        at=ctx.now,
+        actor_id=who.user_id,
+        actor_role=who.role.value if who.role else "",
+        actor_office=who.office,
+        change=change,
+        user_id=subject.user_id,
+        subject_role=subject.role.value,
+        region_code=subject.region_code,
+        provinces=subject.provinces,
+    )
+
+
+async def _subject(ctx: AccountContext, user_id: str) -> Account:
+    found = await ctx.accounts.get(user_id)
+    if found is None:
+        raise AccountMissing("no-user", user_id=user_id)
+    return found
+
+
 async def create_account(ctx: AccountContext, cmd: CreateAccount, who: Principal) -> Account:
     account = account_from(ctx.regions, cmd)
     password_hash = None
     if cmd.password is not None:
         check_password(cmd.password)
         password_hash = await ctx.in_thread(ctx.hasher.hash, cmd.password)
-    await ctx.accounts.add(account, password_hash, who.user_id, ctx.now)
+    change = _change(ctx, who, "created", account)
+    await ctx.accounts.add(account, password_hash, who.user_id, ctx.now, change)
     return account
 
 
 async def disable_account(ctx: AccountContext, cmd: DisableAccount, who: Principal) -> None:
     if cmd.user_id == who.user_id:
         raise AccountError("disable-self")
-    await ctx.accounts.disable(cmd.user_id, ctx.now)
+    change = _change(ctx, who, "disabled", await _subject(ctx, cmd.user_id))
+    await ctx.accounts.disable(cmd.user_id, ctx.now, change)
 
 
 async def set_password(ctx: AccountContext, cmd: SetPassword, who: Principal) -> None:
     check_password(cmd.password)
-    await ctx.accounts.set_password_hash(
-        cmd.user_id, await ctx.in_thread(ctx.hasher.hash, cmd.password)
-    )
+    change = _change(ctx, who, "password-set", await _subject(ctx, cmd.user_id))
+    hashed = await ctx.in_thread(ctx.hasher.hash, cmd.password)
+    await ctx.accounts.set_password_hash(cmd.user_id, hashed, change)
 
 
 async def issue_token(
@@ -121,13 +153,21 @@ async def issue_token(
     if days is not None and days <= 0:
         raise AccountError("expiry-days")
     expires = ctx.now + timedelta(days=days) if days else None
-    token_id, token = await ctx.accounts.issue_token(cmd.user_id, cmd.name, expires, ctx.now)
+    change = _change(ctx, who, "token-issued", await _subject(ctx, cmd.user_id))
+    token_id, token = await ctx.accounts.issue_token(
+        cmd.user_id, cmd.name, expires, ctx.now, change
+    )
     return token_id, token, expires
 
 
 async def revoke_token(ctx: AccountContext, cmd: RevokeToken, who: Principal) -> str:
     """The owner's user id."""
-    return await ctx.accounts.revoke_token(cmd.token_id, ctx.now)
+    owner = await ctx.accounts.token_owner(cmd.token_id)
+    if owner is None:
+        raise AccountMissing("no-token", token_id=cmd.token_id)
+    change = _change(ctx, who, "token-revoked", await _subject(ctx, owner))
+    change = msgspec.structs.replace(change, detail=cmd.token_id)
+    return await ctx.accounts.revoke_token(cmd.token_id, ctx.now, change)
 
 
 async def account_target(ctx: AccountContext, command: Any, who: Principal) -> access.Target:

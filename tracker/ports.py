@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
-from adapters.account_types import Account, TokenInfo
+from adapters.account_types import Account, AccountChange, TokenInfo
 from adapters.file_types import StoredFile
 from adapters.readmodels import ActionFilter, BoardCursor
 from domain.access import Principal
@@ -50,22 +50,42 @@ class AccountStore(Protocol):
     async def create_schema(self) -> None: ...
 
     async def add(
-        self, account: Account, password_hash: str | None, created_by: str, now: datetime
+        self,
+        account: Account,
+        password_hash: str | None,
+        created_by: str,
+        now: datetime,
+        change: AccountChange | None = None,
     ) -> None: ...
 
     async def get(self, user_id: str) -> Account | None: ...
 
     async def all_accounts(self) -> list[Account]: ...
 
-    async def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+    async def set_password_hash(
+        self, user_id: str, password_hash: str, change: AccountChange | None = None
+    ) -> None: ...
 
-    async def disable(self, user_id: str, now: datetime) -> None: ...
+    async def disable(
+        self, user_id: str, now: datetime, change: AccountChange | None = None
+    ) -> None: ...
 
     async def issue_token(
-        self, user_id: str, name: str, expires_at: datetime | None, now: datetime
+        self,
+        user_id: str,
+        name: str,
+        expires_at: datetime | None,
+        now: datetime,
+        change: AccountChange | None = None,
     ) -> tuple[str, str]: ...
 
-    async def revoke_token(self, token_id: str, now: datetime) -> str: ...
+    async def revoke_token(
+        self, token_id: str, now: datetime, change: AccountChange | None = None
+    ) -> str: ...
+
+    async def changes(
+        self, region_code: str | None = None, limit: int = 50
+    ) -> list[AccountChange]: ...
 
     async def token_owner(self, token_id: str) -> str | None: ...
 

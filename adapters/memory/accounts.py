@@ -8,10 +8,13 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+import msgspec
+
 from adapters.account_types import (
     FAILURE_WINDOW,
     SESSION_TTL,
     Account,
+    AccountChange,
     AccountExists,
     AccountMissing,
     TokenInfo,
@@ -46,16 +49,35 @@ class MemoryAccounts:
         self._tokens: dict[str, _Token] = {}
         self._sessions: dict[bytes, tuple[str, str, datetime]] = {}  # user, csrf, expiry
         self._failures: list[tuple[str, str, datetime]] = []
+        self._changes: list[AccountChange] = []
+
+    def _log(self, change: AccountChange | None) -> None:
+        if change is not None:
+            self._changes.append(change)
+
+    async def changes(self, region_code: str | None = None, limit: int = 50) -> list[AccountChange]:
+        found = [
+            c
+            for c in reversed(self._changes)
+            if region_code is None or c.region_code == region_code or region_code in c.provinces
+        ]
+        return found[:limit]
 
     async def create_schema(self) -> None:
         return None
 
     async def add(
-        self, account: Account, password_hash: str | None, created_by: str, now: datetime
+        self,
+        account: Account,
+        password_hash: str | None,
+        created_by: str,
+        now: datetime,
+        change: AccountChange | None = None,
     ) -> None:
         if account.user_id in self._accounts:
             raise AccountExists("user-exists", user_id=account.user_id)
         self._accounts[account.user_id] = _Stored(account, password_hash)
+        self._log(change)
 
     async def get(self, user_id: str) -> Account | None:
         stored = self._accounts.get(user_id)
@@ -75,29 +97,45 @@ class MemoryAccounts:
         for key in [k for k, (owner, _, _) in self._sessions.items() if owner == user_id]:
             del self._sessions[key]
 
-    async def set_password_hash(self, user_id: str, password_hash: str) -> None:
+    async def set_password_hash(
+        self, user_id: str, password_hash: str, change: AccountChange | None = None
+    ) -> None:
         self._require(user_id).password_hash = password_hash
         self._end_sessions(user_id)
+        self._log(change)
 
-    async def disable(self, user_id: str, now: datetime) -> None:
+    async def disable(
+        self, user_id: str, now: datetime, change: AccountChange | None = None
+    ) -> None:
         stored = self._require(user_id)
         stored.account = replace(stored.account, disabled=True)
         self._end_sessions(user_id)
+        self._log(change)
 
     async def issue_token(
-        self, user_id: str, name: str, expires_at: datetime | None, now: datetime
+        self,
+        user_id: str,
+        name: str,
+        expires_at: datetime | None,
+        now: datetime,
+        change: AccountChange | None = None,
     ) -> tuple[str, str]:
         check_new_token(await self.get(user_id), user_id, expires_at, now)
         token_id, token = new_token()
         info = TokenInfo(token_id, user_id, name, now, expires_at, None, None)
         self._tokens[token_id] = _Token(info, digest(token))
+        if change is not None:
+            self._log(msgspec.structs.replace(change, detail=f"{token_id} {name}"))
         return token_id, token
 
-    async def revoke_token(self, token_id: str, now: datetime) -> str:
+    async def revoke_token(
+        self, token_id: str, now: datetime, change: AccountChange | None = None
+    ) -> str:
         stored = self._tokens.get(token_id)
         if stored is None:
             raise AccountMissing("no-token", token_id=token_id)
         stored.info = replace(stored.info, revoked_at=stored.info.revoked_at or now)
+        self._log(change)
         return stored.info.user_id
 
     async def token_owner(self, token_id: str) -> str | None:

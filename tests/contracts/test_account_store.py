@@ -11,6 +11,7 @@ from adapters.account_types import (
     MAX_FAILURES_PER_CLIENT,
     SESSION_TTL,
     Account,
+    AccountChange,
     AccountError,
     AccountExists,
     AccountMissing,
@@ -103,3 +104,61 @@ def test_failed_sign_ins_are_throttled_per_client_and_cleared(accounts: Any) -> 
     assert run(store.retry_after("pemda.blitar", "10.0.0.2", NOW)) is None
     run(store.clear_failures("pemda.blitar", "10.0.0.1"))
     assert run(store.retry_after("pemda.blitar", "10.0.0.1", NOW)) is None
+
+
+def _line(change: str, subject: Account, at: datetime) -> AccountChange:
+    return AccountChange(
+        at=at,
+        actor_id="admin",
+        actor_role="admin",
+        actor_office="Kementerian HAM",
+        change=change,
+        user_id=subject.user_id,
+        subject_role=subject.role.value,
+        region_code=subject.region_code,
+        provinces=subject.provinces,
+    )
+
+
+def test_every_administration_is_logged_with_the_change_newest_first(accounts: Any) -> None:
+    store, run = accounts
+    run(store.add(BLITAR, None, "admin", NOW, _line("created", BLITAR, NOW)))
+    run(store.add(KANWIL, None, "admin", NOW, _line("created", KANWIL, NOW)))
+    with pytest.raises(AccountExists):
+        run(store.add(BLITAR, None, "admin", NOW, _line("created", BLITAR, NOW)))
+    later = NOW + timedelta(minutes=5)
+    run(store.set_password_hash("pemda.blitar", "h", _line("password-set", BLITAR, later)))
+    token_id, _ = run(
+        store.issue_token(
+            "pemda.blitar", "sheet", None, later, _line("token-issued", BLITAR, later)
+        )
+    )
+    run(store.revoke_token(token_id, later, _line("token-revoked", BLITAR, later)))
+    run(store.disable("pemda.blitar", later, _line("disabled", BLITAR, later)))
+
+    everything = run(store.changes())
+    assert [c.change for c in everything] == [
+        "disabled",
+        "token-revoked",
+        "token-issued",
+        "password-set",
+        "created",
+        "created",
+    ]
+    assert everything[2].detail == f"{token_id} sheet"
+    assert everything[0].actor_office == "Kementerian HAM" and everything[0].at == later
+    blitar = run(store.changes("35.72"))
+    assert {c.user_id for c in blitar} == {"pemda.blitar"} and len(blitar) == 5
+    assert [c.user_id for c in run(store.changes("35"))] == ["kanwil.jatim"]
+    assert run(store.changes("33.74")) == []
+    assert len(run(store.changes(limit=2))) == 2
+
+
+def test_a_refused_administration_logs_nothing(accounts: Any) -> None:
+    store, run = accounts
+    with pytest.raises(AccountMissing):
+        run(store.issue_token("nobody", "api", None, NOW, _line("token-issued", BLITAR, NOW)))
+    run(store.add(BLITAR, None, "admin", NOW))
+    with pytest.raises(AccountError):
+        run(store.issue_token("pemda.blitar", "api", NOW, NOW, _line("token-issued", BLITAR, NOW)))
+    assert run(store.changes()) == []

@@ -81,6 +81,25 @@ def test_accounts_are_created_and_administered(site: Site) -> None:
     assert off.status_code == 303
     assert "Nonaktif" in site.client.get("/kerja/admin/akun/dinkes.blitar").text
 
+    # Every administration above is on the record, newest first, with no secret in it.
+    log = site.client.get("/kerja/admin/akun").text
+    section = log[log.index('id="perubahan"') :]
+    shown = [
+        label.strip()
+        for label in re.findall(r'<td data-label="Perubahan">([^<]+)', section)
+        if "dinkes" not in label
+    ]
+    assert shown[:5] == [
+        "Akun dinonaktifkan",
+        "Token dicabut",
+        "Token diterbitkan",
+        "Kata sandi diatur ulang",
+        "Akun dibuat",
+    ]
+    assert token.group(1) not in section and "kata-sandi-baru-456" not in section
+    history = site.client.get("/kerja/riwayat?wilayah=35.72").text
+    assert "Token diterbitkan" in history and "dinkes.blitar" in history
+
     site.browser("kanwil_jatim")
     assert site.client.get("/kerja/admin/akun").status_code == 403
 

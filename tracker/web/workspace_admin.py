@@ -115,6 +115,7 @@ async def _accounts_page(
         values=values if values is not None else {"role": "pemda"},
         errors=errors or {},
         buttons=[("send", t("admin.create"))],
+        changes=await accounts.changes(limit=30),
     )
 
 

@@ -23,6 +23,7 @@ from domain.values import Role
 from projections import audit
 from tracker import queries
 from tracker.errors import NotFound
+from tracker.http.deps import Accounts
 from tracker.http.principal import Who
 from tracker.http.reading import Reads
 from tracker.web.workspace_common import (
@@ -57,7 +58,9 @@ def _regions_for(who: Any) -> list[Any]:
 
 
 @get("/kerja/riwayat", include_in_schema=False, media_type=MediaType.HTML)
-async def activity(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Response[Any]:
+async def activity(
+    request: Request[Any, Any, Any], reads: Reads, accounts: Accounts, who: Who
+) -> Response[Any]:
     if not who.signed_in:
         return sign_in_first(request)
     params = {k: str(v) for k, v in request.query_params.items()}
@@ -68,6 +71,7 @@ async def activity(request: Request[Any, Any, Any], reads: Reads, who: Who) -> R
         return render(
             request, who, "kerja_history.html", rows=[], region=None, choices=choices,
             params=params, types=sorted(EVENT_TYPES), csv_url="", older_url="",
+            account_changes=[],
         )  # fmt: skip
     try:
         require_auditor(who, code)
@@ -85,6 +89,7 @@ async def activity(request: Request[Any, Any, Any], reads: Reads, who: Who) -> R
         province_wide=region.is_province and who.role is not Role.PEMDA,
     )
     items = msgspec.to_builtins(rows[:PAGE])
+    administered = msgspec.to_builtins(await accounts.changes(code, limit=PAGE))
     api = {
         "since": params.get("sejak", ""),
         "until": params.get("sampai", ""),
@@ -108,6 +113,7 @@ async def activity(request: Request[Any, Any, Any], reads: Reads, who: Who) -> R
         types=sorted(EVENT_TYPES),
         csv_url=csv_url,
         older_url=f"/kerja/riwayat?{urlencode(older)}" if older else "",
+        account_changes=administered,
     )
 
 
