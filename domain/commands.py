@@ -54,6 +54,12 @@ class CorrectForum(Command, frozen=True, kw_only=True):
     ends_on: date | None = None
 
 
+class ArchiveForum(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "archive-forum")
+    forum_id: UUID
+    reason: str | None
+
+
 # -- commitments ----------------------------------------------------------------------------
 class RecordCommitment(Command, frozen=True, kw_only=True):
     RULE = Rule(Policy.MINISTRY, "record-commitment")
@@ -214,6 +220,7 @@ class ReturnReport(Command, frozen=True, kw_only=True):
 DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ConveneForum,
     CorrectForum,
+    ArchiveForum,
     RecordCommitment,
     AmendCommitment,
     WithdrawCommitment,

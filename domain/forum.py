@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, RuleViolated
 from domain.events import DomainEvent
 from domain.regions import RegionCatalogue
 from domain.values import Actor, check_date_order, require_reason, require_text
@@ -47,7 +47,18 @@ class ForumCorrected(DomainEvent, frozen=True, kw_only=True):
     ends_on: date | None = None
 
 
-ForumEvent = ForumConvened | ForumCorrected
+class ForumArchived(DomainEvent, frozen=True, kw_only=True):
+    """Closed to new commitments; nothing is deleted and its commitments stand as they are."""
+
+    reason: str
+
+
+ForumEvent = ForumConvened | ForumCorrected | ForumArchived
+
+
+class ForumStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
 
 
 class Forum(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,6 +74,14 @@ class Forum(msgspec.Struct, frozen=True, kw_only=True):
     ends_on: date
     created_at: datetime
     updated_at: datetime
+    status: ForumStatus = ForumStatus.ACTIVE
+    archive_reason: str = ""
+
+
+def require_open(forum: Forum) -> None:
+    """An archived forum takes no new commitment and no correction."""
+    if forum.status is ForumStatus.ARCHIVED:
+        raise RuleViolated("forum-archived")
 
 
 def convene(
@@ -111,6 +130,7 @@ def correct(
     actor: Actor,
     at: datetime,
 ) -> ForumCorrected:
+    require_open(forum)
     why = require_reason(reason)
     check_date_order(starts_on or forum.starts_on, ends_on or forum.ends_on, "forum")
     return ForumCorrected(
@@ -123,6 +143,11 @@ def correct(
         actor=actor,
         at=at,
     )
+
+
+def archive(forum: Forum, *, reason: str | None, actor: Actor, at: datetime) -> ForumArchived:
+    require_open(forum)
+    return ForumArchived(reason=require_reason(reason), actor=actor, at=at)
 
 
 def evolve(forum: Forum | None, event: ForumEvent) -> Forum:
@@ -142,6 +167,14 @@ def evolve(forum: Forum | None, event: ForumEvent) -> Forum:
             updated_at=event.at,
         )
     assert forum is not None
+    if isinstance(event, ForumArchived):
+        return msgspec.structs.replace(
+            forum,
+            version=forum.version + 1,
+            status=ForumStatus.ARCHIVED,
+            archive_reason=event.reason,
+            updated_at=event.at,
+        )
     return msgspec.structs.replace(
         forum,
         version=forum.version + 1,

@@ -87,8 +87,13 @@ def _correct(ctx: Context, cmd: c.CorrectForum, state: forum.Forum) -> DomainEve
     )
 
 
+def _archive(ctx: Context, cmd: c.ArchiveForum, state: forum.Forum) -> DomainEvent:
+    return forum.archive(state, reason=cmd.reason, actor=ctx.actor, at=ctx.at)
+
+
 def _record(ctx: Context, cmd: c.RecordCommitment, state: None) -> DomainEvent:
     where: forum.Forum = ctx.load("forum", cmd.forum_id)
+    forum.require_open(where)
     return commitment.make(
         commitment_id=ctx.aggregate_id,
         forum_id=where.id,
@@ -256,7 +261,7 @@ def _return_report(ctx: Context, cmd: c.ReturnReport, state: action.Action) -> D
     )
 
 
-def _forum_id(cmd: c.CorrectForum) -> UUID:
+def _forum_id(cmd: c.CorrectForum | c.ArchiveForum) -> UUID:
     return cmd.forum_id
 
 
@@ -272,6 +277,7 @@ def _action_id(cmd: Any) -> UUID:
 HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.ConveneForum: Handler("forum", None, _nothing, _convene),
     c.CorrectForum: Handler("forum", _forum_id, _nothing, _correct),
+    c.ArchiveForum: Handler("forum", _forum_id, _nothing, _archive),
     c.RecordCommitment: Handler("commitment", None, _nothing, _record),
     c.AmendCommitment: Handler("commitment", _commitment_id, _nothing, _amend),
     c.WithdrawCommitment: Handler("commitment", _commitment_id, _nothing, _withdraw),

@@ -136,6 +136,13 @@ MATRIX: tuple[Row, ...] = (
         {"reason": "Typo", "venue": "Aula"},
         ADMIN,
     ),
+    Row(
+        "POST",
+        "/api/v1/forums/{forum_id:uuid}/archive",
+        "forum",
+        {"reason": "Forum selesai"},
+        ADMIN,
+    ),
     Row("POST", "/api/v1/commitments", "world", COMMITMENT, ADMIN),
     Row(
         "PATCH",
@@ -385,6 +392,14 @@ MATRIX: tuple[Row, ...] = (
             "made_on": "2026-02-10",
             "signatories": "35.72 Wali Kota Blitar",
         },
+        ADMIN,
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/admin/forum/{forum_id:str}/arsip",
+        "forum",
+        {"reason": "Forum selesai"},
         ADMIN,
         form=True,
     ),

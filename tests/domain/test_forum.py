@@ -4,8 +4,8 @@ from datetime import date
 from typing import Any
 
 from domain import forum
-from domain.errors import InvalidInput
-from domain.forum import Forum, ForumConvened, ForumCorrected, ForumKind
+from domain.errors import InvalidInput, RuleViolated
+from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected, ForumKind, ForumStatus
 
 from .helpers import (
     ADMIN,
@@ -116,6 +116,23 @@ def test_correct_checks_dates_against_current_ones():
             actor=ADMIN,
             at=at(2025, 6, 2),
         )
+
+
+def test_archive_needs_a_reason_and_happens_once():
+    state = given(forum.evolve, forum_convened())
+    with then_refused(InvalidInput, "reason-required"):
+        forum.archive(state, reason=" ", actor=ADMIN, at=at(2025, 7, 1))
+    event = forum.archive(state, reason=" Forum selesai ", actor=ADMIN, at=at(2025, 7, 1))
+    assert event == ForumArchived(reason="Forum selesai", actor=ADMIN, at=at(2025, 7, 1))
+    archived = given(forum.evolve, forum_convened(), event)
+    assert archived.status is ForumStatus.ARCHIVED and archived.archive_reason == "Forum selesai"
+    assert archived.version == 2 and archived.title == state.title
+    with then_refused(RuleViolated, "forum-archived"):
+        forum.archive(archived, reason="Lagi", actor=ADMIN, at=at(2025, 7, 2))
+    with then_refused(RuleViolated, "forum-archived"):
+        forum.correct(archived, reason="Ralat", venue="Aula", actor=ADMIN, at=at(2025, 7, 2))
+    with then_refused(RuleViolated, "forum-archived"):
+        forum.require_open(archived)
 
 
 # ---- evolve -----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from domain.commitment import (
     CommitmentWithdrawn,
 )
 from domain.events import DomainEvent
-from domain.forum import Forum, ForumConvened, ForumCorrected
+from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected
 from domain.period import ReportingPeriod
 from domain.values import Evidence, RpjmnTag, Signatory
 
@@ -68,6 +68,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         actor=ADMIN,
         at=at(2025, 6, 2),
     ),
+    ForumArchived: ForumArchived(reason="Forum selesai", actor=ADMIN, at=at(2025, 7, 2)),
     CommitmentMade: commitment_made(rpjmn=(RpjmnTag(pn="PN1"), RpjmnTag(pn="PN8", code="8.2.1"))),
     CommitmentAmended: CommitmentAmended(
         reason="Tambah penanda tangan",
@@ -119,7 +120,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 19
+    assert len(registry.EVENT_TYPES) == 20
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

@@ -68,6 +68,8 @@ def test_every_forum_commitment_and_action_route_writes_through_the_bus(site: Si
             headers=admin,
         )
     )
+    archived = post(f"/api/v1/forums/{forum_id}/archive", json={"reason": "Selesai"}, headers=admin)
+    assert site.ok(archived)["data"]["status"] == "archived"
     assert site.events() == [
         "ForumConvened",
         "CommitmentMade",
@@ -88,6 +90,7 @@ def test_every_forum_commitment_and_action_route_writes_through_the_bus(site: Si
         "ActionCancelled",
         "CommitmentAmended",
         "CommitmentWithdrawn",
+        "ForumArchived",
     ]
 
 

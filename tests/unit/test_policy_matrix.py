@@ -80,6 +80,7 @@ Sample = Callable[[World, str], c.Command]
 SAMPLES: dict[type[c.Command], Sample] = {
     c.ConveneForum: lambda w, p: forum(),
     c.CorrectForum: lambda w, p: c.CorrectForum(forum_id=w.forum_id, reason="Typo", venue="Aula"),
+    c.ArchiveForum: lambda w, p: c.ArchiveForum(forum_id=w.forum_id, reason="Selesai"),
     c.RecordCommitment: lambda w, p: commitment(w.forum_id),
     c.AmendCommitment: lambda w, p: c.AmendCommitment(
         commitment_id=w.commitment_id, reason="Salah ketik", title="Komitmen (perbaikan)"

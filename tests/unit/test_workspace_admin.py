@@ -150,6 +150,24 @@ def test_forums_and_commitments_are_recorded_and_withdrawn(site: Site) -> None:
     assert gone.status_code == 303 and site.events()[-1] == "CommitmentWithdrawn"
     assert "ditarik" in site.client.get(url).text
 
+    # Archiving the forum: a reason beside its own field, then no new commitment form.
+    before = site.events()
+    unexplained = site.client.post(
+        f"{url}/arsip", data={"csrf_token": csrf, "reason": " "}, **NO_REDIRECTS
+    )
+    assert unexplained.status_code == 422 and 'id="archive_reason-error"' in unexplained.text
+    assert site.events() == before
+    archived = site.client.post(
+        f"{url}/arsip", data={"csrf_token": csrf, "reason": "Rangkaian selesai"}, **NO_REDIRECTS
+    )
+    assert archived.status_code == 303 and site.events()[-1] == "ForumArchived"
+    page = site.client.get(url).text
+    assert "diarsipkan" in page and "Rangkaian selesai" in page and '/komitmen"' not in page
+    late = site.client.post(f"{url}/komitmen", data=commitment, **NO_REDIRECTS)
+    assert late.status_code in (409, 422) and "diarsipkan" in late.text
+    assert site.events()[-1] == "ForumArchived"
+    assert "diarsipkan" in site.client.get("/kerja/admin/forum").text
+
     other = site.browser("pemda_blitar")
     before = site.events()
     assert site.client.get("/kerja/admin/forum").status_code == 403

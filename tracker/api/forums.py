@@ -86,6 +86,18 @@ class ForumController(Controller):
         )
         return command_response(await bus.dispatch(command, who, expected_version(request)))
 
+    @post("/{forum_id:uuid}/archive", summary="Arsipkan forum / archive a forum", status_code=200)
+    async def archive(
+        self,
+        request: Request[Any, Any, Any],
+        bus: Bus,
+        who: Who,
+        forum_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
+    ) -> Response[Any]:
+        command = c.ArchiveForum(forum_id=forum_id, reason=data.reason)
+        return command_response(await bus.dispatch(command, who, expected_version(request)))
+
 
 class CommitmentController(Controller):
     path = "/commitments"

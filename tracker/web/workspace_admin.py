@@ -438,6 +438,28 @@ async def withdraw_commitment(
     return await send(request, bus, who, build, f"/kerja/admin/forum/{forum_id}", again)
 
 
+@post("/kerja/admin/forum/{forum_id:str}/arsip", include_in_schema=False, status_code=303)
+async def archive_forum(
+    request: Request[Any, Any, Any], reads: Reads, bus: Bus, who: Who, forum_id: FromPath[str]
+) -> Response[Any]:
+    """Archive a forum with a reason: it takes no new commitment; nothing is deleted."""
+    ident = uuid_or_none(forum_id)
+    if ident is None:
+        return missing(request, who)
+
+    async def again(**kwargs: Any) -> Response[Any]:
+        kwargs.pop("values", None)
+        errors = kwargs.get("errors") or {}
+        if "reason" in errors:  # the withdraw forms on this page have a reason field too
+            errors["archive_reason"] = errors.pop("reason")
+        return await _forum_page(request, reads, who, forum_id, **kwargs)
+
+    def build(form: Mapping[str, str]) -> c.ArchiveForum:
+        return c.ArchiveForum(forum_id=ident, reason=form.get("reason", "").strip() or None)
+
+    return await send(request, bus, who, build, f"/kerja/admin/forum/{ident}", again)
+
+
 HANDLERS: list[Any] = [
     accounts_page,
     create_account,
@@ -451,4 +473,5 @@ HANDLERS: list[Any] = [
     forum_page,
     record_commitment,
     withdraw_commitment,
+    archive_forum,
 ]
