@@ -113,6 +113,8 @@ _COUNTS = """
     count(*) FILTER (WHERE status = 'verified') AS verified,
     count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
     coalesce(sum(completion) FILTER (WHERE status <> 'cancelled'), 0) AS completion_sum,
+    coalesce(sum(verified_completion) FILTER (WHERE status <> 'cancelled'), 0)
+        AS verified_completion_sum,
     count(*) FILTER (WHERE status IN ('completed', 'verified')
                      AND completed_at::date <= due_on) AS on_time,
     count(*) FILTER (WHERE status IN ('planned', 'in_progress') AND due_on < $1) AS overdue,
@@ -159,7 +161,8 @@ async def matrix(pool: Any, dimension: str, province: str | None) -> list[Any]:
         "kkp": f"{S}.action a CROSS JOIN LATERAL (SELECT a.kkp_criterion::text) AS k(key)",
     }[dimension]
     sql = f"""
-        SELECT a.region_code, k.key, count(*) AS actions, avg(a.completion) AS completion
+        SELECT a.region_code, k.key, count(*) AS actions, avg(a.completion) AS completion,
+               avg(a.verified_completion) AS verified_completion
         FROM {source}
         WHERE a.status <> 'cancelled' AND k.key IS NOT NULL
           AND ($1::text IS NULL OR a.province_code = $1)

@@ -16,7 +16,7 @@ from domain.registry import fold
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS {s}.action (
     rpjmn_pns text[] NOT NULL,
     due_on date NOT NULL,
     completion double precision NOT NULL,
+    verified_completion double precision NOT NULL,
     completed_at timestamptz,
     indicator_name text,
     indicator_unit text,

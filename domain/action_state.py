@@ -101,20 +101,55 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
                 return report
         raise InvalidInput("unknown-report", report_id=report_id)
 
-    def latest_percent(self, excluding: UUID | None = None) -> float | None:
-        """The last percent reported and not returned: what the public sees as progress."""
-        for report in reversed(self.reports):
-            if report.id == excluding or report.status is ReportStatus.RETURNED:
+    def _current(
+        self,
+        measure: str,
+        *,
+        up_to: ReportingPeriod | None = None,
+        excluding: UUID | None = None,
+        verified_only: bool = False,
+    ) -> float | None:
+        """The figure of the latest period reported (ties: the newest report for that period),
+        never the last one submitted: a back-filled earlier period does not replace it.
+        Returned reports do not count; `up_to` ignores later periods."""
+        best: float | None = None
+        best_key: tuple[tuple[date, date], int] | None = None
+        for index, report in enumerate(self.reports):
+            value = report.percent if measure == "percent" else report.indicator_value
+            if value is None or report.id == excluding or report.status is ReportStatus.RETURNED:
                 continue
-            if report.percent is not None:
-                return report.percent
-        return None
+            if verified_only and report.status is not ReportStatus.VERIFIED:
+                continue
+            if up_to is not None and report.period.order > up_to.order:
+                continue
+            key = (report.period.order, index)
+            if best_key is None or key > best_key:
+                best, best_key = value, key
+        return best
+
+    def latest_percent(
+        self, excluding: UUID | None = None, up_to: ReportingPeriod | None = None
+    ) -> float | None:
+        """The percent of the latest period reported and not returned: the claimed progress."""
+        return self._current("percent", up_to=up_to, excluding=excluding)
+
+    def latest_indicator_value(self) -> float | None:
+        return self._current("indicator_value")
 
     @property
     def completion(self) -> float:
+        """Claimed: what the region reports, verified or not; 100 once it declares completion."""
         if self.status in (ActionStatus.COMPLETED, ActionStatus.VERIFIED):
             return 100.0
         return self.latest_percent() or 0.0
+
+    @property
+    def verified_completion(self) -> float:
+        """Only what a Kanwil verified: 100 once the completion itself is verified, else the
+        latest verified period's percent."""
+        if self.status is ActionStatus.VERIFIED:
+            return 100.0
+        return self._current("percent", verified_only=True) or 0.0
 
     def require_status(self, *allowed: ActionStatus, doing: str) -> None:
         """`doing` is the catalogue key (`doing.<doing>`) of what the status forbids."""

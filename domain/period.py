@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
@@ -39,6 +40,16 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
                     break
                 return cls(kind=kind, year=year, number=int(match.group(2)))
         raise InvalidInput("period-format", label=label)
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> ReportingPeriod:
+        """From a stored document (`{"kind", "year", "number"}`), with the kind as an enum."""
+        return cls(kind=PeriodKind(doc["kind"]), year=int(doc["year"]), number=int(doc["number"]))
+
+    @property
+    def order(self) -> tuple[date, date]:
+        """Periods of any cadence in time order: by their last day, then their first."""
+        return (self.ends_on, self.starts_on)
 
     @property
     def label(self) -> str:

@@ -23,6 +23,7 @@ from domain.values import Actor, Evidence, check_evidence, require_text
 
 def _check_measures(
     action: Action,
+    period: ReportingPeriod,
     percent: float | None,
     indicator_value: float | None,
     correction_reason: str | None,
@@ -39,7 +40,9 @@ def _check_measures(
             raise InvalidInput("indicator-value-range")
     blank = correction_reason is None or not correction_reason.strip()
     reason = None if blank else require_text(correction_reason or "", "correction_reason")
-    previous = action.latest_percent(excluding=excluding)
+    # "Not backwards" is about time, not about the order of filing: compare with the figure
+    # at this period or the latest one before it, so a back-filled early period passes.
+    previous = action.latest_percent(excluding=excluding, up_to=period)
     if percent is not None and previous is not None and percent < previous and not reason:
         raise RuleViolated("percent-backwards", previous=previous, percent=percent)
     return reason
@@ -76,7 +79,7 @@ def submit_report(
     if period.starts_on > at.date():
         raise InvalidInput("period-in-future", period_label=period.label)
     check_evidence(evidence)
-    reason = _check_measures(action, percent, indicator_value, correction_reason, None)
+    reason = _check_measures(action, period, percent, indicator_value, correction_reason, None)
     for report in action.reports:
         if report.period == period and report.status in OPEN_REPORT:
             raise RuleViolated("period-has-open-report", period_label=period.label)
@@ -153,7 +156,9 @@ def resubmit_report(
     if report.status is not ReportStatus.RETURNED:
         raise RuleViolated("report-not-returned")
     check_evidence(evidence)
-    reason = _check_measures(action, percent, indicator_value, correction_reason, report_id)
+    reason = _check_measures(
+        action, report.period, percent, indicator_value, correction_reason, report_id
+    )
     return ProgressReportResubmitted(
         report_id=report_id,
         percent=percent,

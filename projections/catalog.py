@@ -49,12 +49,19 @@ def commitment_columns(commitment: Commitment) -> dict[str, Any]:
     }
 
 
-def latest_indicator_value(action: Action) -> float | None:
-    """The last value reported and not sent back: what the region claims to have reached."""
-    for report in reversed(action.reports):
-        if report.status is not ReportStatus.RETURNED and report.indicator_value is not None:
-            return report.indicator_value
-    return None
+def figures(action: Action) -> dict[str, float]:
+    """The action's figures as the domain counts them, stored in its documents so that no
+    reader computes them again."""
+    return {"completion": action.completion, "verified_completion": action.verified_completion}
+
+
+def document(kind: str, state: Any) -> dict[str, Any]:
+    """An aggregate's state as stored and served: its fields, and for an action its figures
+    (decoding the state back ignores them)."""
+    doc: dict[str, Any] = msgspec.to_builtins(state)
+    if kind == "action":
+        doc["figures"] = figures(state)
+    return doc
 
 
 def action_columns(action: Action) -> dict[str, Any]:
@@ -73,11 +80,12 @@ def action_columns(action: Action) -> dict[str, Any]:
         "rpjmn_pns": sorted({t.pn for t in action.rpjmn}),
         "due_on": action.due_on,
         "completion": action.completion,
+        "verified_completion": action.verified_completion,
         "completed_at": action.completed_at,
         "indicator_name": indicator.name if indicator else None,
         "indicator_unit": indicator.unit if indicator else None,
         "indicator_target": indicator.target if indicator else None,
-        "indicator_value": latest_indicator_value(action),
+        "indicator_value": action.latest_indicator_value(),
         "reports_total": len(action.reports),
         "reports_verified": sum(r.status is ReportStatus.VERIFIED for r in action.reports),
         "updated_at": action.updated_at,
@@ -145,7 +153,7 @@ def step(
         return None
     state = EVOLVERS[kind](before, event)
     columns = COLUMNS[kind](state)
-    columns["public_doc"] = public.redact(msgspec.to_builtins(state))
+    columns["public_doc"] = public.redact(document(kind, state))
     row = Upsert(kind, "id", columns)
     if public.is_private_event(type(event).__name__):  # a draft: no public activity line
         return Step(state, (row,))

@@ -1,7 +1,9 @@
 """Summaries, roll-ups and rankings computed from per-group counts (pure functions).
 
 Completion is weighted by action: every non-cancelled action counts once, whatever its
-size. Shares are None when there is nothing to divide, never a misleading 0.
+size. `completion` is what regions claim (their latest reports and declarations, verified or
+not); `verified_completion` counts only what a Kanwil verified, and rankings order by it.
+Shares are None when there is nothing to divide, never a misleading 0.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ COUNTS = (
     *STATUSES,
     "actions",
     "completion_sum",
+    "verified_completion_sum",
     "on_time",
     "overdue",
     "reports",
@@ -46,6 +49,7 @@ def summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "actions": row["actions"],
         "by_status": {s: row[s] for s in STATUSES if row[s]},
         "completion": round(row["completion_sum"] / live, 1) if live else None,
+        "verified_completion": round(row["verified_completion_sum"] / live, 1) if live else None,
         "on_time_share": _share(row["on_time"], done),
         "overdue": row["overdue"],
         "verified_share": _share(row["reports_verified"], row["reports"]),
@@ -54,11 +58,13 @@ def summary(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def ranking(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Best first: completion, then verified share, then on-time share; no actions last."""
+    """Best first: verified completion (a claim alone does not rank), then claimed
+    completion, verified share, on-time share; no actions last."""
 
-    def key(entry: dict[str, Any]) -> tuple[float, float, float, str]:
+    def key(entry: dict[str, Any]) -> tuple[float, float, float, float, str]:
         s = entry["summary"]
         return (
+            -(s["verified_completion"] if s["verified_completion"] is not None else -1),
             -(s["completion"] if s["completion"] is not None else -1),
             -(s["verified_share"] or 0),
             -(s["on_time_share"] or 0),

@@ -134,7 +134,7 @@ async def public_aggregate(data: ReadStore, kind: str, aggregate_id: UUID) -> di
     value = await data.load_state(kind, aggregate_id)
     if value is None:
         return None
-    redacted: dict[str, Any] = public.redact(codec.to_builtins(value))
+    redacted: dict[str, Any] = public.redact(catalog.document(kind, value))
     return redacted
 
 

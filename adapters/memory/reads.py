@@ -79,13 +79,19 @@ class MemoryReadStore(LogQueries):
                 return list(row["rpjmn_pns"])
             return [] if row["kkp_criterion"] is None else [str(row["kkp_criterion"])]
 
-        cells: dict[tuple[str, str], list[float]] = {}
+        cells: dict[tuple[str, str], list[Row]] = {}
         for row in self._rows("action"):
             if row["status"] != "cancelled" and province in (None, row["province_code"]):
                 for key in keys(row):
-                    cells.setdefault((row["region_code"], key), []).append(row["completion"])
+                    cells.setdefault((row["region_code"], key), []).append(row)
         return [
-            {"region_code": r, "key": k, "actions": len(v), "completion": sum(v) / len(v)}
+            {
+                "region_code": r,
+                "key": k,
+                "actions": len(v),
+                "completion": sum(x["completion"] for x in v) / len(v),
+                "verified_completion": sum(x["verified_completion"] for x in v) / len(v),
+            }
             for (r, k), v in sorted(cells.items())
         ]
 

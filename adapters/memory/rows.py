@@ -63,6 +63,9 @@ def counts(rows: Iterable[Row], today: date) -> Row:
         "actions": len(rows),
         **{status: sum(r["status"] == status for r in rows) for status in STATUSES},
         "completion_sum": float(sum(r["completion"] for r in rows if r["status"] != "cancelled")),
+        "verified_completion_sum": float(
+            sum(r["verified_completion"] for r in rows if r["status"] != "cancelled")
+        ),
         "on_time": sum(r["completed_at"].astimezone(UTC).date() <= r["due_on"] for r in done),
         "overdue": sum(r["status"] in OPEN and r["due_on"] < today for r in rows),
         "reports": sum(r["reports_total"] for r in rows),

@@ -69,7 +69,8 @@ def test_matrices_and_indicators(client: Any, seeded: dict[str, Any]) -> None:
     written = report(client, seeded["action"]["id"], "2025-Q4", 25, indicator_value=125)
     after = written["position"]
     rpjmn = ok(client.get(f"/api/v1/matrices/rpjmn?after={after}"))
-    assert rpjmn["regions"]["35.72"]["PN1"] == {"actions": 1, "completion": 25.0}
+    cell = {"actions": 1, "completion": 25.0, "verified_completion": 0.0}  # claimed only
+    assert rpjmn["regions"]["35.72"]["PN1"] == cell
     kkp = ok(client.get(f"/api/v1/matrices/kkp?province=35&after={after}"))
     assert kkp["regions"]["35.72"]["1"]["actions"] == 1
     assert client.get("/api/v1/matrices/colours").status_code == 404

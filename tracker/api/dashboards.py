@@ -66,6 +66,7 @@ class DashboardController(Controller):
             cells.setdefault(row["region_code"], {})[row["key"]] = {
                 "actions": row["actions"],
                 "completion": round(row["completion"], 1),
+                "verified_completion": round(row["verified_completion"], 1),
             }
         return fresh(request, {"dimension": dimension, "regions": cells})
 

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, Response
 
-from adapters import codec, readmodels
+from adapters import readmodels
 from domain import access
 from domain.access import Principal
 from projections import catalog, public
@@ -36,11 +36,11 @@ async def aggregate_response(
     value = await data.load_state(kind, aggregate_id)
     if value is None:
         raise NotFound(kind, str(aggregate_id))
-    body: Any = value
+    body = catalog.document(kind, value)
     if not sees_everything(who, kind, value):
-        body = public.redact(codec.to_builtins(value))
+        body = public.redact(body)
     elif getattr(value, "drafts", ()) and not sees_drafts(who, kind, value):
-        body = public.without_drafts(codec.to_builtins(value))
+        body = public.without_drafts(body)
     return Response(body, headers={"ETag": etag(value.version), "Vary": "Authorization, Cookie"})
 
 

@@ -96,7 +96,7 @@ async def _laporan(conn: ReadStore, today: date) -> list[dict[str, Any]]:
                 "region_code": action["region_code"],
                 "action_title": action["title"],
                 "report_id": report["id"],
-                "period": ReportingPeriod(**report["period"]).label,
+                "period": ReportingPeriod.from_doc(report["period"]).label,
                 "reporter_office": (report.get("reporter") or {}).get("office"),
                 "reviewer_office": (report.get("reviewer") or {}).get("office"),
                 "evidence_urls": [e["url"] for e in report["evidence"] if e.get("public")],

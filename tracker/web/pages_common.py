@@ -13,6 +13,7 @@ from litestar import MediaType, Request, Response
 from litestar.response import Template
 
 from adapters.reference_data import region_catalogue
+from domain.period import ReportingPeriod
 from tracker import catalogue
 from tracker.http.reading import Reads, not_modified, wait_after
 from tracker.web import charts, i18n, render
@@ -60,11 +61,7 @@ class Fmt:
 
     @staticmethod
     def period(value: dict[str, Any]) -> str:
-        if value["kind"] == "four_monthly":
-            return f"{value['year']}-B{value['number']:02d}"
-        if value["kind"] == "quarter":
-            return f"{value['year']}-Q{value['number']}"
-        return f"{value['year']}-{value['number']:02d}"
+        return ReportingPeriod.from_doc(value).label
 
     @staticmethod
     def region(code: str) -> str:
@@ -80,13 +77,12 @@ class Fmt:
 
     @staticmethod
     def completion(action: dict[str, Any]) -> float:
-        """As the domain counts it: 100 when done, else the last percent not returned."""
-        if action["status"] in ("completed", "verified"):
-            return 100.0
-        for report in reversed(action["reports"]):
-            if report["status"] != "returned" and report["percent"] is not None:
-                return float(report["percent"])
-        return 0.0
+        """Claimed completion, as the projection stored it (domain Action.completion)."""
+        return float(action["figures"]["completion"])
+
+    @staticmethod
+    def verified_completion(action: dict[str, Any]) -> float:
+        return float(action["figures"]["verified_completion"])
 
     def overdue(self, action: dict[str, Any], today: dt.date) -> bool:
         return action["status"] in ("planned", "in_progress") and (
