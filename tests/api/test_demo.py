@@ -41,6 +41,16 @@ def test_demo_tour(database_url: str) -> None:
         assert sorted(a["kkp_criterion"] for a in pekalongan) == list(range(1, 11))
         overdue = ok(client.get(f"/api/v1/actions?region=33.75&overdue=true&after={head}"))
         assert any(a["kkp_criterion"] == 9 for a in overdue["items"])
+        claimed = [a for a in pekalongan if a["status"] == "completed"]
+        assert len(claimed) == 2  # declared, the declaration not yet verified
+        assert all(a["figures"]["completion"] == 100.0 for a in claimed)
+
+        # Semarang's 2023-B04 report was filed after its B08: the figure follows B08.
+        semarang = ok(client.get("/api/v1/actions/0de195ff-b589-5ae7-93bb-892c81d33e3d"))
+        labels = [(r["period"]["number"], r["percent"]) for r in semarang["reports"]]
+        assert labels[-1] == (4, 45)  # the back-fill, filed last
+        b08 = [r for r in semarang["reports"] if r["period"]["number"] == 8][-1]
+        assert semarang["figures"]["completion"] == b08["percent"] > 45
 
 
 def test_demo_is_not_loaded_twice(database_url: str) -> None:
