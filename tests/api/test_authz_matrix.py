@@ -73,6 +73,10 @@ OWNERS = {
 
 PRIVATE_URL = "https://example.org/private.pdf"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32  # the first bytes are all the store checks
+COMPLETION = {
+    "note": "Selesai",
+    "evidence": [{"title": "Berita acara", "url": "https://example.org/ba.pdf"}],
+}
 PRIVATE_EVIDENCE = {"title": "Catatan wawancara warga", "url": PRIVATE_URL, "public": False}
 
 # -- bodies ("{name}" is filled from the prerequisite) ----------------------------------------
@@ -211,7 +215,7 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
     ),
     Row("POST", A + "/start", "planned", None, BLITAR),
-    Row("POST", A + "/completion", "submitted", {"note": "Selesai"}, BLITAR),
+    Row("POST", A + "/completion", "submitted", COMPLETION, BLITAR),
     Row("POST", A + "/verification", "completed", {"note": "Sesuai"}, JATIM),
     Row(
         "POST",
@@ -306,7 +310,7 @@ MATRIX: tuple[Row, ...] = (
         "POST",
         "/kerja/aksi/{action_id:str}/selesai",
         "submitted",
-        {"note": "Selesai"},
+        {"note": "Selesai", "evidence_url": "https://example.org/ba.pdf"},
         BLITAR,
         form=True,
     ),
@@ -734,9 +738,7 @@ def build_state(world: World, row: Row) -> dict[str, Any]:
             "POST", f"{base}/progress/{report_id}/return", reviewer, RETURN
         )["position"]
     elif row.state == "completed":
-        ctx["position"] = world.write("POST", f"{base}/completion", writer, {"note": "Selesai"})[
-            "position"
-        ]
+        ctx["position"] = world.write("POST", f"{base}/completion", writer, COMPLETION)["position"]
     elif row.state == "sealed":
         world.sign_checkpoint()
     else:

@@ -72,7 +72,10 @@ def test_report_lifecycle_and_history(client: Any, seeded: dict[str, Any]) -> No
     completed = ok(
         client.post(
             f"{base}/completion",
-            json={"note": "Selesai"},
+            json={
+                "note": "Selesai",
+                "evidence": [{"title": "BA", "url": "https://example.org/ba.pdf"}],
+            },
             headers={"If-Match": f'"{final["version"]}"'},
         )
     )

@@ -203,10 +203,10 @@ def test_complete_with_evidence_given():
     assert event == ActionCompleted(evidence=(EVIDENCE,), note="Selesai", actor=PEMDA, at=AT)
 
 
-def test_complete_relying_on_evidence_of_a_submitted_report():
+def test_complete_needs_its_own_evidence_even_after_reports_with_evidence():
     state = given(action.evolve, action_planned(), action_started(), report_submitted())
-    event = action.complete(state, evidence=(), note="Selesai", actor=PEMDA, at=AT)
-    assert event == ActionCompleted(evidence=(), note="Selesai", actor=PEMDA, at=AT)
+    with then_refused(RuleViolated, "completion-needs-evidence"):
+        action.complete(state, evidence=(), note="Selesai", actor=PEMDA, at=AT)
 
 
 def test_complete_without_any_evidence_is_refused():

@@ -193,7 +193,8 @@ def test_a_plan_is_corrected_and_a_completion_returned(site: Site) -> None:
         "evidence": [{"title": "Daftar hadir", "url": "https://example.org/hadir.pdf"}],
     }
     site.ok(post(f"{base}/progress", json=report, headers=pemda), 201)
-    site.ok(post(f"{base}/completion", json={"note": "Selesai"}, headers=pemda))
+    done = {"note": "Selesai", "evidence": [{"title": "BA", "url": "https://example.org/ba.pdf"}]}
+    site.ok(post(f"{base}/completion", json=done, headers=pemda))
     back = {"reason_code": "insufficient_evidence", "note": "Foto kegiatan belum ada"}
     assert post(f"{base}/completion/return", json=back, headers=pemda).status_code == 403
     returned = site.ok(post(f"{base}/completion/return", json=back, headers=kanwil))

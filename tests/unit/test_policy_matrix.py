@@ -59,7 +59,9 @@ def _returned(w: World, place: str) -> tuple[Any, Any]:
 
 def _completed(w: World, place: str) -> Any:
     action_id, _ = _reported(w, place)
-    w.execute(c.DeclareCompletion(action_id=action_id), PRINCIPALS[PLACES[place][2]])
+    w.execute(
+        c.DeclareCompletion(action_id=action_id, evidence=EVIDENCE), PRINCIPALS[PLACES[place][2]]
+    )
     return action_id
 
 
