@@ -38,14 +38,14 @@ class IndicatorType(StrEnum):
     OUTCOME = "outcome"
 
 
-class Indicator(msgspec.Struct, frozen=True, kw_only=True):
+class Indicator(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: str
     unit: str
     baseline: float
     target: float
 
 
-class Evidence(msgspec.Struct, frozen=True, kw_only=True):
+class Evidence(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A document or page proving progress; sha256 lets readers check it was not swapped."""
 
     title: str
@@ -56,19 +56,19 @@ class Evidence(msgspec.Struct, frozen=True, kw_only=True):
     size: int | None = None
 
 
-class Signatory(msgspec.Struct, frozen=True, kw_only=True):
+class Signatory(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     region_code: str
     office: str
 
 
-class Partner(msgspec.Struct, frozen=True, kw_only=True):
+class Partner(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A stakeholder working with the owner OPD: CSO, business, Kanwil, Komnas HAM…"""
 
     name: str
     kind: str
 
 
-class RpjmnTag(msgspec.Struct, frozen=True, kw_only=True):
+class RpjmnTag(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A Prioritas Nasional of RPJMN 2025-2029 (PN1–PN8), optionally a finer programme code."""
 
     pn: str

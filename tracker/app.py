@@ -23,6 +23,7 @@ from tracker.bootstrap import Services, bootstrap
 from tracker.http.deps import App, provided
 from tracker.http.principal import provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
+from tracker.http.strict import refuse_unknown_query
 from tracker.settings import Settings
 from tracker.web import routes as web
 
@@ -112,6 +113,7 @@ def create_app(
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
+        before_request=refuse_unknown_query,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
             title="Pelacak Komitmen HAM Pemda / Regional Human-Rights Commitment Tracker",

@@ -123,7 +123,7 @@ def test_the_in_memory_pages_show_the_demo(demo: Demo) -> None:
     assert region.status_code == 200 and "Kota Blitar" in region.text
     national = demo.client.get("/api/v1/national").json()
     assert national["summary"]["actions"] == len(demo.tables["action"]) > 10
-    board = demo.client.get("/api/v1/actions?region_code=33.75&limit=2").json()
+    board = demo.client.get("/api/v1/actions?region=33.75&limit=2").json()
     assert len(board["items"]) == 2 and board["next_cursor"]
     after = demo.client.get(f"/api/v1/actions?after={demo.services.store.head()}")
     assert after.status_code == 200

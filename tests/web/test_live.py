@@ -250,7 +250,7 @@ def test_refusals(server: Server, http: httpx.Client) -> None:
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json()["code"] == "unknown-scope"
     assert http.get("/langsung?wilayah=35.72&provinsi=35").status_code == 400
-    assert http.get("/langsung?aksi=bukan-uuid").status_code == 422  # as every bad query
+    assert http.get("/langsung?aksi=bukan-uuid").status_code == 400  # as every bad query
 
     streams = server.streams()
     streams.limit = 1

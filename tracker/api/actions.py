@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from adapters import readmodels
 from domain import commands as c
 from domain.access import Target, authorize
+from domain.action_state import ActionStatus
 from domain.commands import Command
 from domain.errors import InvalidInput
 from domain.period import ReportingPeriod
@@ -56,7 +57,7 @@ class ActionController(Controller):
         reads: Reads,
         region: FromQuery[str | None] = None,
         province: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
+        status: FromQuery[ActionStatus | None] = None,
         owner_opd: FromQuery[str | None] = None,
         kkp: Kkp = None,
         pn: Pn = None,
@@ -73,7 +74,7 @@ class ActionController(Controller):
         where = readmodels.ActionFilter(
             region_code=region,
             province_code=province,
-            status=status,
+            status=status.value if status else None,
             owner_opd=owner_opd,
             kkp_criterion=kkp,
             rpjmn_pn=pn,

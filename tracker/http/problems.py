@@ -148,6 +148,17 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
     if (malformed := _malformed_body(request)) is not None:
         return malformed
     errors = exc.extra if isinstance(exc.extra, list) else []
+    query = [e for e in errors if isinstance(e, dict) and e.get("source") == "query"]
+    if query:  # a bad filter or page parameter is the caller's URL, not a body: 400
+        message = "; ".join(f"{e.get('key')}: {e.get('message', '')}" for e in query)
+        return problem(
+            request,
+            400,
+            "invalid-query",
+            "problem.invalid-query",
+            {"message": message},
+            errors=query,
+        )
     message = "; ".join(
         str(e.get("message", "")) + (f" ({e['key']})" if e.get("key") else "")
         for e in errors
