@@ -14,7 +14,7 @@ from adapters.readstore import LIVE
 S = LIVE
 _DERIVED = {  # action columns that are not plain columns of rm.action
     "description": "public_doc->>'description' AS description",
-    "overdue": "status IN ('planned', 'in_progress') AND due_on < $1 AS overdue",
+    "overdue": "coalesce(overdue_from <= $1, false) AS overdue",
 }
 ACTIVITY_COLUMNS = frozenset(
     {

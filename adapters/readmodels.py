@@ -60,7 +60,7 @@ def _where(where: ActionFilter, args: list[Any]) -> list[str]:
     if where.due_before is not None:
         add("due_on < {}", where.due_before)
     if where.overdue_on is not None:
-        add("status IN ('planned', 'in_progress') AND due_on < {}", where.overdue_on)
+        add("overdue_from <= {}", where.overdue_on)  # domain Action.overdue_from
     return clauses
 
 
@@ -117,7 +117,7 @@ _COUNTS = """
         AS verified_completion_sum,
     count(*) FILTER (WHERE status IN ('completed', 'verified')
                      AND completed_at::date <= due_on) AS on_time,
-    count(*) FILTER (WHERE status IN ('planned', 'in_progress') AND due_on < $1) AS overdue,
+    count(*) FILTER (WHERE overdue_from <= $1) AS overdue,
     coalesce(sum(reports_total), 0) AS reports,
     coalesce(sum(reports_verified), 0) AS reports_verified,
     max(updated_at) AS last_activity

@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS {s}.action (
     kkp_criterion int,
     rpjmn_pns text[] NOT NULL,
     due_on date NOT NULL,
+    overdue_from date,
     completion double precision NOT NULL,
     verified_completion double precision NOT NULL,
     completed_at timestamptz,

@@ -3,7 +3,7 @@ deciders and `evolve` are in domain/action.py and domain/progress.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -142,6 +142,15 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         if self.status in (ActionStatus.COMPLETED, ActionStatus.VERIFIED):
             return 100.0
         return self.latest_percent() or 0.0
+
+    @property
+    def overdue_from(self) -> date | None:
+        """The first day on which the action counts as overdue: the day after its due date
+        while it is planned or in progress; None once it is declared complete or cancelled.
+        Overdue on day D means `overdue_from <= D`, the one comparison every reader makes."""
+        if self.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS):
+            return self.due_on + timedelta(days=1)
+        return None
 
     @property
     def verified_completion(self) -> float:

@@ -49,10 +49,14 @@ def commitment_columns(commitment: Commitment) -> dict[str, Any]:
     }
 
 
-def figures(action: Action) -> dict[str, float]:
+def figures(action: Action) -> dict[str, Any]:
     """The action's figures as the domain counts them, stored in its documents so that no
     reader computes them again."""
-    return {"completion": action.completion, "verified_completion": action.verified_completion}
+    return {
+        "completion": action.completion,
+        "verified_completion": action.verified_completion,
+        "overdue_from": action.overdue_from,
+    }
 
 
 def document(kind: str, state: Any) -> dict[str, Any]:
@@ -79,6 +83,7 @@ def action_columns(action: Action) -> dict[str, Any]:
         "kkp_criterion": action.kkp_criterion,
         "rpjmn_pns": sorted({t.pn for t in action.rpjmn}),
         "due_on": action.due_on,
+        "overdue_from": action.overdue_from,
         "completion": action.completion,
         "verified_completion": action.verified_completion,
         "completed_at": action.completed_at,

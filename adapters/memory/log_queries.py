@@ -12,7 +12,7 @@ import msgspec
 
 from adapters import codec
 from adapters.audit_queries import is_province_code
-from adapters.memory.rows import OPEN, MemoryRows, Row
+from adapters.memory.rows import MemoryRows, Row, overdue
 from adapters.sealer.proofs import NotCovered, UnknownPosition
 from domain.registry import fold
 
@@ -23,7 +23,7 @@ class LogQueries(MemoryRows):
             if name == "description":
                 return msgspec.json.decode(row["public_doc"]).get("description")
             if name == "overdue":
-                return row["status"] in OPEN and row["due_on"] < today
+                return overdue(row, today)
             return row[name]
 
         return [{name: value(r, name) for name in names} for r in self._actions()]

@@ -17,7 +17,13 @@ from projections import catalog
 from projections.rollups import STATUSES
 
 Row = dict[str, Any]
-OPEN = ("planned", "in_progress")
+
+
+def overdue(row: Row, today: date) -> bool:
+    """What the SQL `overdue_from <= today` says (domain Action.overdue_from)."""
+    return row["overdue_from"] is not None and row["overdue_from"] <= today
+
+
 TIMELINE_ROW = (
     "position",
     "aggregate",
@@ -48,7 +54,7 @@ def matches(row: Row, where: ActionFilter) -> bool:
         return False
     if where.due_before is not None and not row["due_on"] < where.due_before:
         return False
-    return where.overdue_on is None or (row["status"] in OPEN and row["due_on"] < where.overdue_on)
+    return where.overdue_on is None or overdue(row, where.overdue_on)
 
 
 def board_key(row: Row) -> tuple[str, date, UUID]:
@@ -67,7 +73,7 @@ def counts(rows: Iterable[Row], today: date) -> Row:
             sum(r["verified_completion"] for r in rows if r["status"] != "cancelled")
         ),
         "on_time": sum(r["completed_at"].astimezone(UTC).date() <= r["due_on"] for r in done),
-        "overdue": sum(r["status"] in OPEN and r["due_on"] < today for r in rows),
+        "overdue": sum(overdue(r, today) for r in rows),
         "reports": sum(r["reports_total"] for r in rows),
         "reports_verified": sum(r["reports_verified"] for r in rows),
         "last_activity": max((r["updated_at"] for r in rows), default=None),

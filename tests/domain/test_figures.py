@@ -5,6 +5,7 @@ what a Kanwil verified. The property test checks both against a fold written her
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import given as for_all
@@ -95,6 +96,18 @@ def test_a_declared_completion_is_claimed_until_a_kanwil_verifies_it():
     )
     assert declared.status is ActionStatus.COMPLETED
     assert declared.completion == 100.0 and declared.verified_completion == 0.0
+
+
+def test_an_open_action_is_overdue_from_the_day_after_its_due_date():
+    planned = _fold()
+    assert planned.overdue_from == date(2025, 12, 31) + timedelta(days=1) == date(2026, 1, 1)
+    declared = given(
+        action.evolve,
+        action_planned(),
+        action_started(),
+        complete(_fold(action_started()), evidence=(EVIDENCE,), note="", actor=PEMDA, at=LATE),
+    )
+    assert declared.overdue_from is None
 
 
 # ---- property ---------------------------------------------------------------------------------

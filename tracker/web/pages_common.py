@@ -85,9 +85,9 @@ class Fmt:
         return float(action["figures"]["verified_completion"])
 
     def overdue(self, action: dict[str, Any], today: dt.date) -> bool:
-        return action["status"] in ("planned", "in_progress") and (
-            dt.date.fromisoformat(str(action["due_on"])) < today
-        )
+        """As the projection stored it (domain Action.overdue_from)."""
+        since = action["figures"]["overdue_from"]
+        return since is not None and dt.date.fromisoformat(str(since)) <= today
 
     def url(self, path: str, **params: Any) -> str:
         """`path` with the non-empty `params` as a query string."""

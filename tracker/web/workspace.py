@@ -51,7 +51,8 @@ AWAITING = ("submitted", "resubmitted")
 
 
 def _late(action: dict[str, Any], today: date) -> bool:
-    return action["status"] in OPEN_STATUSES and date.fromisoformat(action["due_on"]) < today
+    since = action["figures"]["overdue_from"]  # domain Action.overdue_from
+    return since is not None and date.fromisoformat(since) <= today
 
 
 # -- home -------------------------------------------------------------------------------------
