@@ -39,6 +39,7 @@ from domain.commitment import Commitment, CommitmentStatus
 from domain.completion import complete, return_completion, verify_completion
 from domain.drafts import apply_draft
 from domain.errors import InvalidInput, RuleViolated
+from domain.period import PeriodKind
 from domain.regions import RegionCatalogue
 from domain.report_evolve import apply_report
 from domain.values import (
@@ -71,6 +72,7 @@ def plan(
     regions: RegionCatalogue,
     actor: Actor,
     at: datetime,
+    cadence: PeriodKind | None = None,
 ) -> ActionPlanned:
     region = regions.require(region_code)
     check_rpjmn(rpjmn)
@@ -97,6 +99,7 @@ def plan(
         indicator_type=indicator_type,
         indicator=indicator,
         due_on=due_on,
+        cadence=cadence,
         actor=actor,
         at=at,
     )
@@ -149,6 +152,7 @@ def evolve(action: Action | None, event: ActionEvent) -> Action:
             indicator_type=event.indicator_type,
             indicator=event.indicator,
             due_on=event.due_on,
+            cadence=event.cadence,
             status=ActionStatus.PLANNED,
             reports=(),
             completion_evidence=(),

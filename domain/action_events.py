@@ -7,7 +7,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.events import DomainEvent
-from domain.period import ReportingPeriod
+from domain.period import PeriodKind, ReportingPeriod
 from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag
 
 
@@ -36,6 +36,9 @@ class ActionPlanned(DomainEvent, frozen=True, kw_only=True):
     indicator_type: IndicatorType
     indicator: Indicator | None
     due_on: date
+    # The reporting cadence; None (and every event from before cadences): the first report
+    # fixes it, so one action never mixes monthly, quarterly and four-monthly periods.
+    cadence: PeriodKind | None = None
 
 
 class ActionStarted(DomainEvent, frozen=True, kw_only=True):

@@ -11,7 +11,7 @@ import msgspec
 
 from domain.action_events import ReturnReason
 from domain.errors import InvalidInput, RuleViolated, Text
-from domain.period import ReportingPeriod
+from domain.period import PeriodKind, ReportingPeriod
 from domain.values import Actor, Evidence, Indicator, IndicatorType, Partner, RpjmnTag
 
 
@@ -88,6 +88,7 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     completed_at: datetime | None = None
     drafts: tuple[ReportDraft, ...] = ()
+    cadence: PeriodKind | None = None
 
     def draft(self, draft_id: UUID) -> ReportDraft:
         for draft in self.drafts:

@@ -18,7 +18,7 @@ import msgspec
 from domain.access import Policy, Rule
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
-from domain.period import ReportingPeriod
+from domain.period import PeriodKind, ReportingPeriod
 from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag, Signatory
 
 
@@ -103,6 +103,7 @@ class PlanAction(Command, frozen=True, kw_only=True):
     kkp_criterion: int | None = None
     indicator_type: IndicatorType = IndicatorType.PROCESS
     indicator: Indicator | None = None
+    cadence: PeriodKind | None = None
 
 
 class StartAction(Command, frozen=True, kw_only=True):

@@ -78,6 +78,12 @@ def submit_report(
         action.draft(draft_id)
     if period.starts_on > at.date():
         raise InvalidInput("period-in-future", period_label=period.label)
+    if action.cadence is not None and period.kind is not action.cadence:
+        raise InvalidInput(
+            "period-cadence",
+            period_label=period.label,
+            cadence=Text(f"cadence.{action.cadence.value}"),
+        )
     check_evidence(evidence)
     reason = _check_measures(action, period, percent, indicator_value, correction_reason, None)
     for report in action.reports:

@@ -46,7 +46,8 @@ def apply_report(a: Action, event: ReportEvent) -> Action:
             correction_reason=event.correction_reason,
         )
         drafts = tuple(d for d in a.drafts if d.id != event.draft_id)
-        return replace(a, reports=(*a.reports, report), drafts=drafts)
+        cadence = a.cadence or event.period.kind  # the first report fixes an unset cadence
+        return replace(a, reports=(*a.reports, report), drafts=drafts, cadence=cadence)
     if isinstance(event, ProgressReportVerified):
         reports = _with_report(
             a,

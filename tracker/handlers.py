@@ -147,6 +147,7 @@ def _plan(ctx: Context, cmd: c.PlanAction, state: None) -> DomainEvent:
         regions=ctx.regions,
         actor=ctx.actor,
         at=ctx.at,
+        cadence=cmd.cadence,
     )
 
 

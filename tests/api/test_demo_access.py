@@ -95,7 +95,7 @@ def test_roles_on_the_demo(demo: Any, database_url: str) -> None:
     submitted = ok(
         client.post(
             f"/api/v1/actions/{open_action['id']}/progress",
-            json={"period": "2026-10", "percent": 100, "narrative": "Rampung"},
+            json={"period": "2026-B12", "percent": 100, "narrative": "Rampung"},
             headers={"X-CSRF-Token": csrf},
         ),
         201,

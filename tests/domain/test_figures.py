@@ -16,8 +16,8 @@ from domain import action
 from domain.action import Action, ActionStatus
 from domain.action_events import ActionEvent, ReturnReason
 from domain.completion import complete
-from domain.errors import RuleViolated
-from domain.period import ReportingPeriod
+from domain.errors import InvalidInput, RuleViolated
+from domain.period import PeriodKind, ReportingPeriod
 from domain.progress import return_report, submit_report, verify_report
 
 from .helpers import (
@@ -108,6 +108,21 @@ def test_an_open_action_is_overdue_from_the_day_after_its_due_date():
         complete(_fold(action_started()), evidence=(EVIDENCE,), note="", actor=PEMDA, at=LATE),
     )
     assert declared.overdue_from is None
+
+
+def test_a_report_must_fit_the_cadence_set_when_planned():
+    state = given(action.evolve, action_planned(cadence=PeriodKind.FOUR_MONTHLY))
+    with then_refused(InvalidInput, "period-cadence"):
+        _report(state, 1, "2025-08", 10.0)
+    assert _report(state, 2, "2025-B08", 10.0)
+
+
+def test_an_unset_cadence_is_fixed_by_the_first_report():
+    first = _report(_fold(), 1, "2025-Q3", 10.0)
+    state = given(action.evolve, action_planned(), *first)
+    assert state.cadence is PeriodKind.QUARTER
+    with then_refused(InvalidInput, "period-cadence"):
+        _report(state, 2, "2025-B08", 20.0)  # no four-monthly beside quarters
 
 
 # ---- property ---------------------------------------------------------------------------------

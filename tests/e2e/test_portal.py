@@ -71,7 +71,7 @@ def test_a_verification_appears_live_on_the_region_page(site: Site, browser: Bro
         "POST",
         f"/api/v1/actions/{action['id']}/progress",
         "demo-pemda-3572",
-        json={"period": "2026-10", "percent": 100, "narrative": "Laporan uji langsung"},
+        json={"period": "2026-B12", "percent": 100, "narrative": "Laporan uji langsung"},
     )
     report_id = submitted["data"]["reports"][-1]["id"]
 

@@ -64,7 +64,7 @@ def test_report_draft_upload_return_resubmit_verify(
     # A draft with the PDF, then back to it, then submitted.
     row.get_by_role("link", name="Laporkan kemajuan").click()
     action_id = pemda.url.split("/kerja/aksi/")[1].split("/")[0]
-    pemda.get_by_label("Periode").fill("2026-Q3")
+    pemda.get_by_label("Periode").fill("2026-B12")
     pemda.get_by_label("Persen").fill("40")
     pemda.get_by_label("Uraian").fill("Sosialisasi di 12 SD; daftar hadir terlampir.")
     pemda.get_by_label("Unggah berkas bukti").set_input_files(str(pdf))
@@ -134,7 +134,7 @@ def test_report_draft_upload_return_resubmit_verify(
     assert csrf
     forged = semarang.request.post(
         f"{site.base}/kerja/aksi/{action_id}/laporan",
-        form={"csrf_token": csrf, "period": "2026-Q3", "percent": "90", "narrative": "Bukan"},
+        form={"csrf_token": csrf, "period": "2026-B12", "percent": "90", "narrative": "Bukan"},
         max_redirects=0,
     )
     assert forged.status == 403

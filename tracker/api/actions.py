@@ -97,6 +97,7 @@ class ActionController(Controller):
             rpjmn=tuple(data.rpjmn),
             kkp_criterion=data.kkp_criterion,
             indicator_type=data.indicator_type,
+            cadence=data.cadence,
             indicator=data.indicator,
             due_on=data.due_on,
         )

@@ -14,6 +14,7 @@ import msgspec
 
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
+from domain.period import PeriodKind
 from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag, Signatory
 
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
@@ -76,6 +77,8 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True):
     kkp_criterion: int | None = None
     indicator_type: IndicatorType = IndicatorType.PROCESS
     indicator: Indicator | None = None
+    # four_monthly (B04/B08/B12), quarter or month; unset: the first report fixes it
+    cadence: PeriodKind | None = None
 
 
 class ActionAmendmentIn(msgspec.Struct, forbid_unknown_fields=True):

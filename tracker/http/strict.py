@@ -6,26 +6,31 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response
-from litestar.params import ParameterKwarg
+from litestar.params import ParameterKwarg, PathParameter
 
 from tracker.http.problems import problem
 
-_ACCEPTED: dict[int, frozenset[str]] = {}
+_ACCEPTED: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
 def accepted_query(handler: Any) -> frozenset[str]:
-    """The query names a route handler declares, by their public names (aliases)."""
-    key = id(handler)
-    if key not in _ACCEPTED:
-        names = set()
-        for name, field in handler.parsed_fn_signature.parameters.items():
-            kwarg = field.kwarg_definition
-            if isinstance(kwarg, ParameterKwarg):
-                if kwarg.header or kwarg.cookie:
-                    continue
-                names.add(kwarg.query or getattr(kwarg, "name", None) or name)
-        _ACCEPTED[key] = frozenset(names)
-    return _ACCEPTED[key]
+    """The query names a route handler declares, by their public names (aliases). Cached
+    with the handler itself held, so an id is never reused for another app's handler."""
+    cached = _ACCEPTED.get(id(handler))
+    if cached is not None and cached[0] is handler:
+        return cached[1]
+    dependencies = set(handler.resolve_dependencies())
+    names = set()
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        if name in dependencies or not isinstance(kwarg, ParameterKwarg):
+            continue
+        if kwarg.header or kwarg.cookie or isinstance(kwarg, PathParameter):
+            continue
+        names.add(kwarg.query or getattr(kwarg, "name", None) or name)
+    accepted = frozenset(names)
+    _ACCEPTED[id(handler)] = (handler, accepted)
+    return accepted
 
 
 async def refuse_unknown_query(request: Request[Any, Any, Any]) -> Response[bytes] | None:

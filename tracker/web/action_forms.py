@@ -12,6 +12,7 @@ from uuid import UUID
 from domain import commands as c
 from domain.action_events import ReturnReason
 from domain.errors import InvalidInput
+from domain.period import PeriodKind
 from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag
 from tracker.web.workspace_forms import evidence_of, number_of
 
@@ -100,6 +101,14 @@ def _indicator_type(form: Mapping[str, str]) -> IndicatorType:
         raise InvalidInput("empty-text", field="indicator_type") from None
 
 
+def _cadence(form: Mapping[str, str]) -> PeriodKind:
+    raw = _text(form, "cadence") or PeriodKind.FOUR_MONTHLY.value  # RANHAM's B04/B08/B12
+    try:
+        return PeriodKind(raw)
+    except ValueError:
+        raise InvalidInput("empty-text", field="cadence") from None
+
+
 def plan_command(region_code: str, form: Mapping[str, str]) -> c.PlanAction:
     return c.PlanAction(
         commitment_id=_uuid(form, "commitment_id"),
@@ -113,6 +122,7 @@ def plan_command(region_code: str, form: Mapping[str, str]) -> c.PlanAction:
         indicator_type=_indicator_type(form),
         indicator=_indicator(form),
         due_on=_date(form, "due_on"),
+        cadence=_cadence(form),
     )
 
 

@@ -20,6 +20,7 @@ from adapters.reference_data import kkp_criteria, national_priorities
 from domain import commands as c
 from domain.access import NotAllowed, Principal, Rule, SignInRequired, Target, authorize
 from domain.action_events import ReturnReason
+from domain.period import PeriodKind
 from domain.values import IndicatorType
 from tracker import queries
 from tracker.http.deps import Bus, Files
@@ -84,7 +85,14 @@ def _plan_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
     if context.get("amending"):
         fields = [f for f in fields if f["name"] != "commitment_id"]
         return [*fields, _field("reason", t("work.reason"), "textarea", rows=2, required=True)]
-    return [*fields, _field("due_on", t("action.due"), "date", required=True)]
+    cadence = _field(
+        "cadence",
+        t("work.cadence"),
+        "select",
+        options=[(k.value, t(f"cadence.{k.value}")) for k in PeriodKind],
+        hint=t("work.cadence_hint"),
+    )
+    return [*fields, cadence, _field("due_on", t("action.due"), "date", required=True)]
 
 
 def _reason_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from domain.values import Evidence
 FIELD_OF_CODE = {
     "period-format": "period",
     "period-in-future": "period",
+    "period-cadence": "period",
     "percent-range": "percent",
     "percent-backwards": "percent",
     "measure-required": "percent",
