@@ -99,6 +99,11 @@ def check_rpjmn(tags: tuple[RpjmnTag, ...]) -> None:
     for tag in tags:
         if not _PN.match(tag.pn):
             raise InvalidInput("unknown-rpjmn-pn", pn=tag.pn)
+        # A programme code lives under its PN: PN4's are 4, 4.2, 4.2.1, …
+        if tag.code is not None and not re.fullmatch(
+            rf"{tag.pn[2:]}(\.\d{{1,3}}){{0,4}}", tag.code
+        ):
+            raise InvalidInput("rpjmn-code-outside-pn", pn=tag.pn, code=tag.code)
 
 
 def check_kkp(criteria: tuple[int, ...]) -> None:

@@ -86,6 +86,17 @@ def test_make_with_unknown_rpjmn_priority_is_invalid(regions, pn):
         make(regions, rpjmn=(RpjmnTag(pn="PN2"), RpjmnTag(pn=pn)))
 
 
+@pytest.mark.parametrize("code", ["2.1", "11.2", "1.", "1..2", "PN1.2", "1.2.x", " 1.2"])
+def test_a_programme_code_outside_its_pn_is_invalid(regions, code):
+    with then_refused(InvalidInput, "rpjmn-code-outside-pn"):
+        make(regions, rpjmn=(RpjmnTag(pn="PN1", code=code),))
+
+
+@pytest.mark.parametrize("code", ["1", "1.3", "1.3.2", "1.10.4"])
+def test_a_programme_code_under_its_pn_is_accepted(regions, code):
+    assert make(regions, rpjmn=(RpjmnTag(pn="PN1", code=code),)).rpjmn[0].code == code
+
+
 @pytest.mark.parametrize("criterion", [0, 11, -1])
 def test_make_with_unknown_kkp_criterion_is_invalid(regions, criterion):
     with then_refused(InvalidInput, "unknown-kkp-criterion"):

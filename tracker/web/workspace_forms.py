@@ -40,6 +40,7 @@ FIELD_OF_CODE = {
     "commitment-withdrawn": "commitment_id",
     "due-before-commitment": "due_on",
     "unknown-rpjmn-pn": "rpjmn_pn",
+    "rpjmn-code-outside-pn": "rpjmn_code",
     "unknown-kkp-criterion": "kkp_criterion",
     "indicator-incomplete": "indicator_name",
     "completion-needs-evidence": "evidence_file",
