@@ -47,6 +47,16 @@ async def _insert(conn: Any, table: str, columns: dict[str, Any], key: str) -> N
     )
 
 
+async def _mark_recorded_until(conn: Any, schema: str, position: int) -> None:
+    """The latest time recorded up to this line: what an as-of date is looked up by."""
+    await conn.execute(
+        f"UPDATE {schema}.activity a SET recorded_until = greatest(a.at, ("
+        f"SELECT p.recorded_until FROM {schema}.activity p WHERE p.position < $1 "
+        "ORDER BY p.position DESC LIMIT 1)) WHERE a.position = $1",
+        position,
+    )
+
+
 async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None:
     """Apply notifications in order inside the caller's transaction; what each one changes is
     decided by `projections.catalog.step`, this only reads the current row and writes."""
@@ -59,6 +69,8 @@ async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None
             continue  # already applied: never doubled
         for upsert in codec.stored_rows(kind, step):
             await _insert(conn, f"{schema}.{upsert.table}", upsert.columns, upsert.key)
+            if upsert.table == "activity":
+                await _mark_recorded_until(conn, schema, upsert.columns["position"])
 
 
 async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:

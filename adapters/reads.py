@@ -123,6 +123,12 @@ class PostgresReadStore:
     async def load_state(self, kind: str, aggregate_id: UUID) -> Any | None:
         return await readstore.load_state(self.db, kind, aggregate_id)
 
+    async def position_at(self, cutoff: datetime) -> tuple[int, datetime | None]:
+        return await readstore.position_at(self.db, cutoff)
+
+    async def states_at(self, position: int, place: str | None) -> list[Any]:
+        return await readstore.states_at(self.db, position, place)
+
     async def stored_entry(self, position: int) -> dict[str, Any]:
         return await sealer.stored_entry(self.db, position)
 

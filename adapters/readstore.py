@@ -3,6 +3,7 @@ the API answers from. Nothing here writes to the event store."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from domain.registry import fold
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -94,10 +95,12 @@ CREATE TABLE IF NOT EXISTS {s}.activity (
     actor_office text NOT NULL,
     title text NOT NULL,
     region_codes text[] NOT NULL,
-    province_codes text[] NOT NULL
+    province_codes text[] NOT NULL,
+    recorded_until timestamptz  -- the latest `at` of this line and every one before it
 );
 CREATE INDEX IF NOT EXISTS activity_regions ON {s}.activity USING gin (region_codes);
 CREATE INDEX IF NOT EXISTS activity_provinces ON {s}.activity USING gin (province_codes);
+CREATE INDEX IF NOT EXISTS activity_until ON {s}.activity (recorded_until, position);
 """
 
 
@@ -198,3 +201,81 @@ async def load_state(pool: Any, kind: str, aggregate_id: UUID) -> Any | None:
             return None
         state = codec.decode_state(kind, snapshot["state"])
     return fold(kind, state, (codec.decode_event(r["topic"], r["state"]) for r in events))
+
+
+async def position_at(pool: Any, cutoff: datetime) -> tuple[int, datetime | None]:
+    """The end of the longest stretch of the log recorded entirely before `cutoff` (its
+    last public position), and the latest time in it; (0, None) before the first event.
+    `recorded_until` never decreases along the log, so this is one index probe."""
+    row = await pool.fetchrow(
+        f"SELECT position, recorded_until FROM {LIVE}.activity WHERE recorded_until < $1 "
+        "ORDER BY recorded_until DESC, position DESC LIMIT 1",
+        cutoff,
+    )
+    return (0, None) if row is None else (int(row["position"]), row["recorded_until"])
+
+
+# The aggregates with public activity in a place up to a position; for each, the version it
+# had there, and the newest snapshot at or below that version. Each step is an index probe
+# per aggregate, so the cost follows the place's aggregates, not the length of the log.
+_AS_OF_HEADS = f"""
+WITH ids AS (
+    SELECT DISTINCT aggregate_id AS id, aggregate AS kind FROM {LIVE}.activity
+    WHERE position <= $1
+      AND ($2::text IS NULL OR aggregate = 'forum'
+           OR $2 = ANY(region_codes) OR $2 = ANY(province_codes))
+)
+SELECT ids.id, ids.kind, v.version, s.originator_version AS snapshot_version, s.state
+FROM ids
+CROSS JOIN LATERAL (
+    SELECT max(originator_version) AS version FROM {EVENTS_TABLE}
+    WHERE originator_id = ids.id AND notification_id <= $1
+) v
+LEFT JOIN LATERAL (
+    SELECT originator_version, state FROM {SNAPSHOTS_TABLE}
+    WHERE originator_id = ids.id AND originator_version <= v.version
+    ORDER BY originator_version DESC LIMIT 1
+) s ON true
+"""
+
+_AS_OF_TAILS = f"""
+SELECT e.originator_id, e.topic, e.state
+FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(id, after, upto)
+JOIN {EVENTS_TABLE} e
+  ON e.originator_id = r.id AND e.originator_version > r.after AND e.originator_version <= r.upto
+ORDER BY e.originator_id, e.originator_version
+"""
+
+
+async def _as_of_rows(conn: Any, position: int, place: str | None) -> tuple[list[Any], list[Any]]:
+    heads = await conn.fetch(_AS_OF_HEADS, position, place)
+    tails = await conn.fetch(
+        _AS_OF_TAILS,
+        [h["id"] for h in heads],
+        [h["snapshot_version"] or 0 for h in heads],
+        [h["version"] for h in heads],
+    )
+    return list(heads), list(tails)
+
+
+async def states_at(pool: Any, position: int, place: str | None) -> list[Any]:
+    """Every forum, commitment and action with public activity in `place` (a region or
+    province code; None for all) as it stood at `position`, from the event store: the
+    newest snapshot at or below it and the events after that snapshot."""
+    if not hasattr(pool, "acquire"):  # one connection, already inside a read snapshot
+        heads, tails = await _as_of_rows(pool, position, place)
+    else:
+        async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            heads, tails = await _as_of_rows(conn, position, place)
+    events: dict[UUID, list[Any]] = {}
+    for row in tails:
+        events.setdefault(row["originator_id"], []).append(row)
+    states = []
+    for head in heads:
+        kind = head["kind"]
+        state = None if head["state"] is None else codec.decode_state(kind, head["state"])
+        tail = events.get(head["id"], [])
+        state = fold(kind, state, (codec.decode_event(r["topic"], r["state"]) for r in tail))
+        if state is not None:
+            states.append(state)
+    return states

@@ -51,3 +51,34 @@ class RegionCatalogue:
             for r in self._by_code.values()
             if r.province_code == province_code and not r.is_province
         ]
+
+
+class TimeZone(msgspec.Struct, frozen=True):
+    """One of Indonesia's three civil time zones (no daylight saving, so a fixed offset)."""
+
+    name: str  # WIB | WITA | WIT
+    utc_offset_hours: int
+
+
+WIB = TimeZone("WIB", 7)
+WITA = TimeZone("WITA", 8)
+WIT = TimeZone("WIT", 9)
+
+# Provinces by the first digit of their Kepmendagri code, with the exceptions below: Sumatra
+# (1x) and Java (3x) keep WIB; Bali and Nusa Tenggara (5x) and Sulawesi (7x) WITA; Maluku
+# (8x) and Papua (9x) WIT; Kalimantan (6x) is split — Barat and Tengah are WIB.
+_ZONE_BY_ISLAND = {
+    "1": WIB, "2": WIB, "3": WIB, "5": WITA, "6": WITA, "7": WITA, "8": WIT, "9": WIT
+}  # fmt: skip
+_KALIMANTAN_WIB = frozenset({"61", "62"})
+
+
+def time_zone(code: str | None) -> TimeZone:
+    """The civil time zone of a province or of a region in it (by code); WIB, the capital's,
+    for national figures (code None)."""
+    if not code:
+        return WIB
+    province = code.split(".")[0]
+    if province in _KALIMANTAN_WIB:
+        return WIB
+    return _ZONE_BY_ISLAND.get(province[:1], WIB)

@@ -149,6 +149,13 @@ class Step(msgspec.Struct, frozen=True):
     upserts: tuple[Upsert, ...]
 
 
+def aggregate_row(kind: str, state: Any) -> Upsert:
+    """The aggregate's own catalogue row: its columns and its public document."""
+    columns = COLUMNS[kind](state)
+    columns["public_doc"] = public.redact(document(kind, state))
+    return Upsert(kind, "id", columns)
+
+
 def step(
     kind: str, before: Any | None, event: DomainEvent, version: int, position: int
 ) -> Step | None:
@@ -157,9 +164,7 @@ def step(
     if before is not None and before.version >= version:
         return None
     state = EVOLVERS[kind](before, event)
-    columns = COLUMNS[kind](state)
-    columns["public_doc"] = public.redact(document(kind, state))
-    row = Upsert(kind, "id", columns)
+    row = aggregate_row(kind, state)
     if public.is_private_event(type(event).__name__):  # a draft: no public activity line
         return Step(state, (row,))
     return Step(

@@ -17,3 +17,13 @@ class StaleVersion(Exception):
         super().__init__(f"expected version {expected}, current is {current}")
         self.expected = expected
         self.current = current
+
+
+class BadQuery(Exception):
+    """A query value that is well-formed for the router but means nothing (a date that does
+    not exist, a day not yet over): 400 with a catalogue message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params

@@ -81,6 +81,16 @@ class MemoryEventStore:
         with self._lock:
             return self._log[after : after + limit]
 
+    def until(self, position: int) -> MemoryEventStore:
+        """A new store holding the log as it was at `position`: the full replay an as-of
+        read is checked against."""
+        prefix = MemoryEventStore()
+        with self._lock:
+            prefix._log = self._log[:position]
+        for note in prefix._log:
+            prefix._streams.setdefault(note.originator_id, []).append(note)
+        return prefix
+
     def head(self) -> int:
         with self._lock:
             return len(self._log)

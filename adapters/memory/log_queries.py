@@ -11,6 +11,7 @@ from uuid import UUID
 import msgspec
 
 from adapters import codec
+from adapters.audit_queries import COLUMNS as ACTIVITY_COLUMNS
 from adapters.audit_queries import is_province_code
 from adapters.memory.rows import MemoryRows, Row, overdue
 from adapters.sealer.proofs import NotCovered, UnknownPosition
@@ -90,7 +91,7 @@ class LogQueries(MemoryRows):
             and (actor is None or r["actor_id"] == actor)
             and (event_type is None or r["type"] == event_type)
         ]
-        return lines[:limit]
+        return [{name: r[name] for name in ACTIVITY_COLUMNS} for r in lines[:limit]]
 
     # -- the event log ----------------------------------------------------------------------
     async def count_events(self) -> int:
@@ -115,6 +116,34 @@ class LogQueries(MemoryRows):
         if stream and codec.aggregate_kind(stream[0].topic) != kind:
             return None
         return fold(kind, None, (codec.decode_event(n.topic, n.state) for n in stream))
+
+    async def position_at(self, cutoff: datetime) -> tuple[int, datetime | None]:
+        before = [r for r in self._activity() if r["recorded_until"] < cutoff]
+        if not before:
+            return 0, None
+        last = max(before, key=lambda r: r["position"])
+        return last["position"], last["recorded_until"]
+
+    async def states_at(self, position: int, place: str | None) -> list[Any]:
+        """What adapters/readstore.states_at answers, by replaying the log up to `position`."""
+        ids = {
+            r["aggregate_id"]: r["aggregate"]
+            for r in self._activity()
+            if r["position"] <= position
+            and (
+                place is None
+                or r["aggregate"] == "forum"
+                or place in r["region_codes"]
+                or place in r["province_codes"]
+            )
+        }
+        states = []
+        for aggregate_id, kind in sorted(ids.items(), key=lambda item: str(item[0])):
+            stream = [n for n in self.store.stream(aggregate_id) if n.notification_id <= position]
+            state = fold(kind, None, (codec.decode_event(n.topic, n.state) for n in stream))
+            if state is not None:
+                states.append(state)
+        return states
 
     async def stored_entry(self, position: int) -> Row:
         notes = self.store.notifications(position - 1, 1) if position > 0 else []

@@ -96,6 +96,7 @@ class MemoryRows:
         self.states: dict[UUID, Any] = {}
         self.position = 0
         self.moved_at: datetime | None = None
+        self.recorded_until: datetime | None = None  # as adapters/projector.py marks it
         self._lock = threading.Lock()
 
     # -- projection ---------------------------------------------------------------------------
@@ -114,6 +115,9 @@ class MemoryRows:
             self.states[note.originator_id] = step.state
             for upsert in codec.stored_rows(kind, step):
                 self.tables[upsert.table][upsert.columns[upsert.key]] = upsert.columns
+                if upsert.table == "activity":
+                    until = max(event.at, self.recorded_until or event.at)
+                    upsert.columns["recorded_until"] = self.recorded_until = until
         self.position, self.moved_at = note.notification_id, event.at
 
     def _rows(self, table: str) -> list[Row]:

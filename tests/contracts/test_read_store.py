@@ -161,6 +161,14 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a ta
         args = {"since": None, "until": None, "actor": None, "event_type": None}
         args |= {"limit": 20, "before_position": None, **kwargs}
         q[f"region_activity/{name}"] = lambda s, a=args: s.region_activity(**a)
+    for cutoff in ("2021-01-01", "2023-09-01T12:00:00", "2025-11-14", "2030-01-01"):
+        moment = datetime.fromisoformat(cutoff).replace(tzinfo=UTC)
+        q[f"position_at/{cutoff}"] = lambda s, m=moment: s.position_at(m)
+    for position in (0, 7, 40, 90, 10**6):
+        for place in (None, "33", "35.72"):
+            q[f"states_at/{position}/{place}"] = lambda s, p=position, w=place: _states(
+                s.states_at(p, w)
+            )
     q["count_events"] = lambda s: s.count_events()
     q["head_position"] = lambda s: s.head_position()
     q["stored_entry"] = lambda s: s.stored_entry(3)
@@ -177,6 +185,10 @@ async def _first(work: Awaitable[tuple[Any, ...]]) -> Any:
 
 async def _state(work: Awaitable[Any]) -> Any:
     return codec.encode(await work)
+
+
+async def _states(work: Awaitable[list[Any]]) -> Any:
+    return sorted(codec.encode(state).decode() for state in await work)
 
 
 async def _without(work: Awaitable[list[dict[str, Any]]], column: str) -> Any:

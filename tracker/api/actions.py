@@ -18,7 +18,7 @@ from domain.action_state import ActionStatus
 from domain.commands import Command
 from domain.errors import InvalidInput
 from domain.period import ReportingPeriod
-from tracker.api.params import After, Kkp, Limit, Pn
+from tracker.api.params import After, Kkp, Limit, Pada, Pn
 from tracker.api.reads import aggregate_response, board_page, history
 from tracker.api.schemas import (
     ActionIn,
@@ -35,7 +35,7 @@ from tracker.errors import NotFound
 from tracker.http.deps import Bus, Files, Reader
 from tracker.http.helpers import expected_version
 from tracker.http.principal import Who
-from tracker.http.reading import Reads, before_read
+from tracker.http.reading import Reads, as_of, before_read
 from tracker.uploads import FORM_BODY_LIMIT, stored_evidence, uploads
 
 
@@ -68,7 +68,9 @@ class ActionController(Controller):
         limit: Limit = 100,
         cursor: FromQuery[str | None] = None,
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
+        reads = await as_of(reads, pada, region or province)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         where = readmodels.ActionFilter(

@@ -10,9 +10,9 @@ from litestar.params import FromPath, FromQuery
 
 from adapters.reference_data import national_targets
 from tracker import queries
-from tracker.api.params import After
+from tracker.api.params import After, Pada
 from tracker.errors import NotFound
-from tracker.http.reading import Reads, before_read, fresh
+from tracker.http.reading import Reads, as_of, before_read, fresh
 
 
 class DashboardController(Controller):
@@ -21,8 +21,9 @@ class DashboardController(Controller):
 
     @get("/national", summary="Nasional: provinsi dan peringkat / provinces and ranking")
     async def national(
-        self, request: Request[Any, Any, Any], reads: Reads, after: After = None
+        self, request: Request[Any, Any, Any], reads: Reads, after: After = None, pada: Pada = None
     ) -> Any:
+        reads = await as_of(reads, pada)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         today = reads.clock().date()
@@ -38,7 +39,9 @@ class DashboardController(Controller):
         reads: Reads,
         forum_id: FromPath[UUID],
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
+        reads = await as_of(reads, pada)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         today = reads.clock().date()
@@ -55,9 +58,11 @@ class DashboardController(Controller):
         dimension: FromPath[str],
         province: FromQuery[str | None] = None,
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
         if dimension not in ("rpjmn", "kkp"):
             raise NotFound("matrix", dimension)
+        reads = await as_of(reads, pada, province)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         rows = await reads.data.matrix(dimension, province)
@@ -77,7 +82,9 @@ class DashboardController(Controller):
         reads: Reads,
         province: FromQuery[str | None] = None,
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
+        reads = await as_of(reads, pada, province)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         targets = {t.indicator: t for t in national_targets()}

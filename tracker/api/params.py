@@ -17,3 +17,12 @@ Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 Offset = Annotated[int, QueryParameter(ge=0)]
 Kkp = Annotated[int | None, QueryParameter(ge=1, le=10)]
 Pn = Annotated[str | None, QueryParameter(pattern=r"^PN[1-8]$")]
+Pada = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "Tampilkan keadaan pada akhir hari ini (YYYY-MM-DD, zona waktu wilayah) / "
+            "answer as the tracker stood at the end of this day (region's time zone)"
+        ),
+    ),
+]

@@ -15,10 +15,10 @@ from adapters.reference_data import (
     region_catalogue,
 )
 from tracker import queries
-from tracker.api.params import After, Limit
+from tracker.api.params import After, Limit, Pada
 from tracker.api.reads import board_page
 from tracker.errors import NotFound
-from tracker.http.reading import Reads, before_read, fresh
+from tracker.http.reading import Reads, as_of, before_read, fresh
 
 
 def region_or_404(code: str) -> Any:
@@ -43,8 +43,10 @@ class RegionController(Controller):
         reads: Reads,
         code: FromPath[str],
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
         region = region_or_404(code)
+        reads = await as_of(reads, pada, code)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         today = reads.clock().date()
@@ -59,8 +61,10 @@ class RegionController(Controller):
         limit: Limit = 100,
         cursor: FromQuery[str | None] = None,
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
         region = region_or_404(code)
+        reads = await as_of(reads, pada, code)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         where = (
@@ -79,8 +83,10 @@ class RegionController(Controller):
         limit: Limit = 50,
         before: FromQuery[int | None] = None,
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
         region = region_or_404(code)
+        reads = await as_of(reads, pada, code)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         return fresh(request, await queries.timeline(reads.data, region, limit, before))

@@ -24,7 +24,7 @@ from adapters.account_types import (
 from domain.access import NotAllowed, SignInRequired
 from domain.errors import DomainError, RuleViolated
 from tracker import catalogue
-from tracker.errors import NotFound, StaleVersion
+from tracker.errors import BadQuery, NotFound, StaleVersion
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -182,6 +182,10 @@ def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[byt
     return problem(request, status, f"http-{status}", "problem.http", detail)
 
 
+def on_bad_query(request: Request[Any, Any, Any], exc: BadQuery) -> Response[bytes]:
+    return problem(request, 400, exc.code, f"problem.{exc.code}", dict(exc.params))
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     structlog.get_logger("api").exception("request.failed", error=type(exc).__name__)
     return problem(request, 500, "internal-error", "problem.internal-error")
@@ -195,6 +199,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFound: on_not_found,
     NotFoundException: on_not_found,
     StaleVersion: on_stale,
+    BadQuery: on_bad_query,
     RequestEntityTooLarge: on_too_large,
     ValidationException: on_validation,
     HTTPException: on_http,

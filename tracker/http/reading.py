@@ -8,13 +8,18 @@ changes), so position + date (+ the page's language) is a complete validator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Any
 
 from litestar import Request, Response
 from litestar.di import NamedDependency
 
+from adapters.as_of import AsOfReadStore
+from domain.regions import TimeZone, time_zone
+from tracker.errors import BadQuery
 from tracker.http.helpers import requested_position
 from tracker.http.problems import problem
 from tracker.ports import Clock, Positions, ReadStore
@@ -23,14 +28,72 @@ READ_WAIT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
+class AsOf:
+    """An as-of read: the day asked for, the time zone whose midnight ends it, and the
+    position of the log that the answer is made from."""
+
+    day: date
+    zone: TimeZone
+    end: datetime  # the end of the day, in UTC
+    position: int
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "time_zone": self.zone.name,
+            "until": self.end.isoformat(),
+            "position": self.position,
+        }
+
+
+@dataclass(frozen=True)
 class Reading:
     """What every read handler needs: the read store, the projection's position, the clock
-    (today decides 'overdue') and the log's name in feeds."""
+    (today decides 'overdue') and the log's name in feeds; `as_of` when the read is of a
+    past day (then `data` and `clock` are that day's)."""
 
     data: ReadStore
     positions: Positions
     clock: Clock
     origin: str
+    as_of: AsOf | None = None
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def as_of_day(value: str) -> date:
+    """`?pada=` is a calendar date written YYYY-MM-DD; anything else is refused."""
+    if _DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BadQuery("as-of-date-invalid", value=value)
+
+
+async def as_of(reads: Reading, pada: str | None, place: str | None = None) -> Reading:
+    """The reading of `pada`'s end in the place's time zone (a region or province code;
+    None for national figures, in WIB): the read store rebuilt at the position of the last
+    event recorded before that midnight. Without `pada`, the live reading."""
+    if pada is None:
+        return reads
+    day = as_of_day(pada)
+    zone = time_zone(place)
+    local = timezone(timedelta(hours=zone.utc_offset_hours))
+    now = reads.clock()
+    if day > now.astimezone(local).date():
+        raise BadQuery(
+            "as-of-date-future", value=pada, today=now.astimezone(local).date().isoformat()
+        )
+    end = datetime(day.year, day.month, day.day, tzinfo=local) + timedelta(days=1)
+    position, moved_at = await reads.data.position_at(end)
+    states = await reads.data.states_at(position, place)
+    data = AsOfReadStore(reads.data, states, position, moved_at)
+    seen = min(now, end - timedelta(microseconds=1)).astimezone(UTC)
+    return replace(
+        reads, data=data, clock=lambda: seen, as_of=AsOf(day, zone, end.astimezone(UTC), position)
+    )
 
 
 Reads = NamedDependency[Reading]
@@ -58,7 +121,10 @@ async def validators(
     Remembers the position in `request.state.read_position` for pages."""
     current, moved_at = await reads.data.freshness()
     request.state.read_position = current
+    request.state.as_of = reads.as_of
     day = reads.clock().date().isoformat()
+    if reads.as_of is not None:
+        variant += f"@{reads.as_of.day.isoformat()}"
     headers = {"ETag": f'W/"{current}-{day}{variant}"', "Cache-Control": "no-cache"}
     if moved_at is not None:
         headers["Last-Modified"] = format_datetime(moved_at, usegmt=True)
@@ -95,4 +161,8 @@ async def before_read(
 
 
 def fresh(request: Request[Any, Any, Any], body: Any) -> Response[Any]:
+    """The answer with its validators; an as-of answer says which day and position it is."""
+    as_of_read: AsOf | None = getattr(request.state, "as_of", None)
+    if as_of_read is not None and isinstance(body, dict):
+        body = {**body, "as_of": as_of_read.describe()}
     return Response(body, headers=request.state.validators)

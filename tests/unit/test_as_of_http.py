@@ -1,0 +1,70 @@
+"""`?pada=YYYY-MM-DD` on the public API and pages: the answer as it stood at the end of that
+day in the region's time zone, saying which day, zone and position it is made from; a date
+that is malformed or not yet come is a 400 naming the format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.unit.sites import Site, plan_action
+
+
+def _report(site: Site, action_id: str, period: str, percent: int) -> dict[str, Any]:
+    body = {"period": period, "percent": percent, "narrative": f"Tahap {percent}"}
+    written = site.ok(
+        site.client.post(
+            f"/api/v1/actions/{action_id}/progress", json=body, headers=site.as_("pemda_blitar")
+        ),
+        201,
+    )
+    site.client.get(f"/api/v1/forums?after={written['position']}")
+    return written
+
+
+def test_a_region_read_as_of_a_day_shows_what_it_showed_then(site: Site) -> None:
+    assert site.clock is not None
+    _, action_id = plan_action(site)
+    first = _report(site, action_id, "2025-Q4", 30)  # 2026-03-02 16:00 WIB
+    site.clock.advance(days=2)
+    _report(site, action_id, "2026-Q1", 60)
+
+    now = site.ok(site.client.get("/api/v1/regions/35.72"))
+    then = site.ok(site.client.get("/api/v1/regions/35.72?pada=2026-03-02"))
+    before = site.ok(site.client.get("/api/v1/regions/35.72?pada=2026-03-01"))
+    assert (now["summary"]["completion"], then["summary"]["completion"]) == (60.0, 30.0)
+    assert before["summary"]["actions"] == 0
+    assert "as_of" not in now
+    assert then["as_of"] == {
+        "date": "2026-03-02",
+        "time_zone": "WIB",
+        "until": "2026-03-02T17:00:00+00:00",
+        "position": first["position"],
+    }
+    national = site.ok(site.client.get("/api/v1/national?pada=2026-03-02"))
+    assert national["summary"]["completion"] == 30.0
+    board = site.ok(site.client.get("/api/v1/actions?region=35.72&pada=2026-03-02"))
+    assert [a["figures"]["completion"] for a in board["items"]] == [30.0]
+    assert board["as_of"]["position"] == first["position"]
+
+
+def test_an_as_of_answer_has_its_own_validator(site: Site) -> None:
+    plan_action(site)
+    live = site.client.get("/api/v1/regions/35.72")
+    past = site.client.get("/api/v1/regions/35.72?pada=2026-03-02")
+    assert live.headers["etag"] != past.headers["etag"]
+    again = site.client.get(
+        "/api/v1/regions/35.72?pada=2026-03-02", headers={"If-None-Match": past.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_a_malformed_or_future_date_is_refused_with_the_format(site: Site) -> None:
+    plan_action(site)
+    bad = site.client.get("/api/v1/regions/35.72?pada=31-12-2025")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "as-of-date-invalid"
+    assert "YYYY-MM-DD" in bad.json()["detail_en"] and "31-12-2025" in bad.json()["detail_en"]
+    future = site.client.get("/api/v1/regions/35.72?pada=2026-03-10")
+    assert future.status_code == 400
+    assert future.json()["code"] == "as-of-date-future"
+    assert "2026-03-02" in future.json()["detail_en"]
