@@ -68,3 +68,26 @@ def test_a_malformed_or_future_date_is_refused_with_the_format(site: Site) -> No
     assert future.status_code == 400
     assert future.json()["code"] == "as-of-date-future"
     assert "2026-03-02" in future.json()["detail_en"]
+
+
+def test_pages_have_a_date_picker_and_say_which_day_they_show(site: Site) -> None:
+    assert site.clock is not None
+    forum_id, action_id = plan_action(site)
+    _report(site, action_id, "2025-Q4", 30)
+    site.clock.advance(days=2)
+    _report(site, action_id, "2026-Q1", 60)
+    for path in ("/", "/provinsi/35", "/wilayah/35.72", f"/forum/{forum_id}", f"/aksi/{action_id}"):
+        live = site.client.get(path).text
+        assert 'type="date" id="pada" name="pada"' in live and "data-live" in live, path
+        assert "as-of-note" not in live
+        past = site.client.get(f"{path}?pada=2026-03-02").text
+        assert "as-of-note" in past and "data-live" not in past, path
+        assert "akhir 2 Mar 2026 (WIB)" in past, path
+        assert 'value="2026-03-02"' in past
+    region = site.client.get("/wilayah/35.72?pada=2026-03-02&lang=en").text
+    assert "end of 2 Mar 2026 (WIB)" in region and "30%" in region and "60%" not in region
+    refused = site.client.get("/wilayah/35.72?pada=31-12-2025").text
+    assert 'aria-invalid="true"' in refused and "31-12-2025" in refused
+    assert 'class="field-error" id="pada-error"' in refused
+    early = site.client.get(f"/aksi/{action_id}?pada=2026-03-01&lang=id").text
+    assert "Belum tercatat pada 2026-03-01" in early and "as-of-note" not in early

@@ -12,7 +12,7 @@ from adapters.reference_data import region_catalogue
 from tracker import queries
 from tracker.http.reading import Reads
 from tracker.web import pages_action, pages_forum, pages_region
-from tracker.web.pages_common import feeds, fmt, status_chart, unchanged
+from tracker.web.pages_common import dated, feeds, fmt, status_chart, unchanged
 from tracker.web.render import page
 
 SEARCH_LIMIT = 100
@@ -20,6 +20,7 @@ SEARCH_LIMIT = 100
 
 @get("/", include_in_schema=False, media_type=MediaType.HTML, name="portal:national")
 async def national_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
+    reads, picker = await dated(request, reads)
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
@@ -33,6 +34,7 @@ async def national_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
         feeds=feeds("nasional"),
         chart=status_chart(body["summary"]["by_status"], f),
         forums=await queries.forums(data),
+        **picker,
         **body,
     )
 

@@ -19,9 +19,11 @@ from tracker.http.reading import Reads
 from tracker.web.pages_common import (
     Fmt,
     completion_chart,
+    dated,
     feeds,
     fmt,
     not_found,
+    not_yet,
     parse_uuid,
     unchanged,
 )
@@ -66,10 +68,18 @@ async def action_page(
     request: Request[Any, Any, Any], reads: Reads, action_id: FromPath[str]
 ) -> Any:
     ident = parse_uuid(action_id)
-    data = reads.data
-    action = await queries.public_aggregate(data, "action", ident) if ident else None
+    live = reads
+    action = await queries.public_aggregate(reads.data, "action", ident) if ident else None
     if ident is None or action is None:
         return not_found(request)
+    reads, picker = await dated(request, reads, action["region_code"])
+    if picker.get("as_of"):
+        then = await queries.public_aggregate(reads.data, "action", ident)
+        if then is None:
+            reads, picker = not_yet(request, live, picker)
+        else:
+            action = then
+    data = reads.data
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
@@ -102,6 +112,7 @@ async def action_page(
         criterion=criteria.get(action["kkp_criterion"]),
         pns={p.code: p.title for p in national_priorities()},
         chart=completion_chart(queries.percent_series(action), f),
+        **picker,
     )
 
 

@@ -15,7 +15,8 @@ from litestar.response import Template
 from adapters.reference_data import region_catalogue
 from domain.period import ReportingPeriod
 from tracker import catalogue
-from tracker.http.reading import Reads, not_modified, wait_after
+from tracker.errors import BadQuery
+from tracker.http.reading import Reading, Reads, as_of, not_modified, wait_after
 from tracker.web import charts, i18n, render
 from tracker.web.render import lang_of
 
@@ -97,6 +98,29 @@ class Fmt:
 
 def fmt(request: Request[Any, Any, Any]) -> Fmt:
     return Fmt(lang_of(request))
+
+
+async def dated(
+    request: Request[Any, Any, Any], reads: Reading, place: str | None = None
+) -> tuple[Reading, dict[str, Any]]:
+    """The page's reading for its date picker (`?pada=`, as on the API) and the picker's
+    context; a date that is refused keeps the live page and says why beside the field."""
+    value = request.query_params.get("pada") or None
+    today = reads.clock().date().isoformat()
+    try:
+        chosen = await as_of(reads, value, place)
+    except BadQuery as refused:
+        message = fmt(request).t(f"problem.{refused.code}", **refused.params)
+        return reads, {"pada": value, "as_of": None, "pada_error": message, "pada_max": today}
+    return chosen, {"pada": value, "as_of": chosen.as_of, "pada_error": None, "pada_max": today}
+
+
+def not_yet(
+    request: Request[Any, Any, Any], live: Reading, picker: dict[str, Any]
+) -> tuple[Reading, dict[str, Any]]:
+    """The page's subject did not exist yet on the chosen day: the live page, saying so."""
+    message = fmt(request).t("as_of.not_yet", date=picker["pada"])
+    return live, {**picker, "as_of": None, "pada_error": message}
 
 
 def feeds(kind: str, ident: str | None = None) -> dict[str, str]:

@@ -11,7 +11,15 @@ from litestar.params import FromPath
 from adapters.reference_data import kkp_criteria, national_priorities
 from tracker import queries
 from tracker.http.reading import Reads
-from tracker.web.pages_common import feeds, fmt, not_found, parse_uuid, unchanged
+from tracker.web.pages_common import (
+    dated,
+    feeds,
+    fmt,
+    not_found,
+    not_yet,
+    parse_uuid,
+    unchanged,
+)
 from tracker.web.render import page
 
 
@@ -22,10 +30,14 @@ async def forum_page(request: Request[Any, Any, Any], reads: Reads, forum_id: Fr
     ident = parse_uuid(forum_id)
     if ident is None:
         return not_found(request)
+    live = reads
+    reads, picker = await dated(request, reads)
     if (early := await unchanged(request, reads)) is not None:
         return early
-    today = reads.clock().date()
-    body = await queries.forum_progress(reads.data, today, ident)
+    body = await queries.forum_progress(reads.data, reads.clock().date(), ident)
+    if body is None and picker.get("as_of"):
+        reads, picker = not_yet(request, live, picker)
+        body = await queries.forum_progress(reads.data, reads.clock().date(), ident)
     if body is None:
         return not_found(request)
     return await page(
@@ -36,6 +48,7 @@ async def forum_page(request: Request[Any, Any, Any], reads: Reads, forum_id: Fr
         feeds=feeds("forum", str(ident)),
         kkp={c.number: c.name for c in kkp_criteria()},
         pns={p.code: p.title for p in national_priorities()},
+        **picker,
         **body,
     )
 

@@ -14,6 +14,7 @@ from tracker import queries
 from tracker.http.reading import Reads
 from tracker.web.pages_common import (
     completion_chart,
+    dated,
     feeds,
     fmt,
     not_found,
@@ -37,6 +38,7 @@ async def province_page(request: Request[Any, Any, Any], reads: Reads, code: Fro
         return not_found(request)
     if not region.is_province:
         return Redirect(f"/wilayah/{code}", status_code=301)
+    reads, picker = await dated(request, reads, code)
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
@@ -54,6 +56,7 @@ async def province_page(request: Request[Any, Any, Any], reads: Reads, code: Fro
         chart=status_chart(body["summary"]["by_status"], f),
         actions=actions,
         capped=more is not None,
+        **picker,
         **body,
     )
 
@@ -90,6 +93,7 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
         return not_found(request)
     if region.is_province:
         return Redirect(f"/provinsi/{code}", status_code=301)
+    reads, picker = await dated(request, reads, code)
     if (early := await unchanged(request, reads)) is not None:
         return early
     f = fmt(request)
@@ -122,6 +126,7 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
             key=lambda item: item["at"],
             reverse=True,
         ),
+        **picker,
         **body,
     )
 
