@@ -64,6 +64,23 @@ def test_a_newcomer_finds_blitar_reads_its_progress_and_follows_it(
     shot(page, "08-forum")
 
 
+def test_a_journalist_reads_semarang_as_it_stood_on_a_past_day(
+    site: Site, browser: Browser
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site.base + "/wilayah/33.74")
+    picker = page.get_by_role("textbox", name="Keadaan pada tanggal")
+    picker.fill("2023-01-31")  # a date input is typed into with the keyboard alone
+    picker.press("Enter")
+    expect(page).to_have_url(f"{site.base}/wilayah/33.74?pada=2023-01-31")
+    note = page.locator(".as-of-note")
+    expect(note).to_contain_text("31 Jan 2023 (WIB)")
+    expect(page.locator("body")).not_to_have_attribute("data-live-region", "33.74")
+    shot(page, "09-wilayah-pada-tanggal")
+    page.get_by_role("link", name="Kembali ke hari ini").click()
+    expect(page.locator(".as-of-note")).to_have_count(0)
+
+
 def test_a_verification_appears_live_on_the_region_page(site: Site, browser: Browser) -> None:
     actions = httpx.get(f"{site.base}/api/v1/actions?region=35.72&status=in_progress").json()
     action = actions["items"][0]
