@@ -1,14 +1,15 @@
 """The read store as it stood at one position of the log: the catalogue rows of every
-aggregate in a place, rebuilt from their states at that position (`states_at`, read from the
-event store), answered by the in-memory store's queries; the activity lines, which never
-change once written, are read from the live store below that position.
+aggregate in a place as they were at that position (`rows_at`, from the rows' kept
+versions), answered by the in-memory store's queries; the activity lines, which never
+change once written, are read from the live store below that position, and one aggregate's
+state is folded from its events up to it.
 
 So an as-of page runs the same query code as the live page, on what the log held then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,25 +19,21 @@ from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.reads import MemoryReadStore
 from adapters.memory.rows import Row
 from adapters.sealer.proofs import UnknownPosition
-from projections import catalog
-
-
-def kind_of(state: Any) -> str:
-    return type(state).__name__.lower()
+from domain.registry import fold
 
 
 class AsOfReadStore(MemoryReadStore):
     def __init__(
-        self, live: Any, states: Iterable[Any], position: int, moved_at: datetime | None
+        self,
+        live: Any,
+        rows: Mapping[str, Sequence[Row]],
+        position: int,
+        moved_at: datetime | None,
     ) -> None:
         super().__init__(MemoryEventStore())  # nothing to catch up with: the past is fixed
         self.live = live
-        for state in states:
-            kind = kind_of(state)
-            step = catalog.Step(state, (catalog.aggregate_row(kind, state),))
-            for upsert in codec.stored_rows(kind, step):
-                self.tables[upsert.table][upsert.columns[upsert.key]] = upsert.columns
-            self.states[state.id] = state
+        for kind, kept in rows.items():
+            self.tables[kind] = {row["id"]: row for row in kept}
         self.position, self.moved_at = position, moved_at
 
     def catch_up(self) -> int:
@@ -99,8 +96,10 @@ class AsOfReadStore(MemoryReadStore):
         return [r for r in rows if r["notification_id"] <= self.position]
 
     async def load_state(self, kind: str, aggregate_id: UUID) -> Any | None:
-        state = self.states.get(aggregate_id)
-        return state if state is not None and kind_of(state) == kind else None
+        rows = await self.history_rows(aggregate_id)
+        if rows and codec.aggregate_kind(rows[0]["topic"]) != kind:
+            return None
+        return fold(kind, None, (codec.decode_event(r["topic"], bytes(r["state"])) for r in rows))
 
     async def stored_entry(self, position: int) -> Row:
         if position > self.position:
@@ -116,5 +115,5 @@ class AsOfReadStore(MemoryReadStore):
     async def position_at(self, cutoff: datetime) -> tuple[int, datetime | None]:
         return await self.live.position_at(cutoff)  # type: ignore[no-any-return]
 
-    async def states_at(self, position: int, place: str | None) -> list[Any]:
-        return list(await self.live.states_at(min(position, self.position), place))
+    async def rows_at(self, position: int, place: str | None) -> dict[str, list[Row]]:
+        return dict(await self.live.rows_at(min(position, self.position), place))

@@ -71,6 +71,10 @@ async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None
             await _insert(conn, f"{schema}.{upsert.table}", upsert.columns, upsert.key)
             if upsert.table == "activity":
                 await _mark_recorded_until(conn, schema, upsert.columns["position"])
+            elif upsert.table == kind:
+                history = {k: v for k, v in upsert.columns.items() if k != "doc"}
+                history["position"] = row["notification_id"]
+                await _insert(conn, f"{schema}.{kind}_history", history, "id, position")
 
 
 async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:

@@ -126,8 +126,8 @@ class PostgresReadStore:
     async def position_at(self, cutoff: datetime) -> tuple[int, datetime | None]:
         return await readstore.position_at(self.db, cutoff)
 
-    async def states_at(self, position: int, place: str | None) -> list[Any]:
-        return await readstore.states_at(self.db, position, place)
+    async def rows_at(self, position: int, place: str | None) -> dict[str, list[dict[str, Any]]]:
+        return await readstore.rows_at(self.db, position, place)
 
     async def stored_entry(self, position: int) -> dict[str, Any]:
         return await sealer.stored_entry(self.db, position)

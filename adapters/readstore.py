@@ -17,7 +17,7 @@ from domain.registry import fold
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -125,6 +125,8 @@ async def create_schema(pool: Any, schema: str = LIVE) -> None:
                 )
                 await conn.execute(f"DROP SCHEMA {schema} CASCADE")
         await conn.execute(SCHEMA.format(s=schema))
+        for kind in KINDS:
+            await conn.execute(HISTORY.format(s=schema, kind=kind))
         await conn.execute(
             f"INSERT INTO {schema}.meta VALUES ('schema_version', $1) ON CONFLICT DO NOTHING",
             SCHEMA_VERSION,
@@ -215,67 +217,36 @@ async def position_at(pool: Any, cutoff: datetime) -> tuple[int, datetime | None
     return (0, None) if row is None else (int(row["position"]), row["recorded_until"])
 
 
-# The aggregates with public activity in a place up to a position; for each, the version it
-# had there, and the newest snapshot at or below that version. Each step is an index probe
-# per aggregate, so the cost follows the place's aggregates, not the length of the log.
-_AS_OF_HEADS = f"""
-WITH ids AS (
-    SELECT DISTINCT aggregate_id AS id, aggregate AS kind FROM {LIVE}.activity
-    WHERE position <= $1
-      AND ($2::text IS NULL OR aggregate = 'forum'
-           OR $2 = ANY(region_codes) OR $2 = ANY(province_codes))
-)
-SELECT ids.id, ids.kind, v.version, s.originator_version AS snapshot_version, s.state
-FROM ids
+# Each catalogue row as it was after every event (the live table's columns but the full
+# document, and the position that wrote it): what an as-of read is answered from, so a past
+# day costs an index probe per aggregate of the place, however long the log has grown.
+HISTORY = """
+CREATE TABLE IF NOT EXISTS {s}.{kind}_history (LIKE {s}.{kind});
+ALTER TABLE {s}.{kind}_history DROP COLUMN IF EXISTS doc;
+ALTER TABLE {s}.{kind}_history ADD COLUMN IF NOT EXISTS position bigint NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS {kind}_history_key ON {s}.{kind}_history (id, position);
+"""
+KINDS = ("forum", "commitment", "action")
+
+_ROWS_AT = """
+SELECT h.* FROM (
+    SELECT DISTINCT aggregate_id FROM {s}.activity
+    WHERE aggregate = $3 AND position <= $1
+      AND ($2::text IS NULL OR $3 = 'forum' OR $2 = ANY(region_codes) OR $2 = ANY(province_codes))
+) ids
 CROSS JOIN LATERAL (
-    SELECT max(originator_version) AS version FROM {EVENTS_TABLE}
-    WHERE originator_id = ids.id AND notification_id <= $1
-) v
-LEFT JOIN LATERAL (
-    SELECT originator_version, state FROM {SNAPSHOTS_TABLE}
-    WHERE originator_id = ids.id AND originator_version <= v.version
-    ORDER BY originator_version DESC LIMIT 1
-) s ON true
-"""
-
-_AS_OF_TAILS = f"""
-SELECT e.originator_id, e.topic, e.state
-FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(id, after, upto)
-JOIN {EVENTS_TABLE} e
-  ON e.originator_id = r.id AND e.originator_version > r.after AND e.originator_version <= r.upto
-ORDER BY e.originator_id, e.originator_version
+    SELECT * FROM {s}.{kind}_history
+    WHERE id = ids.aggregate_id AND position <= $1 ORDER BY position DESC LIMIT 1
+) h
 """
 
 
-async def _as_of_rows(conn: Any, position: int, place: str | None) -> tuple[list[Any], list[Any]]:
-    heads = await conn.fetch(_AS_OF_HEADS, position, place)
-    tails = await conn.fetch(
-        _AS_OF_TAILS,
-        [h["id"] for h in heads],
-        [h["snapshot_version"] or 0 for h in heads],
-        [h["version"] for h in heads],
-    )
-    return list(heads), list(tails)
-
-
-async def states_at(pool: Any, position: int, place: str | None) -> list[Any]:
-    """Every forum, commitment and action with public activity in `place` (a region or
-    province code; None for all) as it stood at `position`, from the event store: the
-    newest snapshot at or below it and the events after that snapshot."""
-    if not hasattr(pool, "acquire"):  # one connection, already inside a read snapshot
-        heads, tails = await _as_of_rows(pool, position, place)
-    else:
-        async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-            heads, tails = await _as_of_rows(conn, position, place)
-    events: dict[UUID, list[Any]] = {}
-    for row in tails:
-        events.setdefault(row["originator_id"], []).append(row)
-    states = []
-    for head in heads:
-        kind = head["kind"]
-        state = None if head["state"] is None else codec.decode_state(kind, head["state"])
-        tail = events.get(head["id"], [])
-        state = fold(kind, state, (codec.decode_event(r["topic"], r["state"]) for r in tail))
-        if state is not None:
-            states.append(state)
-    return states
+async def rows_at(pool: Any, position: int, place: str | None) -> dict[str, list[dict[str, Any]]]:
+    """The catalogue rows, by kind, of every forum and of each commitment and action with
+    public activity in `place` (a region or province code; None for all) as they were at
+    `position`. Rows that have left the place since are kept: every query filters again."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in KINDS:
+        rows = await pool.fetch(_ROWS_AT.format(s=LIVE, kind=kind), position, place, kind)
+        out[kind] = [{k: v for k, v in dict(r).items() if k != "position"} for r in rows]
+    return out

@@ -81,3 +81,38 @@ def signatory_progress(signatory_code: str, rows: Iterable[Mapping[str, Any]]) -
     """A signatory's own implementation: the actions of that region itself. A province's
     kab/kota signed (or not) on their own, so their actions are not the province's."""
     return summary(merge(r for r in rows if r["region_code"] == signatory_code))
+
+
+def _standing(doc: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if doc is None:
+        return None
+    figures = doc.get("figures", {})
+    return {
+        "status": doc["status"],
+        "completion": figures.get("completion"),
+        "verified_completion": figures.get("verified_completion"),
+        "reports": len(doc.get("reports", ())),
+    }
+
+
+def action_changes(
+    before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each action whose standing (status, claimed and verified completion, reports)
+    differs between two public readings, with both; new actions have no `from`."""
+    then = {doc["id"]: doc for doc in before}
+    changed = []
+    for doc in after:
+        old, new = _standing(then.get(doc["id"])), _standing(doc)
+        if old != new:
+            changed.append(
+                {
+                    "id": doc["id"],
+                    "title": doc["title"],
+                    "region_code": doc["region_code"],
+                    "owner_opd": doc["owner_opd"],
+                    "from": old,
+                    "to": new,
+                }
+            )
+    return changed

@@ -75,6 +75,33 @@ async def national(data: ReadStore, today: date) -> dict[str, Any]:
     }
 
 
+async def changes(
+    then: ReadStore, now: ReadStore, today: tuple[date, date], region: Region
+) -> dict[str, Any]:
+    """What changed in a region or province between two readings (as of two days): both
+    summaries, each action whose standing moved, and the public activity in between
+    (newest first, at most BOARD_CAP lines)."""
+    where = (
+        readmodels.ActionFilter(province_code=region.code)
+        if region.is_province
+        else readmodels.ActionFilter(region_code=region.code)
+    )
+    before, _ = await actions(then, where)
+    after, _ = await actions(now, where)
+    first, last = (await then.freshness())[0], (await now.freshness())[0]
+    column = "province_codes" if region.is_province else "region_codes"
+    lines = await now.timeline(column, region.code, BOARD_CAP, last + 1)
+    return {
+        "region": region,
+        "summary": {
+            "from": (await region_summary(then, today[0], region))["summary"],
+            "to": (await region_summary(now, today[1], region))["summary"],
+        },
+        "actions": rollups.action_changes(before, after),
+        "activity": [dict(line) for line in lines if line["position"] > first],
+    }
+
+
 async def forum_progress(data: ReadStore, today: date, forum_id: UUID) -> dict[str, Any] | None:
     """Dari komitmen ke implementasi: each commitment of a forum and each signatory's own
     progress. None for an unknown forum."""

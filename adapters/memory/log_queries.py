@@ -4,6 +4,7 @@ adapters/open_data.py, audit_queries.py and readstore.py)."""
 from __future__ import annotations
 
 import base64
+import bisect
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -124,8 +125,9 @@ class LogQueries(MemoryRows):
         last = max(before, key=lambda r: r["position"])
         return last["position"], last["recorded_until"]
 
-    async def states_at(self, position: int, place: str | None) -> list[Any]:
-        """What adapters/readstore.states_at answers, by replaying the log up to `position`."""
+    async def rows_at(self, position: int, place: str | None) -> dict[str, list[Row]]:
+        """What adapters/readstore.rows_at answers, from the rows' kept versions."""
+        self.catch_up()
         ids = {
             r["aggregate_id"]: r["aggregate"]
             for r in self._activity()
@@ -137,13 +139,13 @@ class LogQueries(MemoryRows):
                 or place in r["province_codes"]
             )
         }
-        states = []
-        for aggregate_id, kind in sorted(ids.items(), key=lambda item: str(item[0])):
-            stream = [n for n in self.store.stream(aggregate_id) if n.notification_id <= position]
-            state = fold(kind, None, (codec.decode_event(n.topic, n.state) for n in stream))
-            if state is not None:
-                states.append(state)
-        return states
+        out: dict[str, list[Row]] = {"forum": [], "commitment": [], "action": []}
+        for aggregate_id, kind in ids.items():
+            versions = self.history.get(aggregate_id, [])
+            at = bisect.bisect_right(versions, position, key=lambda v: v[0])
+            if at:
+                out[kind].append(dict(versions[at - 1][1]))
+        return out
 
     async def stored_entry(self, position: int) -> Row:
         notes = self.store.notifications(position - 1, 1) if position > 0 else []

@@ -94,6 +94,8 @@ class MemoryRows:
             "forum": {}, "commitment": {}, "action": {}, "activity": {}
         }  # fmt: skip
         self.states: dict[UUID, Any] = {}
+        # every version of each catalogue row, by position (adapters/readstore.py HISTORY)
+        self.history: dict[UUID, list[tuple[int, Row]]] = {}
         self.position = 0
         self.moved_at: datetime | None = None
         self.recorded_until: datetime | None = None  # as adapters/projector.py marks it
@@ -118,6 +120,11 @@ class MemoryRows:
                 if upsert.table == "activity":
                     until = max(event.at, self.recorded_until or event.at)
                     upsert.columns["recorded_until"] = self.recorded_until = until
+                elif upsert.table == kind:
+                    version = {k: v for k, v in upsert.columns.items() if k != "doc"}
+                    self.history.setdefault(note.originator_id, []).append(
+                        (note.notification_id, version)
+                    )
         self.position, self.moved_at = note.notification_id, event.at
 
     def _rows(self, table: str) -> list[Row]:

@@ -166,8 +166,8 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a ta
         q[f"position_at/{cutoff}"] = lambda s, m=moment: s.position_at(m)
     for position in (0, 7, 40, 90, 10**6):
         for place in (None, "33", "35.72"):
-            q[f"states_at/{position}/{place}"] = lambda s, p=position, w=place: _states(
-                s.states_at(p, w)
+            q[f"rows_at/{position}/{place}"] = lambda s, p=position, w=place: _rows_at(
+                s.rows_at(p, w)
             )
     q["count_events"] = lambda s: s.count_events()
     q["head_position"] = lambda s: s.head_position()
@@ -187,8 +187,9 @@ async def _state(work: Awaitable[Any]) -> Any:
     return codec.encode(await work)
 
 
-async def _states(work: Awaitable[list[Any]]) -> Any:
-    return sorted(codec.encode(state).decode() for state in await work)
+async def _rows_at(work: Awaitable[dict[str, list[Any]]]) -> Any:
+    rows = await work
+    return {kind: unordered(kept) for kind, kept in sorted(rows.items())}
 
 
 async def _without(work: Awaitable[list[dict[str, Any]]], column: str) -> Any:

@@ -26,7 +26,7 @@ from tracker.http.reading import Reading, as_of, as_of_day
 
 # What an as-of read promises to answer as the log stood; feeds and counts of the whole log
 # are not read as of a date (adapters/as_of.py).
-NOT_AS_OF = ("feed_rows/", "count_events", "stored_entry", "states_at/", "position_at/")
+NOT_AS_OF = ("feed_rows/", "count_events", "stored_entry", "rows_at/", "position_at/")
 
 _DEMO: dict[str, Any] = {}
 
@@ -54,10 +54,10 @@ async def answers(store: Any, asked: dict[str, Any]) -> dict[str, Any]:
 
 
 async def as_of_store(live: MemoryReadStore, position: int, place: str | None) -> AsOfReadStore:
-    states = await live.states_at(position, place)
+    rows = await live.rows_at(position, place)
     activity = [r for r in live._activity() if r["position"] <= position]
     moved_at = activity[0]["at"] if activity else None
-    return AsOfReadStore(live, states, position, moved_at)
+    return AsOfReadStore(live, rows, position, moved_at)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -149,3 +149,12 @@ def test_a_day_that_has_not_come_is_refused_and_today_answers_so_far() -> None:
     before = asyncio.run(as_of(_reading(live, now), "2000-01-01", None))
     assert before.as_of is not None and before.as_of.position == 0
     assert asyncio.run(before.data.counts_by("", date(2000, 1, 1)))[0]["actions"] == 0
+
+
+def test_pages_write_times_in_the_places_time_zone() -> None:
+    from tracker.web.pages_common import Fmt
+
+    moment = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)
+    assert Fmt("id", WIB).when(moment) == "2 Mar 2026, 23:30 WIB"
+    assert Fmt("id", WITA).when(moment) == "3 Mar 2026, 00:30 WITA"
+    assert Fmt("en", WIT).when(moment) == "3 Mar 2026, 01:30 WIT"

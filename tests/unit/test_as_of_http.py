@@ -91,3 +91,33 @@ def test_pages_have_a_date_picker_and_say_which_day_they_show(site: Site) -> Non
     assert 'class="field-error" id="pada-error"' in refused
     early = site.client.get(f"/aksi/{action_id}?pada=2026-03-01&lang=id").text
     assert "Belum tercatat pada 2026-03-01" in early and "as-of-note" not in early
+
+
+def test_what_changed_between_two_dates_in_a_region(site: Site) -> None:
+    assert site.clock is not None
+    _, action_id = plan_action(site)
+    _report(site, action_id, "2025-Q4", 30)
+    site.clock.advance(days=2)
+    _report(site, action_id, "2026-Q1", 60)
+    body = site.ok(
+        site.client.get("/api/v1/regions/35.72/changes?dari=2026-03-02&sampai=2026-03-04")
+    )
+    assert (body["summary"]["from"]["completion"], body["summary"]["to"]["completion"]) == (30, 60)
+    [moved] = body["actions"]
+    assert moved["id"] == action_id
+    assert (moved["from"]["completion"], moved["to"]["completion"]) == (30.0, 60.0)
+    assert [line["type"] for line in body["activity"]] == ["ProgressReportSubmitted"]
+    assert body["from"]["position"] < body["to"]["position"] == body["as_of"]["position"]
+    assert "actor_id" not in body["activity"][0]
+    reversed_ = site.client.get("/api/v1/regions/35.72/changes?dari=2026-03-04&sampai=2026-03-02")
+    assert reversed_.status_code == 400 and reversed_.json()["code"] == "as-of-range-reversed"
+    missing = site.client.get("/api/v1/regions/35.72/changes?dari=2026-03-04")
+    assert missing.status_code == 400
+
+    page = site.client.get("/wilayah/35.72/perubahan?dari=2026-03-01&sampai=2026-03-04&lang=id")
+    assert page.status_code == 200
+    assert "Apa yang berubah di Kota Blitar" in page.text and "belum ada" in page.text
+    assert "terverifikasi 0%, dilaporkan 60%" in page.text
+    province = site.client.get("/provinsi/35/perubahan?dari=2026-03-04&sampai=2026-03-01").text
+    assert 'id="changes-error"' in province and "2026-03-04" in province
+    assert 'href="/wilayah/35.72/perubahan"' in site.client.get("/wilayah/35.72").text

@@ -18,7 +18,7 @@ from tracker import queries
 from tracker.api.params import After, Limit, Pada
 from tracker.api.reads import board_page
 from tracker.errors import NotFound
-from tracker.http.reading import Reads, as_of, before_read, fresh
+from tracker.http.reading import Reads, as_of, before_read, between, fresh
 
 
 def region_or_404(code: str) -> Any:
@@ -90,6 +90,31 @@ class RegionController(Controller):
         if (early := await before_read(request, reads, after)) is not None:
             return early
         return fresh(request, await queries.timeline(reads.data, region, limit, before))
+
+    @get(
+        "/{code:str}/changes",
+        summary="Perubahan antara dua tanggal / what changed between two dates",
+    )
+    async def changes(
+        self,
+        request: Request[Any, Any, Any],
+        reads: Reads,
+        code: FromPath[str],
+        dari: FromQuery[str],
+        sampai: FromQuery[str],
+        after: After = None,
+    ) -> Any:
+        """Both summaries at the ends of the two days (the region's time zone), every action
+        whose status or completion moved, and the public activity in between."""
+        region = region_or_404(code)
+        then, now = await between(reads, dari, sampai, code)
+        if (early := await before_read(request, now, after)) is not None:
+            return early
+        days = (then.clock().date(), now.clock().date())
+        body = await queries.changes(then.data, now.data, days, region)
+        assert then.as_of is not None  # between() always reads as of a day
+        assert now.as_of is not None
+        return fresh(request, {**body, "from": then.as_of.describe(), "to": now.as_of.describe()})
 
 
 class ReferenceController(Controller):

@@ -159,6 +159,9 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
             {"message": message},
             errors=query,
         )
+    if not errors and "query parameter" in str(exc.detail):  # one missing from the URL
+        detail = str(exc.detail).partition(" for path ")[0]
+        return problem(request, 400, "invalid-query", "problem.invalid-query", {"message": detail})
     message = "; ".join(
         str(e.get("message", "")) + (f" ({e['key']})" if e.get("key") else "")
         for e in errors

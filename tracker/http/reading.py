@@ -88,8 +88,8 @@ async def as_of(reads: Reading, pada: str | None, place: str | None = None) -> R
         )
     end = datetime(day.year, day.month, day.day, tzinfo=local) + timedelta(days=1)
     position, moved_at = await reads.data.position_at(end)
-    states = await reads.data.states_at(position, place)
-    data = AsOfReadStore(reads.data, states, position, moved_at)
+    rows = await reads.data.rows_at(position, place)
+    data = AsOfReadStore(reads.data, rows, position, moved_at)
     seen = min(now, end - timedelta(microseconds=1)).astimezone(UTC)
     return replace(
         reads, data=data, clock=lambda: seen, as_of=AsOf(day, zone, end.astimezone(UTC), position)
@@ -97,6 +97,15 @@ async def as_of(reads: Reading, pada: str | None, place: str | None = None) -> R
 
 
 Reads = NamedDependency[Reading]
+
+
+async def between(
+    reads: Reading, start: str, end: str, place: str | None
+) -> tuple[Reading, Reading]:
+    """The readings at the ends of two days (`?dari=` … `?sampai=`), the earlier first."""
+    if as_of_day(start) > as_of_day(end):
+        raise BadQuery("as-of-range-reversed", start=start, end=end)
+    return await as_of(reads, start, place), await as_of(reads, end, place)
 
 
 async def wait_for(reads: Reading, position: int | None) -> bool:

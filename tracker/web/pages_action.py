@@ -82,7 +82,7 @@ async def action_page(
     data = reads.data
     if (early := await unchanged(request, reads)) is not None:
         return early
-    f = fmt(request)
+    f = fmt(request, action["region_code"])
     forum_doc = await data.forum_doc(UUID(action["forum_id"]))
     forum = msgspec.json.decode(forum_doc) if forum_doc else None
     commitment = next(

@@ -14,6 +14,7 @@ from litestar.response import Template
 
 from adapters.reference_data import region_catalogue
 from domain.period import ReportingPeriod
+from domain.regions import WIB, TimeZone, time_zone
 from tracker import catalogue
 from tracker.errors import BadQuery
 from tracker.http.reading import Reading, Reads, as_of, not_modified, wait_after
@@ -22,11 +23,13 @@ from tracker.web.render import lang_of
 
 
 class Fmt:
-    """Numbers, dates, periods and region names as a page in `lang` writes them."""
+    """Numbers, dates, periods and region names as a page in `lang` writes them; times in
+    the page's civil time zone (stored in UTC)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, zone: TimeZone = WIB) -> None:
         self.lang = lang
         self.t = i18n.translator(lang)
+        self.zone = zone
 
     def num(self, value: float | None) -> str:
         if value is None:
@@ -54,7 +57,8 @@ class Fmt:
         if value is None:
             return self.t("page.none")
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return f"{self.date(moment)}, {moment:%H:%M} UTC"
+        local = moment.astimezone(dt.timezone(dt.timedelta(hours=self.zone.utc_offset_hours)))
+        return f"{self.date(local)}, {local:%H:%M} {self.zone.name}"
 
     @staticmethod
     def iso(value: Any) -> str:
@@ -96,8 +100,10 @@ class Fmt:
         return f"{path}?{urlencode(kept)}" if kept else path
 
 
-def fmt(request: Request[Any, Any, Any]) -> Fmt:
-    return Fmt(lang_of(request))
+def fmt(request: Request[Any, Any, Any], place: str | None = None) -> Fmt:
+    """The page's formats: its language, and the time zone of `place` (a region or province
+    code; WIB for national pages)."""
+    return Fmt(lang_of(request), time_zone(place))
 
 
 async def dated(

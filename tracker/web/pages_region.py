@@ -11,7 +11,8 @@ from litestar.response import Redirect
 from adapters import readmodels
 from adapters.reference_data import region_catalogue
 from tracker import queries
-from tracker.http.reading import Reads
+from tracker.errors import BadQuery
+from tracker.http.reading import Reads, between
 from tracker.web.pages_common import (
     completion_chart,
     dated,
@@ -41,7 +42,7 @@ async def province_page(request: Request[Any, Any, Any], reads: Reads, code: Fro
     reads, picker = await dated(request, reads, code)
     if (early := await unchanged(request, reads)) is not None:
         return early
-    f = fmt(request)
+    f = fmt(request, code)
     data = reads.data
     today = reads.clock().date()
     body = await queries.region_summary(data, today, region)
@@ -96,7 +97,7 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
     reads, picker = await dated(request, reads, code)
     if (early := await unchanged(request, reads)) is not None:
         return early
-    f = fmt(request)
+    f = fmt(request, code)
     data = reads.data
     today = reads.clock().date()
     body = await queries.region_summary(data, today, region)
@@ -131,4 +132,43 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
     )
 
 
-HANDLERS: list[Any] = [province_page, region_page]
+@get(
+    ["/wilayah/{code:str}/perubahan", "/provinsi/{code:str}/perubahan"],
+    include_in_schema=False,
+    media_type=MediaType.HTML,
+    name="portal:changes",
+)
+async def changes_page(request: Request[Any, Any, Any], reads: Reads, code: FromPath[str]) -> Any:
+    """What changed in a region or province between two dates (`?dari=` … `?sampai=`)."""
+    region = region_catalogue().get(code)
+    if region is None:
+        return not_found(request)
+    f = fmt(request, code)
+    start = request.query_params.get("dari") or None
+    end = request.query_params.get("sampai") or None
+    context: dict[str, Any] = {"dari": start, "sampai": end, "error": None, "result": None}
+    if start and end:
+        try:
+            then, now = await between(reads, start, end, code)
+        except BadQuery as refused:
+            context["error"] = f.t(f"problem.{refused.code}", **refused.params)
+        else:
+            days = (then.clock().date(), now.clock().date())
+            context["result"] = await queries.changes(then.data, now.data, days, region)
+            context.update(start=then.as_of, end=now.as_of)
+    elif start or end:
+        context["error"] = f.t("changes.pick")
+    return await page(
+        request,
+        reads,
+        "changes.html",
+        f=f,
+        region=region,
+        province=None if region.is_province else region_catalogue().get(region.province_code),
+        region_url=f"/provinsi/{code}" if region.is_province else f"/wilayah/{code}",
+        pada_max=reads.clock().date().isoformat(),
+        **context,
+    )
+
+
+HANDLERS: list[Any] = [province_page, region_page, changes_page]

@@ -56,7 +56,7 @@ def render(
         context={
             "lang": lang,
             "t": i18n.translator(lang),
-            "f": fmt(request),
+            "f": fmt(request, who.region_code or min(who.provinces, default=None)),
             "path": request.url.path,
             "query": dict(request.query_params),
             "switch_url": f"{request.url.path}?{urlencode(other)}",
