@@ -40,6 +40,21 @@ from bench.workload import (
 )
 
 WARM_UP_ACTIONS = 20
+
+
+def as_of_section(path: Path) -> str:
+    """The section `python -m bench.as_of` wrote into the file, if any, to write back."""
+    from bench.as_of import MARK_BEGIN, MARK_END
+
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    if MARK_BEGIN not in text:
+        return ""
+    section = MARK_BEGIN + text.partition(MARK_BEGIN)[2].partition(MARK_END)[0] + MARK_END
+    return "\n" + section + "\n"
+
+
 WARM_UP_COMMANDS = 80
 NAGLE_SUSPECT_MS = 35.0  # delayed ACK is 40 ms on Linux; a diagnosis, not an assertion
 
@@ -291,7 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.summary(results))
     if not args.no_write:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(report.markdown(results), encoding="utf-8")
+        kept = as_of_section(args.output)  # bench.as_of's part is not ours to drop
+        args.output.write_text(report.markdown(results) + kept, encoding="utf-8")
         say(f"wrote {args.output}")
     return 0
 

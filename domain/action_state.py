@@ -45,6 +45,7 @@ class ProgressReport(msgspec.Struct, frozen=True, kw_only=True):
     reporter: Actor
     submitted_at: datetime
     correction_reason: str | None = None
+    late: bool = False  # filed after the period's deadline (domain/period.py), kept as filed
     reviewer: Actor | None = None
     reviewed_at: datetime | None = None
     return_reason: ReturnReason | None = None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
 import msgspec
 
 from domain.errors import InvalidInput
+
+REPORTING_GRACE_DAYS = 15
 
 
 class PeriodKind(StrEnum):
@@ -74,6 +76,18 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
         if self.kind is PeriodKind.QUARTER:
             return self.number * 3
         return self.number
+
+    @property
+    def deadline(self) -> date:
+        """The last day a report for this period is on time: REPORTING_GRACE_DAYS after it
+        ends, as RANHAM's four-monthly reports are due in the month after the period."""
+        return self.ends_on + timedelta(days=REPORTING_GRACE_DAYS)
+
+    def filed_late(self, at: datetime, utc_offset_hours: int) -> bool:
+        """A report recorded at `at` is late (*terlambat*) when that moment, on the region's
+        civil calendar, falls after the deadline."""
+        local = at.astimezone(timezone(timedelta(hours=utc_offset_hours))).date()
+        return local > self.deadline
 
     @property
     def starts_on(self) -> date:

@@ -14,6 +14,7 @@ from domain.action_events import (
     ProgressReportVerified,
 )
 from domain.action_state import Action, ProgressReport, ReportStatus
+from domain.regions import time_zone
 
 ReportEvent = (
     ProgressReportSubmitted
@@ -44,6 +45,7 @@ def apply_report(a: Action, event: ReportEvent) -> Action:
             reporter=event.actor,
             submitted_at=event.at,
             correction_reason=event.correction_reason,
+            late=event.period.filed_late(event.at, time_zone(a.region_code).utc_offset_hours),
         )
         drafts = tuple(d for d in a.drafts if d.id != event.draft_id)
         cadence = a.cadence or event.period.kind  # the first report fixes an unset cadence

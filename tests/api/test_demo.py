@@ -51,6 +51,11 @@ def test_demo_tour(database_url: str) -> None:
         assert labels[-1] == (4, 45)  # the back-fill, filed last
         b08 = [r for r in semarang["reports"] if r["period"]["number"] == 8][-1]
         assert semarang["figures"]["completion"] == b08["percent"] > 45
+        # ...in November 2023, long after B04's deadline (15 May): marked late, on its page too
+        assert [r["late"] for r in semarang["reports"]][-1] is True
+        assert not any(r["late"] for r in semarang["reports"][:-1])
+        page = client.get("/aksi/0de195ff-b589-5ae7-93bb-892c81d33e3d?lang=id").text
+        assert page.count('class="badge late">Terlambat') == 1
 
 
 def test_demo_is_not_loaded_twice(database_url: str) -> None:

@@ -72,3 +72,23 @@ def test_four_monthly_periods_tile_the_year():
     for before, after in itertools.pairwise(periods):
         assert (after.starts_on - before.ends_on).days == 1
     assert periods[-1].ends_on == date(2025, 12, 31)
+
+
+def test_a_period_is_due_fifteen_days_after_it_ends() -> None:
+    from domain.period import REPORTING_GRACE_DAYS
+
+    assert REPORTING_GRACE_DAYS == 15
+    assert ReportingPeriod.parse("2025-B08").deadline == date(2025, 9, 15)
+    assert ReportingPeriod.parse("2025-Q4").deadline == date(2026, 1, 15)
+    assert ReportingPeriod.parse("2024-02").deadline == date(2024, 3, 15)
+
+
+def test_late_is_judged_on_the_regions_calendar() -> None:
+    from datetime import UTC, datetime
+
+    period = ReportingPeriod.parse("2025-B08")  # due 15 September 2025
+    last_minute_wib = datetime(2025, 9, 15, 16, 59, tzinfo=UTC)  # 23:59 WIB
+    assert not period.filed_late(last_minute_wib, 7)
+    assert period.filed_late(datetime(2025, 9, 15, 17, 0, tzinfo=UTC), 7)  # 16 Sep, 00:00 WIB
+    assert period.filed_late(datetime(2025, 9, 15, 15, 0, tzinfo=UTC), 9)  # 16 Sep in WIT
+    assert not period.filed_late(datetime(2025, 9, 15, 15, 0, tzinfo=UTC), 8)  # 23:00 WITA

@@ -259,3 +259,17 @@ def test_evidence_without_title_is_invalid():
 
 
 # ---- verify_report / return_report ------------------------------------------------------------
+
+
+def test_a_report_filed_after_its_periods_deadline_is_marked_late() -> None:
+    from domain import action as action_module
+
+    from .helpers import action_planned, at, given, report_submitted, uid
+
+    state = given(
+        action_module.evolve,
+        action_planned(),
+        report_submitted(period="2025-06", at=at(2025, 7, 15, 23, 59)),  # due 15 July
+        report_submitted(report_id=uid(0x102), period="2025-07", at=at(2025, 8, 16, 0, 1)),
+    )
+    assert [r.late for r in state.reports] == [False, True]

@@ -111,6 +111,7 @@ LAPORAN = (
     Column("status", "text", "data.col.status.report"),
     Column("narrative", "text", "data.col.narrative"),
     Column("correction_reason", "text", "data.col.correction_reason"),
+    Column("late", "bool", "data.col.late"),
     Column("reporter_office", "text", "data.col.reporter_office"),
     Column("submitted_at", "datetime", "data.col.submitted_at"),
     Column("reviewer_office", "text", "data.col.reviewer_office"),
