@@ -228,15 +228,20 @@ CREATE UNIQUE INDEX IF NOT EXISTS {kind}_history_key ON {s}.{kind}_history (id, 
 """
 KINDS = ("forum", "commitment", "action")
 
+# Who was in the place up to the position: GIN probes on the activity lines' places (forums
+# are few and all kept), then one index probe per aggregate for its row at the position.
+_MEMBERS = f"""
+SELECT aggregate_id, aggregate FROM {LIVE}.activity
+WHERE position <= $1 AND (region_codes @> ARRAY[$2::text] OR province_codes @> ARRAY[$2::text])
+UNION
+SELECT DISTINCT id, 'forum' FROM {LIVE}.forum_history WHERE position <= $1
+"""
+_EVERYONE = f"SELECT DISTINCT aggregate_id, aggregate FROM {LIVE}.activity WHERE position <= $1"
 _ROWS_AT = """
-SELECT h.* FROM (
-    SELECT DISTINCT aggregate_id FROM {s}.activity
-    WHERE aggregate = $3 AND position <= $1
-      AND ($2::text IS NULL OR $3 = 'forum' OR $2 = ANY(region_codes) OR $2 = ANY(province_codes))
-) ids
+SELECT h.* FROM unnest($2::uuid[]) AS ids(id)
 CROSS JOIN LATERAL (
     SELECT * FROM {s}.{kind}_history
-    WHERE id = ids.aggregate_id AND position <= $1 ORDER BY position DESC LIMIT 1
+    WHERE id = ids.id AND position <= $1 ORDER BY position DESC LIMIT 1
 ) h
 """
 
@@ -245,8 +250,14 @@ async def rows_at(pool: Any, position: int, place: str | None) -> dict[str, list
     """The catalogue rows, by kind, of every forum and of each commitment and action with
     public activity in `place` (a region or province code; None for all) as they were at
     `position`. Rows that have left the place since are kept: every query filters again."""
+    members = await (
+        pool.fetch(_EVERYONE, position) if place is None else pool.fetch(_MEMBERS, position, place)
+    )
+    ids: dict[str, list[UUID]] = {kind: [] for kind in KINDS}
+    for member in members:
+        ids[member["aggregate"]].append(member["aggregate_id"])
     out: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
-        rows = await pool.fetch(_ROWS_AT.format(s=LIVE, kind=kind), position, place, kind)
+        rows = await pool.fetch(_ROWS_AT.format(s=LIVE, kind=kind), position, ids[kind])
         out[kind] = [{k: v for k, v in dict(r).items() if k != "position"} for r in rows]
     return out

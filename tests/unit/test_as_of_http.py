@@ -121,3 +121,22 @@ def test_what_changed_between_two_dates_in_a_region(site: Site) -> None:
     province = site.client.get("/provinsi/35/perubahan?dari=2026-03-04&sampai=2026-03-01").text
     assert 'id="changes-error"' in province and "2026-03-04" in province
     assert 'href="/wilayah/35.72/perubahan"' in site.client.get("/wilayah/35.72").text
+
+
+def test_one_action_and_the_lists_as_of_a_day(site: Site) -> None:
+    assert site.clock is not None
+    forum_id, action_id = plan_action(site)
+    _report(site, action_id, "2025-Q4", 30)
+    site.clock.advance(days=2)
+    _report(site, action_id, "2026-Q1", 60)
+    then = site.client.get(f"/api/v1/actions/{action_id}?pada=2026-03-02")
+    assert then.status_code == 200 and "etag" not in then.headers
+    body = then.json()
+    assert [r["percent"] for r in body["reports"]] == [30.0]
+    assert body["as_of"]["date"] == "2026-03-02" and body["as_of"]["time_zone"] == "WIB"
+    assert site.client.get(f"/api/v1/actions/{action_id}?pada=2026-03-01").status_code == 404
+    assert len(site.ok(site.client.get(f"/api/v1/actions/{action_id}"))["reports"]) == 2
+    assert site.ok(site.client.get("/api/v1/forums?pada=2026-03-01"))["items"] == []
+    forums = site.ok(site.client.get("/api/v1/forums?pada=2026-03-02"))
+    assert [f["id"] for f in forums["items"]] == [forum_id]
+    assert site.ok(site.client.get("/api/v1/commitments?region=35.72&pada=2026-03-02"))["items"]

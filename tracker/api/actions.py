@@ -137,9 +137,21 @@ class ActionController(Controller):
 
     @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
     async def get_action(
-        self, reader: Reader, who: Who, action_id: FromPath[UUID]
+        self, reads: Reads, who: Who, action_id: FromPath[UUID], pada: Pada = None
     ) -> Response[Any]:
-        return await aggregate_response(reader, who, "action", action_id)
+        """The action now, or with `?pada=` as it stood at the end of that day in its
+        region's time zone (404 if it did not exist yet); an as-of answer has no ETag to
+        send back in If-Match."""
+        if pada is None:
+            return await aggregate_response(reads.data, who, "action", action_id)
+        current = await reads.data.load_state("action", action_id)
+        if current is None:
+            raise NotFound("action", str(action_id))
+        dated = await as_of(reads, pada, current.region_code)
+        then = await aggregate_response(dated.data, who, "action", action_id)
+        assert dated.as_of is not None
+        body = {**then.content, "as_of": dated.as_of.describe()}
+        return Response(body, headers={"Vary": "Authorization, Cookie"})
 
     @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
     async def get_history(

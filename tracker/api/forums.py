@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain import commands as c
-from tracker.api.params import After
+from tracker.api.params import After, Pada
 from tracker.api.reads import aggregate_response, history, raw_items
 from tracker.api.schemas import (
     CommitmentAmendmentIn,
@@ -22,7 +22,7 @@ from tracker.api.writes import command_response
 from tracker.http.deps import Bus, Reader
 from tracker.http.helpers import expected_version
 from tracker.http.principal import Who
-from tracker.http.reading import Reads, before_read, fresh
+from tracker.http.reading import Reads, as_of, before_read, fresh
 
 
 def _tuple(value: list[Any] | None) -> tuple[Any, ...] | None:
@@ -35,8 +35,9 @@ class ForumController(Controller):
 
     @get("/", summary="Daftar forum / list forums")
     async def list_forums(
-        self, request: Request[Any, Any, Any], reads: Reads, after: After = None
+        self, request: Request[Any, Any, Any], reads: Reads, after: After = None, pada: Pada = None
     ) -> Any:
+        reads = await as_of(reads, pada)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         return fresh(request, raw_items(await reads.data.list_forums()))
@@ -111,7 +112,9 @@ class CommitmentController(Controller):
         forum_id: FromQuery[UUID | None] = None,
         region: FromQuery[str | None] = None,
         after: After = None,
+        pada: Pada = None,
     ) -> Any:
+        reads = await as_of(reads, pada, region)
         if (early := await before_read(request, reads, after)) is not None:
             return early
         docs = await reads.data.list_commitments(forum_id, region)
