@@ -74,8 +74,9 @@ def as_of_day(value: str) -> date:
 
 async def as_of(reads: Reading, pada: str | None, place: str | None = None) -> Reading:
     """The reading of `pada`'s end in the place's time zone (a region or province code;
-    None for national figures, in WIB): the read store rebuilt at the position of the last
-    event recorded before that midnight. Without `pada`, the live reading."""
+    None for national figures, in WIB): the read store as it was at the end of the longest
+    stretch of the log recorded before that midnight (docs/figures.md). Without `pada`, the
+    live reading."""
     if pada is None:
         return reads
     day = as_of_day(pada)
