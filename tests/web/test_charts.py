@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date
+from typing import Any
 
 import pytest
 from markupsafe import Markup
@@ -142,3 +143,28 @@ def test_colours_contrast_with_white() -> None:
     for colour in [*charts.COLOURS.values(), charts.INK]:
         assert 1.05 / (luminance(colour) + 0.05) >= 4.5, colour
     assert len(set(charts.COLOURS.values())) == len(charts.STATUSES)
+
+
+def test_charts_plot_by_reporting_period_not_by_filing_date() -> None:
+    from tracker.queries import mean_completion_series, percent_series
+
+    def report(kind: str, year: int, number: int, percent: float, filed: str, status: str) -> Any:
+        period = {"kind": kind, "year": year, "number": number}
+        return {"period": period, "percent": percent, "submitted_at": filed, "status": status}
+
+    action = {
+        "status": "in_progress",
+        "created_at": "2023-01-10T02:00:00+00:00",
+        "reports": [
+            report("four_monthly", 2023, 8, 60, "2023-09-02T03:00:00+00:00", "verified"),
+            report("four_monthly", 2023, 4, 45, "2023-11-06T03:00:00+00:00", "submitted"),
+            report("four_monthly", 2023, 12, 90, "2024-01-05T03:00:00+00:00", "returned"),
+        ],
+    }
+    # the back-filled B04 sits at 30 April, before B08; the returned B12 is left out
+    assert percent_series(action) == [(date(2023, 4, 30), 45.0), (date(2023, 8, 31), 60.0)]
+    later = {**action, "created_at": "2023-06-01T00:00:00+00:00", "reports": []}
+    assert mean_completion_series([action, later]) == [
+        (date(2023, 4, 30), 45.0),  # the second action was not planned yet
+        (date(2023, 8, 31), 30.0),
+    ]
