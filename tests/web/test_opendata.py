@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from domain.regions import time_zone
 from tests.api.conftest import FORUM, issue_tokens, ok
 from tests.support import settings_for
 from tests.web.conftest import Demo
@@ -80,7 +81,11 @@ def test_values_are_those_of_the_read_models(demo: Demo) -> None:
     assert all(re.fullmatch(r"\d{4}-(B\d\d|Q\d|\d\d)", r["period"]) for r in reports)
     verified = [r for r in reports if r["status"] == "verified"]
     assert len(verified) == action["reports_verified"]
-    assert all(r["reviewer_office"] and r["reviewed_at"].endswith("Z") for r in verified)
+    assert all(r["reviewer_office"] and r["reviewed_at"] for r in verified)
+    hours = time_zone(row["region_code"]).utc_offset_hours  # times in the region's local time
+    assert all(r["submitted_at"].endswith(f"+{hours:02d}:00") for r in reports), [
+        r["submitted_at"] for r in reports
+    ]
 
     regions = demo.client.get("/data/wilayah.json").json()["rows"]
     assert [r["rank"] for r in regions] == list(range(1, len(regions) + 1))

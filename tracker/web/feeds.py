@@ -12,7 +12,7 @@ language the feed is read with); repeat requests with the ETag are answered 304.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -20,6 +20,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from adapters.reference_data import region_catalogue
+from domain.regions import time_zone
 from tracker import catalogue
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
@@ -99,9 +100,12 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
     else:  # a commitment is shown on its forum's page
         link = f"/forum/{row['commitment_forum_id']}" if row["commitment_forum_id"] else "/"
     names = ", ".join(places.get(code, code) for code in row["region_codes"]) or "-"
-    at = _stamp(row["at"])
+    zone = time_zone(next(iter(row["region_codes"]), None))
+    local = row["at"].astimezone(timezone(timedelta(hours=zone.utc_offset_hours)))
+    at = _stamp(row["at"])  # machine fields stay UTC; the human text reads local time
+    when = f"{local:%Y-%m-%d %H:%M} {zone.name}"
     summary = t(
-        "feed.summary", what=what, office=row["actor_office"], role=role, at=at, places=names
+        "feed.summary", what=what, office=row["actor_office"], role=role, at=when, places=names
     )
     return {
         "position": row["position"],

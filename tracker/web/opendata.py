@@ -10,8 +10,8 @@ account ids. JSON is one object
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from litestar.params import FromPath
 
 from adapters.reference_data import region_catalogue
 from domain.period import ReportingPeriod
+from domain.regions import WIB, TimeZone, time_zone
 from projections import rollups
 from projections.audit import to_csv
 from tracker.http.problems import problem
@@ -122,15 +123,25 @@ DATASETS: dict[str, tuple[tuple[Column, ...], Loader]] = {
 CSV_MEDIA = "text/csv; charset=utf-8; header=present"
 
 
-def plain(value: Any) -> Any:
-    """JSON-ready: instants in UTC with Z, dates and ids as strings, lists kept."""
+def plain(value: Any, zone: TimeZone = WIB, kind: str = "") -> Any:
+    """JSON-ready: instants in ISO 8601 with the offset of the row's civil time zone (the
+    same instant as UTC, readable as local time), dates and ids as strings, lists kept."""
+    if isinstance(value, str) and kind == "datetime":  # from a stored document's JSON
+        value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        local = value.astimezone(timezone(timedelta(hours=zone.utc_offset_hours)))
+        return local.isoformat(timespec="seconds")
     if isinstance(value, date | UUID):
         return str(value)
     if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
+        return [plain(item, zone) for item in value]
     return value
+
+
+def row_zone(row: Mapping[str, Any]) -> TimeZone:
+    """A row's time zone: its region's, or its first region's; WIB for national rows."""
+    code = row.get("region_code") or next(iter(row.get("region_codes") or ()), None)
+    return time_zone(code or row.get("host_region_code") or row.get("code"))
 
 
 def _csv_cell(value: Any) -> Any:
@@ -153,7 +164,9 @@ async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath
     async with reads.data.snapshot() as conn:  # rows exactly those of `position`
         position, _ = await conn.freshness()
         loaded = await load(conn, today)
-    rows = [{n: plain(row.get(n)) for n in names} for row in loaded]
+    rows = [
+        {c.name: plain(row.get(c.name), row_zone(row), c.type) for c in columns} for row in loaded
+    ]
     headers["Content-Disposition"] = f'attachment; filename="{slug}.{extension}"'
     if extension == "csv":
         text = to_csv(({n: _csv_cell(v) for n, v in r.items()} for r in rows), names)
