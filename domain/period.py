@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 import msgspec
 
 from domain.errors import InvalidInput
+from domain.regions import TimeZone
 
 REPORTING_GRACE_DAYS = 15
 
@@ -83,11 +84,10 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
         ends, as RANHAM's four-monthly reports are due in the month after the period."""
         return self.ends_on + timedelta(days=REPORTING_GRACE_DAYS)
 
-    def filed_late(self, at: datetime, utc_offset_hours: int) -> bool:
+    def filed_late(self, at: datetime, zone: TimeZone) -> bool:
         """A report recorded at `at` is late (*terlambat*) when that moment, on the region's
         civil calendar, falls after the deadline."""
-        local = at.astimezone(timezone(timedelta(hours=utc_offset_hours))).date()
-        return local > self.deadline
+        return zone.local(at).date() > self.deadline
 
     @property
     def starts_on(self) -> date:

@@ -6,6 +6,7 @@ Pure: the adapters read the CSV files; the domain only answers questions about c
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 
 import msgspec
 
@@ -58,6 +59,14 @@ class TimeZone(msgspec.Struct, frozen=True):
 
     name: str  # WIB | WITA | WIT
     utc_offset_hours: int
+
+    @property
+    def tzinfo(self) -> timezone:
+        return timezone(timedelta(hours=self.utc_offset_hours))
+
+    def local(self, at: datetime) -> datetime:
+        """The same instant on this zone's clock."""
+        return at.astimezone(self.tzinfo)
 
 
 WIB = TimeZone("WIB", 7)

@@ -45,7 +45,7 @@ def apply_report(a: Action, event: ReportEvent) -> Action:
             reporter=event.actor,
             submitted_at=event.at,
             correction_reason=event.correction_reason,
-            late=event.period.filed_late(event.at, time_zone(a.region_code).utc_offset_hours),
+            late=event.period.filed_late(event.at, time_zone(a.region_code)),
         )
         drafts = tuple(d for d in a.drafts if d.id != event.draft_id)
         cadence = a.cadence or event.period.kind  # the first report fixes an unset cadence

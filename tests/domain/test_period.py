@@ -86,9 +86,11 @@ def test_a_period_is_due_fifteen_days_after_it_ends() -> None:
 def test_late_is_judged_on_the_regions_calendar() -> None:
     from datetime import UTC, datetime
 
+    from domain.regions import WIB, WIT, WITA
+
     period = ReportingPeriod.parse("2025-B08")  # due 15 September 2025
     last_minute_wib = datetime(2025, 9, 15, 16, 59, tzinfo=UTC)  # 23:59 WIB
-    assert not period.filed_late(last_minute_wib, 7)
-    assert period.filed_late(datetime(2025, 9, 15, 17, 0, tzinfo=UTC), 7)  # 16 Sep, 00:00 WIB
-    assert period.filed_late(datetime(2025, 9, 15, 15, 0, tzinfo=UTC), 9)  # 16 Sep in WIT
-    assert not period.filed_late(datetime(2025, 9, 15, 15, 0, tzinfo=UTC), 8)  # 23:00 WITA
+    assert not period.filed_late(last_minute_wib, WIB)
+    assert period.filed_late(datetime(2025, 9, 15, 17, 0, tzinfo=UTC), WIB)  # 16 Sep, 00:00 WIB
+    assert period.filed_late(datetime(2025, 9, 15, 15, 0, tzinfo=UTC), WIT)  # 16 Sep in WIT
+    assert not period.filed_late(datetime(2025, 9, 15, 15, 0, tzinfo=UTC), WITA)  # 23:00 WITA

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
@@ -81,7 +81,7 @@ async def as_of(reads: Reading, pada: str | None, place: str | None = None) -> R
         return reads
     day = as_of_day(pada)
     zone = time_zone(place)
-    local = timezone(timedelta(hours=zone.utc_offset_hours))
+    local = zone.tzinfo
     now = reads.clock()
     if day > now.astimezone(local).date():
         raise BadQuery(

@@ -12,7 +12,7 @@ language the feed is read with); repeat requests with the ETag are answered 304.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -101,7 +101,7 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
         link = f"/forum/{row['commitment_forum_id']}" if row["commitment_forum_id"] else "/"
     names = ", ".join(places.get(code, code) for code in row["region_codes"]) or "-"
     zone = time_zone(next(iter(row["region_codes"]), None))
-    local = row["at"].astimezone(timezone(timedelta(hours=zone.utc_offset_hours)))
+    local = zone.local(row["at"])
     at = _stamp(row["at"])  # machine fields stay UTC; the human text reads local time
     when = f"{local:%Y-%m-%d %H:%M} {zone.name}"
     summary = t(

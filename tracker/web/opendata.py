@@ -11,7 +11,7 @@ account ids. JSON is one object
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -129,8 +129,7 @@ def plain(value: Any, zone: TimeZone = WIB, kind: str = "") -> Any:
     if isinstance(value, str) and kind == "datetime":  # from a stored document's JSON
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
-        local = value.astimezone(timezone(timedelta(hours=zone.utc_offset_hours)))
-        return local.isoformat(timespec="seconds")
+        return zone.local(value).isoformat(timespec="seconds")
     if isinstance(value, date | UUID):
         return str(value)
     if isinstance(value, list | tuple):

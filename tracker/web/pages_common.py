@@ -57,7 +57,7 @@ class Fmt:
         if value is None:
             return self.t("page.none")
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        local = moment.astimezone(dt.timezone(dt.timedelta(hours=self.zone.utc_offset_hours)))
+        local = self.zone.local(moment)
         return f"{self.date(local)}, {local:%H:%M} {self.zone.name}"
 
     @staticmethod
