@@ -76,7 +76,7 @@ def test_a_journalist_reads_semarang_as_it_stood_on_a_past_day(
     note = page.locator(".as-of-note")
     expect(note).to_contain_text("31 Jan 2023 (WIB)")
     expect(page.locator("body")).not_to_have_attribute("data-live-region", "33.74")
-    shot(page, "09-wilayah-pada-tanggal")
+    shot(page, "11-wilayah-pada-tanggal")
     page.get_by_role("link", name="Kembali ke hari ini").click()
     expect(page.locator(".as-of-note")).to_have_count(0)
 
