@@ -47,19 +47,14 @@ async def _insert(conn: Any, table: str, columns: dict[str, Any], key: str) -> N
     )
 
 
-async def _mark_recorded_until(conn: Any, schema: str, position: int) -> None:
-    """The latest time recorded up to this line: what an as-of date is looked up by."""
-    await conn.execute(
-        f"UPDATE {schema}.activity a SET recorded_until = greatest(a.at, ("
-        f"SELECT p.recorded_until FROM {schema}.activity p WHERE p.position < $1 "
-        "ORDER BY p.position DESC LIMIT 1)) WHERE a.position = $1",
-        position,
-    )
-
-
 async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None:
     """Apply notifications in order inside the caller's transaction; what each one changes is
-    decided by `projections.catalog.step`, this only reads the current row and writes."""
+    decided by `projections.catalog.step`, this only reads the current row and writes.
+    Each activity line also records the latest time recorded up to it (`recorded_until`,
+    what an as-of date is looked up by), carried along the batch from one read."""
+    until = await conn.fetchval(
+        f"SELECT recorded_until FROM {schema}.activity ORDER BY position DESC LIMIT 1"
+    )
     for row in rows:
         kind = codec.aggregate_kind(row["topic"])
         event = codec.decode_event(row["topic"], bytes(row["state"]))
@@ -68,10 +63,11 @@ async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None
         if step is None:
             continue  # already applied: never doubled
         for upsert in codec.stored_rows(kind, step):
-            await _insert(conn, f"{schema}.{upsert.table}", upsert.columns, upsert.key)
             if upsert.table == "activity":
-                await _mark_recorded_until(conn, schema, upsert.columns["position"])
-            elif upsert.table == kind:
+                until = max(event.at, until or event.at)
+                upsert.columns["recorded_until"] = until
+            await _insert(conn, f"{schema}.{upsert.table}", upsert.columns, upsert.key)
+            if upsert.table == kind:
                 history = {k: v for k, v in upsert.columns.items() if k != "doc"}
                 history["position"] = row["notification_id"]
                 await _insert(conn, f"{schema}.{kind}_history", history, "id, position")
