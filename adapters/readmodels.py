@@ -98,6 +98,13 @@ async def forum_doc(pool: Any, forum_id: UUID) -> str | None:
     return doc
 
 
+async def list_closures(pool: Any, province_code: str | None) -> list[str]:
+    """Period closures (in force or reopened) of a province and its regions, or of all."""
+    sql = f"SELECT public_doc AS doc FROM {S}.period WHERE ($1::text IS NULL OR province_code = $1)"
+    sql += " ORDER BY closed_at DESC, place_code, id"
+    return [r["doc"] for r in await pool.fetch(sql, province_code)]
+
+
 async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | None) -> list[str]:
     sql = f"SELECT public_doc AS doc FROM {S}.commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
     sql += " AND ($2::text IS NULL OR $2 = ANY(region_codes)) ORDER BY made_on DESC, id"

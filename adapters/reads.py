@@ -34,6 +34,9 @@ class PostgresReadStore:
     async def forum_doc(self, forum_id: UUID) -> str | None:
         return await readmodels.forum_doc(self.db, forum_id)
 
+    async def list_closures(self, province_code: str | None) -> list[str]:
+        return await readmodels.list_closures(self.db, province_code)
+
     async def list_commitments(self, forum_id: UUID | None, region_code: str | None) -> list[str]:
         return await readmodels.list_commitments(self.db, forum_id, region_code)
 

@@ -17,7 +17,7 @@ from domain.registry import fold
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -84,6 +84,20 @@ CREATE TABLE IF NOT EXISTS {s}.action (
 CREATE INDEX IF NOT EXISTS action_board ON {s}.action (region_code, due_on, id);
 CREATE INDEX IF NOT EXISTS action_province ON {s}.action (province_code);
 CREATE INDEX IF NOT EXISTS action_commitment ON {s}.action (commitment_id);
+CREATE TABLE IF NOT EXISTS {s}.period (
+    id uuid PRIMARY KEY,
+    version int NOT NULL,
+    place_code text NOT NULL,
+    province_code text NOT NULL,
+    period text NOT NULL,
+    title text NOT NULL,
+    closed boolean NOT NULL,
+    closed_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS period_province ON {s}.period (province_code, period);
 CREATE TABLE IF NOT EXISTS {s}.activity (
     position bigint PRIMARY KEY,
     aggregate text NOT NULL,
@@ -226,15 +240,18 @@ ALTER TABLE {s}.{kind}_history DROP COLUMN IF EXISTS doc;
 ALTER TABLE {s}.{kind}_history ADD COLUMN IF NOT EXISTS position bigint NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS {kind}_history_key ON {s}.{kind}_history (id, position);
 """
-KINDS = ("forum", "commitment", "action")
+KINDS = ("forum", "commitment", "action", "period")
 
 # Who was in the place up to the position: GIN probes on the activity lines' places (forums
-# are few and all kept), then one index probe per aggregate for its row at the position.
+# and period closures are few and all kept), then one index probe per aggregate for its row
+# at the position.
 _MEMBERS = f"""
 SELECT aggregate_id, aggregate FROM {LIVE}.activity
 WHERE position <= $1 AND (region_codes @> ARRAY[$2::text] OR province_codes @> ARRAY[$2::text])
 UNION
 SELECT DISTINCT id, 'forum' FROM {LIVE}.forum_history WHERE position <= $1
+UNION
+SELECT DISTINCT id, 'period' FROM {LIVE}.period_history WHERE position <= $1
 """
 _EVERYONE = f"SELECT DISTINCT aggregate_id, aggregate FROM {LIVE}.activity WHERE position <= $1"
 _ROWS_AT = """

@@ -114,6 +114,14 @@ def require_region_writer(who: Principal, region_code: str, owner_opd: str) -> N
         raise _refuse("other-opd", opd=who.opd, owner_opd=owner_opd)
 
 
+def require_period_closer(who: Principal, place_code: str) -> None:
+    """Closing a reporting period: the Kanwil of the province, or the ministry centre."""
+    _signed_in(who)
+    if who.role in (Role.ADMIN, Role.SYSTEM):
+        return
+    require_reviewer(who, place_code)
+
+
 def require_reviewer(who: Principal, region_code: str) -> None:
     """Verifying or returning: the Kanwil whose jurisdiction holds the region."""
     _signed_in(who)
@@ -131,6 +139,7 @@ class Policy(StrEnum):
     MINISTRY = "ministry"  # Kementerian HAM central (and the operator's system principal)
     REGION_WRITER = "region-writer"  # the region's own Pemda, OPD-scoped if the account is
     REVIEWER = "reviewer"  # the Kanwil whose provinces hold the region
+    PERIOD_CLOSER = "period-closer"  # that Kanwil for the province or region, or the ministry
     OWN_ACCOUNT = "own-account"  # the account itself, or an admin
 
 
@@ -157,6 +166,8 @@ def authorize(rule: Rule, who: Principal, target: Target) -> None:
         require_region_writer(who, target.region_code, target.owner_opd)
     elif rule.policy is Policy.REVIEWER:
         require_reviewer(who, target.region_code)
+    elif rule.policy is Policy.PERIOD_CLOSER:
+        require_period_closer(who, target.region_code)
     elif not (who.signed_in and who.user_id == target.user_id):
         require_admin(who, rule.doing)
 

@@ -97,6 +97,10 @@ class ProgressReportSubmitted(DomainEvent, frozen=True, kw_only=True):
     evidence: tuple[Evidence, ...]
     correction_reason: str | None = None
     draft_id: UUID | None = None  # the draft this report was made from; it is gone now
+    # Filed after the period was closed for the region (domain/period_close.py): a
+    # correction, kept beside the report it corrects (`corrects`, None if there was none).
+    after_close: bool = False
+    corrects: UUID | None = None
 
 
 class ReportDraftSaved(DomainEvent, frozen=True, kw_only=True):

@@ -46,6 +46,9 @@ class ProgressReport(msgspec.Struct, frozen=True, kw_only=True):
     submitted_at: datetime
     correction_reason: str | None = None
     late: bool = False  # filed after the period's deadline (domain/period.py), kept as filed
+    after_close: bool = False  # a correction: filed after the period closed for the region
+    corrects: UUID | None = None  # the report this correction stands beside
+    corrected_by: UUID | None = None  # on the original: its correction, once there is one
     reviewer: Actor | None = None
     reviewed_at: datetime | None = None
     return_reason: ReturnReason | None = None
@@ -128,6 +131,12 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
             if best_key is None or key > best_key:
                 best, best_key = value, key
         return best
+
+    def standing_report(self, period: ReportingPeriod) -> ProgressReport | None:
+        """The report that stands for a period now: its newest one not returned."""
+        found = [r for r in self.reports if r.period == period]
+        valid = [r for r in found if r.status is not ReportStatus.RETURNED]
+        return valid[-1] if valid else None
 
     def latest_percent(
         self, excluding: UUID | None = None, up_to: ReportingPeriod | None = None

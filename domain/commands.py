@@ -218,6 +218,23 @@ class ReturnReport(Command, frozen=True, kw_only=True):
     note: str
 
 
+# -- reporting periods ----------------------------------------------------------------------
+class CloseReportingPeriod(Command, frozen=True, kw_only=True):
+    """Close a period for a province (every region in it) or one region."""
+
+    RULE = Rule(Policy.PERIOD_CLOSER, "close-reporting-period")
+    place_code: str
+    period: ReportingPeriod
+    note: str = ""
+
+
+class ReopenReportingPeriod(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.PERIOD_CLOSER, "reopen-reporting-period")
+    place_code: str
+    period: ReportingPeriod
+    reason: str | None
+
+
 DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ConveneForum,
     CorrectForum,
@@ -239,4 +256,6 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ResubmitReport,
     VerifyReport,
     ReturnReport,
+    CloseReportingPeriod,
+    ReopenReportingPeriod,
 )

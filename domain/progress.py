@@ -68,11 +68,14 @@ def submit_report(
     evidence: tuple[Evidence, ...],
     correction_reason: str | None = None,
     draft_id: UUID | None = None,
+    closed: bool = False,
     actor: Actor,
     at: datetime,
 ) -> list[ActionEvent]:
     """Submitting the first report of a planned action also starts it; submitting from a
-    draft (`draft_id`) removes the draft in the same event."""
+    draft (`draft_id`) removes the draft in the same event. Once the period is `closed` for
+    the region, the report is a correction: it needs a reason and stands beside the report
+    it corrects, which is kept."""
     _require_reportable(action)
     if draft_id is not None:
         action.draft(draft_id)
@@ -89,6 +92,9 @@ def submit_report(
     for report in action.reports:
         if report.period == period and report.status in OPEN_REPORT:
             raise RuleViolated("period-has-open-report", period_label=period.label)
+    if closed and not reason:
+        raise RuleViolated("correction-needs-reason", period_label=period.label)
+    original = action.standing_report(period) if closed else None
     events: list[ActionEvent] = []
     if action.status is ActionStatus.PLANNED:
         events.append(ActionStarted(actor=actor, at=at))
@@ -102,6 +108,8 @@ def submit_report(
             evidence=evidence,
             correction_reason=reason,
             draft_id=draft_id,
+            after_close=closed,
+            corrects=original.id if original is not None else None,
             actor=actor,
             at=at,
         )

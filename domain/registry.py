@@ -9,28 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from domain import action, commitment, forum
+from domain import action, commitment, forum, period_close
 from domain.action_events import ActionEvent
 from domain.commitment import CommitmentEvent
 from domain.events import DomainEvent
 from domain.forum import ForumEvent
+from domain.period_close import PeriodClosureEvent
 
 AGGREGATE_EVENTS: dict[str, Any] = {
     "forum": ForumEvent,
     "commitment": CommitmentEvent,
     "action": ActionEvent,
+    "period": PeriodClosureEvent,
 }
 
 AGGREGATE_STATES: dict[str, type[Any]] = {
     "forum": forum.Forum,
     "commitment": commitment.Commitment,
     "action": action.Action,
+    "period": period_close.PeriodClosure,
 }
 
 EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "forum": forum.evolve,
     "commitment": commitment.evolve,
     "action": action.evolve,
+    "period": period_close.evolve,
 }
 
 

@@ -46,8 +46,12 @@ def apply_report(a: Action, event: ReportEvent) -> Action:
             submitted_at=event.at,
             correction_reason=event.correction_reason,
             late=event.period.filed_late(event.at, time_zone(a.region_code)),
+            after_close=event.after_close,
+            corrects=event.corrects,
         )
         drafts = tuple(d for d in a.drafts if d.id != event.draft_id)
+        if event.corrects is not None:  # the original stays, and says what corrected it
+            a = replace(a, reports=_with_report(a, event.corrects, corrected_by=event.report_id))
         cadence = a.cadence or event.period.kind  # the first report fixes an unset cadence
         return replace(a, reports=(*a.reports, report), drafts=drafts, cadence=cadence)
     if isinstance(event, ProgressReportVerified):

@@ -16,6 +16,7 @@ from domain.action import Action, ReportStatus
 from domain.commitment import Commitment
 from domain.events import DomainEvent
 from domain.forum import Forum
+from domain.period_close import PeriodClosure
 from domain.registry import EVOLVERS
 from projections import public
 
@@ -97,10 +98,25 @@ def action_columns(action: Action) -> dict[str, Any]:
     }
 
 
+def period_columns(closure: PeriodClosure) -> dict[str, Any]:
+    return {
+        "id": closure.id,
+        "version": closure.version,
+        "place_code": closure.place_code,
+        "province_code": closure.province_code,
+        "period": closure.period.label,
+        "title": closure.title,
+        "closed": closure.closed,
+        "closed_at": closure.closed_at,
+        "updated_at": closure.updated_at,
+    }
+
+
 COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum": forum_columns,
     "commitment": commitment_columns,
     "action": action_columns,
+    "period": period_columns,
 }
 
 
@@ -110,6 +126,10 @@ def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
         return [state.region_code], [state.province_code]
     if kind == "forum":
         return [state.host_region_code], [state.host_region_code.split(".")[0]]
+    if kind == "period":  # a province's closure is on the timeline of each of its regions
+        if state.place_code == state.province_code:
+            return [], [state.province_code]
+        return [state.place_code], [state.province_code]
     regions = [s.region_code for s in state.signatories]
     return regions, sorted({code.split(".")[0] for code in regions})
 

@@ -126,6 +126,9 @@ class MessageBus:
     def account_context(self) -> AccountContext:
         return AccountContext(self.accounts, self.hasher, self.regions, self.clock(), in_thread)
 
+    def find(self, kind: str, aggregate_id: UUID) -> Any | None:
+        return self.store.load(kind, aggregate_id)
+
     def load(self, kind: str, aggregate_id: UUID) -> Any:
         state = self.store.load(kind, aggregate_id)
         if state is None:
@@ -145,11 +148,17 @@ class MessageBus:
             aggregate_id = self.ids()
         else:
             aggregate_id = handler.aggregate_id(command)
-            state = self.load(handler.kind, aggregate_id)
+            if handler.derived:
+                state = self.find(handler.kind, aggregate_id)
+            else:
+                state = self.load(handler.kind, aggregate_id)
             access.authorize(command.RULE, who, handler.target(command, state))
-            if expected_version is not None and expected_version != state.version:
-                raise StaleVersion(expected_version, state.version)
-        ctx = Context(who.actor(), self.clock(), self.regions, self.ids, self.load, aggregate_id)
+            current = state.version if state is not None else 0
+            if expected_version is not None and expected_version != current:
+                raise StaleVersion(expected_version, current)
+        ctx = Context(
+            who.actor(), self.clock(), self.regions, self.ids, self.load, self.find, aggregate_id
+        )
         decided = handler.decide(ctx, command, state)
         events = decided if isinstance(decided, list) else [decided]
         try:

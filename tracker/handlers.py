@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from domain import action, commitment, drafts, forum, progress
+from domain import action, commitment, drafts, forum, period_close, progress
 from domain import commands as c
 from domain.access import Target
+from domain.errors import RuleViolated
 from domain.events import DomainEvent
 from domain.regions import RegionCatalogue
 from domain.values import Actor
@@ -30,6 +31,7 @@ class Context:
     regions: RegionCatalogue
     new_id: Callable[[], UUID]
     load: Callable[[str, UUID], Any]  # another aggregate's state, or NotFound
+    find: Callable[[str, UUID], Any | None]  # another aggregate's state, or None
     aggregate_id: UUID  # the aggregate being written (a fresh id for a creation)
 
 
@@ -38,10 +40,13 @@ Decide = Callable[[Context, Any, Any], DomainEvent | list[Any]]
 
 @dataclass(frozen=True)
 class Handler(Generic[C]):
-    kind: str  # forum | commitment | action
+    kind: str  # forum | commitment | action | period
     aggregate_id: Callable[[C], UUID] | None  # None: the command creates a new aggregate
     target: Callable[[C, Any], Target]  # (command, current state or None) -> policy target
     decide: Callable[[Context, C, Any], DomainEvent | list[Any]]
+    # The id is derived from the command and the stream may not exist yet (state None):
+    # the first command creates it, later ones continue it.
+    derived: bool = False
 
 
 def _nothing(command: Any, state: Any) -> Target:
@@ -196,6 +201,13 @@ def _return_completion(ctx: Context, cmd: c.ReturnCompletion, state: action.Acti
     )
 
 
+def _closed(ctx: Context, state: action.Action, period: Any) -> bool:
+    """Whether the period is closed for the action's region, by itself or its province."""
+    places = (state.region_code, state.province_code)
+    found = tuple(ctx.find("period", period_close.closure_id(p, period)) for p in places)
+    return period_close.closed_for(found) is not None
+
+
 def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> list[Any]:
     return progress.submit_report(
         state,
@@ -207,6 +219,7 @@ def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> 
         evidence=cmd.evidence,
         correction_reason=cmd.correction_reason,
         draft_id=cmd.draft_id,
+        closed=_closed(ctx, state, cmd.period),
         actor=ctx.actor,
         at=ctx.at,
     )
@@ -262,6 +275,32 @@ def _return_report(ctx: Context, cmd: c.ReturnReport, state: action.Action) -> D
     )
 
 
+def _close_period(ctx: Context, cmd: c.CloseReportingPeriod, state: Any) -> DomainEvent:
+    return period_close.close(
+        state,
+        place_code=cmd.place_code,
+        period=cmd.period,
+        note=cmd.note,
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _reopen_period(ctx: Context, cmd: c.ReopenReportingPeriod, state: Any) -> DomainEvent:
+    if state is None:
+        raise RuleViolated("period-not-closed", period_label=cmd.period.label)
+    return period_close.reopen(state, reason=cmd.reason, actor=ctx.actor, at=ctx.at)
+
+
+def _closure_id(cmd: c.CloseReportingPeriod | c.ReopenReportingPeriod) -> UUID:
+    return period_close.closure_id(cmd.place_code, cmd.period)
+
+
+def _place_target(cmd: c.CloseReportingPeriod | c.ReopenReportingPeriod, state: Any) -> Target:
+    return Target(region_code=cmd.place_code)
+
+
 def _forum_id(cmd: c.CorrectForum | c.ArchiveForum) -> UUID:
     return cmd.forum_id
 
@@ -296,4 +335,6 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.ResubmitReport: Handler("action", _action_id, _action_target, _resubmit),
     c.VerifyReport: Handler("action", _action_id, _action_target, _verify_report),
     c.ReturnReport: Handler("action", _action_id, _action_target, _return_report),
+    c.CloseReportingPeriod: Handler("period", _closure_id, _place_target, _close_period, True),
+    c.ReopenReportingPeriod: Handler("period", _closure_id, _place_target, _reopen_period, True),
 }

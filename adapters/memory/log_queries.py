@@ -134,12 +134,12 @@ class LogQueries(MemoryRows):
             if r["position"] <= position
             and (
                 place is None
-                or r["aggregate"] == "forum"
+                or r["aggregate"] in ("forum", "period")
                 or place in r["region_codes"]
                 or place in r["province_codes"]
             )
         }
-        out: dict[str, list[Row]] = {"forum": [], "commitment": [], "action": []}
+        out: dict[str, list[Row]] = {"forum": [], "commitment": [], "action": [], "period": []}
         for aggregate_id, kind in ids.items():
             versions = self.history.get(aggregate_id, [])
             at = bisect.bisect_right(versions, position, key=lambda v: v[0])

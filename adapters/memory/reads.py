@@ -41,6 +41,15 @@ class MemoryReadStore(LogQueries):
         row = self.tables["forum"].get(forum_id)
         return None if row is None else str(row["public_doc"])
 
+    async def list_closures(self, province_code: str | None) -> list[str]:
+        rows = sorted(self._rows("period"), key=lambda r: (r["place_code"], r["id"]))
+        rows.sort(key=lambda r: r["closed_at"], reverse=True)
+        return [
+            r["public_doc"]
+            for r in rows
+            if province_code is None or r["province_code"] == province_code
+        ]
+
     async def list_commitments(self, forum_id: UUID | None, region_code: str | None) -> list[str]:
         return [
             r["public_doc"]

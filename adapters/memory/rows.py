@@ -91,7 +91,7 @@ class MemoryRows:
     def __init__(self, store: MemoryEventStore) -> None:
         self.store = store
         self.tables: dict[str, dict[Any, Row]] = {
-            "forum": {}, "commitment": {}, "action": {}, "activity": {}
+            "forum": {}, "commitment": {}, "action": {}, "period": {}, "activity": {}
         }  # fmt: skip
         self.states: dict[UUID, Any] = {}
         # every version of each catalogue row, by position (adapters/readstore.py HISTORY)

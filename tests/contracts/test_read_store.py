@@ -100,6 +100,8 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a ta
 
     q["list_actions/pages"] = pages
     q["list_forums"] = lambda s: s.list_forums()
+    q["list_closures/all"] = lambda s: s.list_closures(None)
+    q["list_closures/province"] = lambda s: s.list_closures("33")
     q["list_commitments/all"] = lambda s: s.list_commitments(None, None)
     q["list_commitments/region"] = lambda s: s.list_commitments(None, "35.72")
     for i, forum_id in enumerate(ids["forum"]):

@@ -18,7 +18,7 @@ from domain.action_events import ActionEvent, ReturnReason
 from domain.completion import complete
 from domain.errors import InvalidInput, RuleViolated
 from domain.period import PeriodKind, ReportingPeriod
-from domain.progress import return_report, submit_report, verify_report
+from domain.progress import resubmit_report, return_report, submit_report, verify_report
 
 from .helpers import (
     EVIDENCE,
@@ -185,3 +185,113 @@ def test_figures_equal_a_reference_fold_over_back_fills_and_reviews(steps):
         claimed, verified = _reference(filed)
         assert state.completion == claimed
         assert state.verified_completion == verified
+
+
+# ---- property, with resubmissions and corrections after a close --------------------------------
+
+move = st.tuples(
+    st.sampled_from(PERIODS),
+    st.integers(min_value=0, max_value=100),
+    st.sampled_from(["leave", "verify", "return", "return-resubmit", "return-resubmit-verify"]),
+    st.booleans(),  # give a reason (needed for a correction or a lower figure)
+    st.booleans(),  # close this period for the region afterwards
+)
+
+
+def _review(apply: Any, current: Any, n: int, percent: float, review: str) -> list[Any]:
+    """Review report n as `review` says (and resubmit it after a return); its [percent, status]."""
+    if review == "leave":
+        return [percent, "submitted"]
+    if review == "verify":
+        apply(verify_report(current(), report_id=uid(n), note="", actor=KANWIL, at=LATE))
+        return [percent, "verified"]
+    back = return_report(
+        current(),
+        report_id=uid(n),
+        reason_code=ReturnReason.INSUFFICIENT_EVIDENCE,
+        note="Bukti kurang",
+        actor=KANWIL,
+        at=LATE,
+    )
+    apply(back)
+    if review == "return":
+        return [percent, "returned"]
+    again = min(100.0, percent + 5)
+    apply(
+        resubmit_report(
+            current(),
+            report_id=uid(n),
+            percent=again,
+            indicator_value=None,
+            narrative="Diperbaiki",
+            evidence=(EVIDENCE,),
+            correction_reason="Perbaikan",
+            actor=PEMDA,
+            at=LATE,
+        )
+    )
+    if review.endswith("verify"):
+        apply(verify_report(current(), report_id=uid(n), note="", actor=KANWIL, at=LATE))
+        return [again, "verified"]
+    return [again, "submitted"]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@for_all(st.lists(move, min_size=1, max_size=16))
+def test_figures_and_corrections_equal_a_reference_fold(moves):
+    state = action.evolve(None, action_planned())
+    filed: dict[int, list[Any]] = {}  # n -> [period, percent, status]
+    closed: set[str] = set()
+
+    def apply(events: Any) -> None:
+        nonlocal state
+        for event in events if isinstance(events, list) else [events]:
+            state = action.evolve(state, event)
+
+    def standing(period: str) -> int | None:
+        live = [n for n, (p, _, s) in filed.items() if p == period and s != "returned"]
+        return max(live) if live else None
+
+    for n, (period, percent, review, with_reason, close_after) in enumerate(moves, start=1):
+        reason = "Koreksi data" if with_reason else None
+        shut = period in closed
+        before = standing(period)
+        try:
+            events = submit_report(
+                state,
+                report_id=uid(n),
+                period=ReportingPeriod.parse(period),
+                percent=float(percent),
+                indicator_value=None,
+                narrative="Laporan",
+                evidence=(EVIDENCE,),
+                correction_reason=reason,
+                closed=shut,
+                actor=PEMDA,
+                at=LATE,
+            )
+        except RuleViolated as refused:
+            assert refused.code in {
+                "period-has-open-report",
+                "percent-backwards",
+                "correction-needs-reason",
+            }
+            assert refused.code != "correction-needs-reason" or (shut and reason is None)
+            continue
+        assert not shut or reason is not None  # a correction always carries its reason
+        apply(events)
+        report = state.report(uid(n))
+        assert report.after_close is shut
+        assert report.corrects == (uid(before) if shut and before is not None else None)
+        filed[n] = [period, *_review(apply, lambda: state, n, float(percent), review)]
+        if close_after:
+            closed.add(period)
+        claimed, verified = _reference([(k, p, pct, s) for k, (p, pct, s) in filed.items()])
+        assert state.completion == claimed
+        assert state.verified_completion == verified
+    # every original that a correction names is still there, unchanged in value, and says so
+    for report in state.reports:
+        if report.corrects is not None:
+            original = state.report(report.corrects)
+            assert original.corrected_by is not None
+            assert original.percent == filed[original.id.int][1]

@@ -36,6 +36,7 @@ from domain.commitment import (
 from domain.events import DomainEvent
 from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected
 from domain.period import ReportingPeriod
+from domain.period_close import ReportingPeriodClosed, ReportingPeriodReopened, closure_id
 from domain.values import Evidence, RpjmnTag, Signatory
 
 from .helpers import (
@@ -115,12 +116,24 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         at=at(2025, 8, 3),
     ),
     ReportDraftDiscarded: ReportDraftDiscarded(draft_id=DRAFT_ID, actor=PEMDA, at=at(2025, 8, 4)),
+    ReportingPeriodClosed: ReportingPeriodClosed(
+        closure_id=closure_id("35", ReportingPeriod.parse("2025-B08")),
+        place_code="35",
+        province_code="35",
+        period=ReportingPeriod.parse("2025-B08"),
+        note="Rekap B08 dikirim ke pusat",
+        actor=KANWIL,
+        at=at(2025, 9, 20),
+    ),
+    ReportingPeriodReopened: ReportingPeriodReopened(
+        reason="Ditutup terlalu dini", actor=KANWIL, at=at(2025, 9, 21)
+    ),
 }
 
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 20
+    assert len(registry.EVENT_TYPES) == 22
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

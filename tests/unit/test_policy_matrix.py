@@ -19,6 +19,7 @@ import pytest
 from domain import commands as c
 from domain.access import NotAllowed, Policy, Principal, SignInRequired, province_of
 from domain.action_events import ReturnReason
+from domain.period import ReportingPeriod
 from domain.values import Role
 from tests.unit.world import (
     ACCOUNTS,
@@ -78,6 +79,15 @@ def _planned(w: World, place: str) -> Any:
     return w.action(opd, region)
 
 
+PERIOD = ReportingPeriod.parse("2025-B12")
+
+
+def _closed(w: World, place: str) -> str:
+    region = PLACES[place][0]
+    w.execute(c.CloseReportingPeriod(place_code=region, period=PERIOD), PRINCIPALS["admin"])
+    return region
+
+
 Sample = Callable[[World, str], c.Command]
 SAMPLES: dict[type[c.Command], Sample] = {
     c.ConveneForum: lambda w, p: forum(),
@@ -125,6 +135,12 @@ SAMPLES: dict[type[c.Command], Sample] = {
         reason_code=ReturnReason.INSUFFICIENT_EVIDENCE,
         note="Lampirkan daftar hadir",
     ),
+    c.CloseReportingPeriod: lambda w, p: c.CloseReportingPeriod(
+        place_code=PLACES[p][0], period=PERIOD, note="Rekap dikirim"
+    ),
+    c.ReopenReportingPeriod: lambda w, p: c.ReopenReportingPeriod(
+        place_code=_closed(w, p), period=PERIOD, reason="Ditutup terlalu dini"
+    ),
     app.CreateAccount: lambda w, p: app.CreateAccount(
         user_id="baru.blitar", role="pemda", region_code="35.72"
     ),
@@ -152,12 +168,17 @@ def expected(policy: Policy, who: Principal, place: str) -> bool:
         )
     if policy is Policy.REVIEWER:
         return who.role is Role.KANWIL and province_of(region) in who.provinces
+    if policy is Policy.PERIOD_CLOSER:
+        return who.role is Role.ADMIN or (
+            who.role is Role.KANWIL and province_of(region) in who.provinces
+        )
     return who.role is Role.ADMIN or who.user_id == OWN
 
 
 def places_of(policy: Policy) -> tuple[str, ...]:
     """A command about a region is tried on each place; the others on one."""
-    return tuple(PLACES) if policy in (Policy.REGION_WRITER, Policy.REVIEWER) else ("blitar",)
+    by_region = (Policy.REGION_WRITER, Policy.REVIEWER, Policy.PERIOD_CLOSER)
+    return tuple(PLACES) if policy in by_region else ("blitar",)
 
 
 CASES = [

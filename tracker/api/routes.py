@@ -13,6 +13,7 @@ from tracker.api.corrections import ActionCorrectionController
 from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
 from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
+from tracker.api.periods import PeriodController
 from tracker.api.regions import ReferenceController, RegionController
 
 
@@ -30,6 +31,7 @@ def handlers() -> list[Any]:
             AuditController,
             LedgerController,
             AccountController,
+            PeriodController,
         ],
     )
     return [api, *LEDGER_HANDLERS]
