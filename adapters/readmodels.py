@@ -236,7 +236,8 @@ async def feed_rows(pool: Any, kind: str, key: Any, limit: int) -> list[Any]:
     where = _ACTIVITY_SCOPE[kind].format(v="$2")
     sql = f"""
         SELECT a.position, a.aggregate, a.aggregate_id, a.type, a.at, a.actor_role,
-               a.actor_office, a.title, a.region_codes, c.forum_id AS commitment_forum_id
+               a.actor_office, a.title, a.region_codes, a.province_codes, a.detail,
+               c.forum_id AS commitment_forum_id
         FROM {S}.activity a LEFT JOIN {S}.commitment c ON c.id = a.aggregate_id
         WHERE {where} ORDER BY a.position DESC LIMIT $1
     """

@@ -110,6 +110,7 @@ CREATE TABLE IF NOT EXISTS {s}.activity (
     title text NOT NULL,
     region_codes text[] NOT NULL,
     province_codes text[] NOT NULL,
+    detail text,  -- JSON: what a feed says beyond the type (projections/catalog.py detail)
     recorded_until timestamptz  -- the latest `at` of this line and every one before it
 );
 CREATE INDEX IF NOT EXISTS activity_regions ON {s}.activity USING gin (region_codes);

@@ -131,6 +131,11 @@ def evolve(state: PeriodClosure | None, event: PeriodClosureEvent) -> PeriodClos
     )
 
 
+def holds_for(closure_place: str, place: str) -> bool:
+    """A province's closure holds for each of its regions; a region's only for itself."""
+    return closure_place in (place, place.split(".", 1)[0])
+
+
 def closed_for(
     closures: tuple[PeriodClosure | None, ...],
 ) -> PeriodClosure | None:

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from domain.action import Action, ReportStatus
+from domain.action_events import ProgressReportSubmitted
 from domain.commitment import Commitment
 from domain.events import DomainEvent
 from domain.forum import Forum
@@ -134,9 +135,24 @@ def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
     return regions, sorted({code.split(".")[0] for code in regions})
 
 
+def detail(state: Any, event: DomainEvent) -> str | None:
+    """What a feed says beyond the event's type, as JSON text: for a correction after a
+    period closed, the period and both values (the original's and the correction's)."""
+    if not isinstance(event, ProgressReportSubmitted) or not event.after_close:
+        return None
+    original = state.report(event.corrects) if event.corrects is not None else None
+    facts = {
+        "period": event.period.label,
+        "before": original.percent if original is not None else None,
+        "after": event.percent,
+    }
+    return msgspec.json.encode(facts).decode()
+
+
 def activity_row(kind: str, state: Any, event: DomainEvent, position: int) -> dict[str, Any]:
     regions, provinces = places(kind, state)
     return {
+        "detail": detail(state, event),
         "position": position,
         "aggregate": kind,
         "aggregate_id": state.id,

@@ -19,6 +19,7 @@ from adapters.reference_data import region_catalogue
 from domain import access
 from domain.access import Principal
 from domain.period import ReportingPeriod
+from domain.period_close import holds_for
 from domain.regions import Region
 from domain.registry import fold
 from projections import audit, catalog, public, rollups
@@ -136,6 +137,14 @@ async def timeline(
 
 async def forums(data: ReadStore) -> list[dict[str, Any]]:
     return [msgspec.json.decode(doc) for doc in await data.list_forums()]
+
+
+async def closures(data: ReadStore, place: str | None = None) -> list[dict[str, Any]]:
+    """Period closures, newest first; with `place`, those that hold for it (its own and,
+    for a kab/kota, its province's)."""
+    docs = await data.list_closures(place.split(".", 1)[0] if place else None)
+    found = [msgspec.json.decode(doc) for doc in docs]
+    return [c for c in found if place is None or holds_for(c["place_code"], place)]
 
 
 async def commitments(

@@ -145,6 +145,8 @@ class MemoryReadStore(LogQueries):
             {
                 **{name: r[name] for name in TIMELINE_ROW},
                 "region_codes": r["region_codes"],
+                "province_codes": r["province_codes"],
+                "detail": r["detail"],
                 "commitment_forum_id": commitments[r["aggregate_id"]]["forum_id"]
                 if r["aggregate_id"] in commitments
                 else None,

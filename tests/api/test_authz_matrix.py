@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import itertools
 import re
 import uuid
 from collections.abc import Iterator
@@ -241,6 +242,21 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
         upload=True,
         appends=False,  # bytes are stored; events come with the report that cites them
+    ),
+    # -- reporting periods (tracker/api/periods.py): the province's Kanwil or the ministry ------
+    Row(
+        "POST",
+        "/api/v1/periods/{place_code:str}/{period:str}/close",
+        "period-open",
+        {"note": "Rekap dikirim"},
+        JATIM | ADMIN,
+    ),
+    Row(
+        "POST",
+        "/api/v1/periods/{place_code:str}/{period:str}/reopen",
+        "period-closed",
+        {"reason": "Ditutup sebelum semua OPD melapor"},
+        JATIM | ADMIN,
     ),
     # -- an evidence file: private ones only for the region's auditors (tracker/web/evidence.py)
     Row("GET", "/bukti/{action_id:str}/{sha256:str}", "filed", None, AUDITORS_BLITAR),
@@ -679,7 +695,11 @@ def file_cited(world: World, ctx: dict[str, Any], base: str, writer: str) -> dic
     return ctx
 
 
-BEFORE_ANY_ACTION = frozenset({"world", "account", "token", "forum", "commitment"})
+BEFORE_ANY_ACTION = frozenset(
+    {"world", "account", "token", "forum", "commitment", "period-open", "period-closed"}
+)
+# A month of its own for every period case: a closure lives on in the shared world.
+ENDED_MONTHS = (f"{2000 + n // 12}-{n % 12 + 1:02d}" for n in itertools.count(12))
 
 
 def registry_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -700,6 +720,11 @@ def registry_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, A
     if state == "commitment":
         made = world.write("POST", "/api/v1/commitments", "admin", fill(COMMITMENT, ctx))
         ctx["commitment_id"] = made["id"]
+        return ctx
+    if state.startswith("period-"):  # Kota Blitar's own period, closed by the ministry
+        ctx["place_code"], ctx["period"] = "35.72", next(ENDED_MONTHS)
+        if state == "period-closed":
+            world.write("POST", "/api/v1/periods/35.72/{period}/close".format_map(ctx), "admin", {})
         return ctx
     return ctx
 

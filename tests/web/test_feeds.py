@@ -22,7 +22,11 @@ HOSTILE = "<script>alert(1)</script> & \"kutip\" 'tunggal'"
 
 def scopes(demo: Demo) -> dict[str, tuple[str, str, list[Any]]]:
     """Feed path (without extension) -> (HTML path, expected activity rows newest first)."""
-    activity = "SELECT position, type, title FROM rm.activity"
+    newest = "ORDER BY position DESC LIMIT 50"
+    activity = (
+        "SELECT position, type, title, aggregate, region_codes, province_codes, detail"
+        " FROM rm.activity"
+    )
     forum = demo.sql("SELECT id FROM rm.forum WHERE host_region_code = '61.72'")[0]["id"]
     action = demo.sql("SELECT id FROM rm.action ORDER BY reports_total DESC, id LIMIT 1")[0]["id"]
     members = " OR aggregate_id IN (SELECT id FROM rm.{0} WHERE forum_id = $1)"
@@ -31,6 +35,14 @@ def scopes(demo: Demo) -> dict[str, tuple[str, str, list[Any]]]:
         "/umpan/provinsi/35": (
             "/provinsi/35",
             demo.sql(f"{activity} WHERE '35' = ANY(province_codes) ORDER BY position DESC"),
+        ),
+        "/umpan/provinsi/33": (  # holds the demo's period closure for Jawa Tengah
+            "/provinsi/33",
+            demo.sql(f"{activity} WHERE '33' = ANY(province_codes) {newest}"),
+        ),
+        "/umpan/wilayah/33.75": (  # holds Kota Pekalongan's correction after the close
+            "/wilayah/33.75",
+            demo.sql(f"{activity} WHERE '33.75' = ANY(region_codes) {newest}"),
         ),
         "/umpan/wilayah/35.72": (
             "/wilayah/35.72",
@@ -59,6 +71,16 @@ def entry_id(position: int) -> str:
 
 
 def title_of(row: Any, lang: int = 0) -> str:
+    if row["detail"]:  # a correction after its period closed names both values
+        facts = json.loads(row["detail"])
+        shown = {k: "-" if facts[k] is None else f"{facts[k]:g}%" for k in ("before", "after")}
+        return catalogue.text(
+            catalogue.LANGUAGES[lang],
+            "feed.event.correction",
+            title=row["title"],
+            period=facts["period"],
+            **shown,
+        )
     return catalogue.text(
         catalogue.LANGUAGES[lang], f"feed.event.{row['type']}", title=row["title"]
     )
@@ -84,7 +106,23 @@ def test_every_atom_feed_parses_with_its_entries(demo: Demo) -> None:
         assert newest.link.startswith("http://testserver.local/")
         assert newest.author and "(" in newest.author
         assert newest.summary.startswith(newest.title)
-        assert all(e.link.split("/")[3] in ("aksi", "forum") for e in parsed.entries)
+        # an action's or a forum's page; a period closure's place (region or province)
+        pages = ("aksi", "forum", "wilayah", "provinsi")
+        assert all(e.link.split("/")[3] in pages for e in parsed.entries), path
+        for entry, row in zip(parsed.entries, rows, strict=True):
+            if row["aggregate"] == "period":
+                codes = row["region_codes"] or row["province_codes"]
+                assert entry.link.endswith(f"/{codes[0]}"), (entry.link, codes)
+
+
+def test_a_closure_and_a_correction_read_as_such(demo: Demo) -> None:
+    """The demo closes Jawa Tengah's 2023-B08 and Kota Pekalongan then corrects 61% to 58%."""
+    province = feedparser.parse(demo.client.get("/umpan/provinsi/33.atom").content)
+    closed = [e for e in province.entries if e.link.endswith("/provinsi/33")]
+    assert closed and "2023-B08" in closed[0].title, [e.title for e in province.entries]
+    region = feedparser.parse(demo.client.get("/umpan/wilayah/33.75.atom").content)
+    (fixed,) = [e for e in region.entries if "58%" in e.title]
+    assert "61%" in fixed.title and "2023-B08" in fixed.title, fixed.title
 
 
 def test_every_json_feed_is_json_feed_1_1(demo: Demo) -> None:

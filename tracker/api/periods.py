@@ -11,10 +11,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain import commands as c
-from domain.access import province_of
 from domain.period import ReportingPeriod
+from tracker import queries
 from tracker.api.params import After, Pada
-from tracker.api.reads import raw_items
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
@@ -30,11 +29,6 @@ class CloseIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ReopenIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(examples=["Ditutup sebelum semua OPD melapor"])]
-
-
-def applies_to(doc: dict[str, Any], place: str) -> bool:
-    """A province's closure holds for each of its regions; a region's only for itself."""
-    return doc["place_code"] in (place, province_of(place))
 
 
 class PeriodController(Controller):
@@ -55,10 +49,7 @@ class PeriodController(Controller):
         reads = await as_of(reads, pada, place)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        docs = await reads.data.list_closures(province_of(place) if place else None)
-        if place:
-            docs = [d for d in docs if applies_to(msgspec.json.decode(d), place)]
-        return fresh(request, raw_items(docs))
+        return fresh(request, {"items": await queries.closures(reads.data, place)})
 
     @post(
         "/{place_code:str}/{period:str}/close",

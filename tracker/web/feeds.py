@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+import msgspec
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
@@ -86,21 +87,27 @@ async def _scope(reads: Reads, kind: str, key: str, t: Any) -> Scope | None:
 def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> dict[str, Any]:
     kind = row["type"]
     key = f"feed.event.{kind}"
-    what = (
-        t(key, title=row["title"])
-        if catalogue.has(key)
-        else t("feed.event.other", type=kind, title=row["title"])
-    )
+    if row["detail"]:  # a correction after the period closed: both values
+        facts = msgspec.json.decode(row["detail"])
+        shown = {k: "-" if facts[k] is None else f"{facts[k]:g}%" for k in ("before", "after")}
+        what = t("feed.event.correction", title=row["title"], period=facts["period"], **shown)
+    elif catalogue.has(key):
+        what = t(key, title=row["title"])
+    else:
+        what = t("feed.event.other", type=kind, title=row["title"])
     role_key = f"feed.role.{row['actor_role']}"
     role = t(role_key) if catalogue.has(role_key) else row["actor_role"]
     if row["aggregate"] == "action":
         link = f"/aksi/{row['aggregate_id']}"
     elif row["aggregate"] == "forum":
         link = f"/forum/{row['aggregate_id']}"
+    elif row["aggregate"] == "period":  # a closure: on its region's or province's page
+        codes = row["region_codes"] or row["province_codes"]
+        link = f"/wilayah/{codes[0]}" if row["region_codes"] else f"/provinsi/{codes[0]}"
     else:  # a commitment is shown on its forum's page
         link = f"/forum/{row['commitment_forum_id']}" if row["commitment_forum_id"] else "/"
     names = ", ".join(places.get(code, code) for code in row["region_codes"]) or "-"
-    zone = time_zone(next(iter(row["region_codes"]), None))
+    zone = time_zone(next(iter(row["region_codes"] or row["province_codes"]), None))
     local = zone.local(row["at"])
     at = _stamp(row["at"])  # machine fields stay UTC; the human text reads local time
     when = f"{local:%Y-%m-%d %H:%M} {zone.name}"

@@ -106,6 +106,7 @@ async def action_page(
         today=reads.clock().date(),
         feeds=feeds("aksi", str(ident)),
         action=action,
+        reports_by_id={r["id"]: r for r in action["reports"]},
         forum=forum,
         commitment=commitment,
         history=history,
