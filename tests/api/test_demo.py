@@ -88,3 +88,32 @@ def test_demo_dashboards(database_url: str) -> None:
         assert asn["reported"] == 1400 + 350 + 2600  # latest non-returned value per region
         timeline = ok(client.get("/api/v1/regions/35.72/timeline?limit=5"))
         assert len(timeline["items"]) == 5 and timeline["next_before"]
+
+
+def test_demo_period_close_and_correction(database_url: str) -> None:
+    """Kanwil Jawa Tengah closes 2023-B08 on 31 Oct 2023; Kota Pekalongan corrects one B08
+    figure (61% to 58%) in November, with a reason; both values stay on the record."""
+    action = "/api/v1/actions/4787e4b5-6733-52b8-a99d-62d5a76fa896"
+    with TestClient(create_app(settings_for(database_url, demo=True))) as client:
+        head = ok(client.get("/ready"))["head_position"]
+        closures = ok(client.get(f"/api/v1/periods?place=33.75&after={head}"))["items"]
+        (b08,) = [c for c in closures if c["title"] == "2023-B08"]
+        assert b08["closed"] is True and b08["place_code"] == "33"
+        assert b08["closed_at"].startswith("2023-10-31")
+
+        reports = ok(client.get(action))["reports"]
+        original = next(r for r in reports if r["corrected_by"])
+        fixed = next(r for r in reports if r["corrects"])
+        assert (original["percent"], fixed["percent"]) == (61, 58)
+        assert fixed["corrects"] == original["id"] and original["corrected_by"] == fixed["id"]
+        assert fixed["after_close"] is True and original["after_close"] is False
+        assert ok(client.get(action))["figures"]["completion"] == 58
+
+        page = client.get("/aksi/4787e4b5-6733-52b8-a99d-62d5a76fa896?lang=id").text
+        assert 'class="badge corrected"' in page and 'class="badge correction"' in page
+        assert "61%" in page and "58%" in page
+
+        # as of 1 Nov 2023 (after the close, before the correction): the original stands
+        then = ok(client.get(f"{action}?pada=2023-11-01"))
+        assert [r["percent"] for r in then["reports"] if r["period"]["number"] == 8] == [61]
+        assert not any(r["corrected_by"] for r in then["reports"])

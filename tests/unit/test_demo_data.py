@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime
 
@@ -43,3 +44,12 @@ def test_every_step_is_issued_by_a_principal_of_the_scenario() -> None:
     names = {p.user_id for p in script.principals}
     assert {step.by for step in script.commands} <= names
     assert {step.command for step in script.commands} <= set(demo.COMMAND_TYPES)
+
+
+def test_the_steps_are_in_time_order() -> None:
+    """The log is the steps' order; an as-of read (`?pada=`) answers from the longest stretch
+    of the log recorded before that day ends, so a step dated earlier than one before it
+    would hide everything after it from every past date."""
+    times = [step.at for step in demo.scenario().commands]
+    late = [(i, t) for i, (s, t) in enumerate(itertools.pairwise(times), 1) if t < s]
+    assert not late, f"steps out of time order: {late}"
