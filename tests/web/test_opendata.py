@@ -87,6 +87,16 @@ def test_values_are_those_of_the_read_models(demo: Demo) -> None:
         r["submitted_at"] for r in reports
     ]
 
+    # Kota Pekalongan's correction after Jawa Tengah closed 2023-B08: both rows, linked
+    every = demo.client.get("/data/laporan.json").json()["rows"]
+    (fixed,) = [r for r in every if r["corrects"]]
+    (original,) = [r for r in every if r["report_id"] == fixed["corrects"]]
+    assert original["corrected_by"] == fixed["report_id"] and original["after_close"] is False
+    assert fixed["after_close"] is True and fixed["correction_reason"]
+    assert (original["percent"], fixed["percent"], fixed["period"]) == (61, 58, "2023-B08")
+    csv_head = demo.client.get("/data/laporan.csv").text.splitlines()[0]
+    assert "after_close,corrects,corrected_by" in csv_head
+
     regions = demo.client.get("/data/wilayah.json").json()["rows"]
     assert [r["rank"] for r in regions] == list(range(1, len(regions) + 1))
     blitar = next(r for r in regions if r["region_code"] == "35.72")
