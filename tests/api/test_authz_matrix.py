@@ -338,6 +338,22 @@ MATRIX: tuple[Row, ...] = (
         JATIM,
         form=True,
     ),
+    Row(
+        "POST",
+        "/kerja/kepatuhan/tutup",
+        "period-open",
+        {"periode": "{period}", "place_code": "{place_code}", "note": "Rekap dikirim"},
+        JATIM | ADMIN,
+        form=True,
+    ),
+    Row(
+        "POST",
+        "/kerja/kepatuhan/buka",
+        "period-closed",
+        {"periode": "{period}", "place_code": "{place_code}", "reason": "Ditutup terlalu dini"},
+        JATIM | ADMIN,
+        form=True,
+    ),
     # -- the workspace's administration (tracker/web/workspace_admin.py): the ministry only --
     Row(
         "POST",

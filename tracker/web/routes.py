@@ -20,6 +20,7 @@ from tracker.web import (
     workspace,
     workspace_actions,
     workspace_admin,
+    workspace_compliance,
     workspace_history,
 )
 
@@ -51,6 +52,7 @@ def handlers() -> list[Any]:
         *opendata.HANDLERS,
         *workspace.HANDLERS,
         *workspace_actions.HANDLERS,
+        *workspace_compliance.HANDLERS,
         *workspace_history.HANDLERS,
         *workspace_admin.HANDLERS,
         *evidence.HANDLERS,

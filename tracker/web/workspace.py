@@ -21,16 +21,14 @@ from adapters.reference_data import kkp_criteria, region_catalogue
 from domain import commands as c
 from domain.access import NotAllowed, Principal, SignInRequired, Target, authorize
 from domain.action_events import ReturnReason
-from domain.errors import DomainError
 from domain.period import ReportingPeriod
 from domain.values import Evidence, Role
-from tracker import catalogue, queries
+from tracker import queries
 from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
 from tracker.uploads import FORM_BODY_LIMIT
 from tracker.web.pages_common import Fmt
-from tracker.web.render import lang_of
 from tracker.web.workspace_common import (
     full_action,
     refused_page,
@@ -58,7 +56,7 @@ def _late(action: dict[str, Any], today: date) -> bool:
 # -- home -------------------------------------------------------------------------------------
 async def _region_actions(reads: Reads, who: Principal) -> list[dict[str, Any]]:
     where = readmodels.ActionFilter(region_code=who.region_code, owner_opd=who.opd)
-    return await _every_action(reads, where)
+    return await every_action(reads, where)
 
 
 def current_period(today: date) -> str:
@@ -91,7 +89,7 @@ async def _drafts(reads: Reads, actions: list[dict[str, Any]]) -> list[dict[str,
     return sorted(found, key=lambda item: item["draft"]["saved_at"], reverse=True)
 
 
-async def _every_action(reads: Reads, where: readmodels.ActionFilter) -> list[dict[str, Any]]:
+async def every_action(reads: Reads, where: readmodels.ActionFilter) -> list[dict[str, Any]]:
     """All pages of the board for `where`: a queue must not stop at the first page."""
     found, following = await queries.actions(reads.data, where)
     while following is not None:
@@ -126,7 +124,7 @@ async def _queue(
         if province and code not in (None, province):
             continue
         where = readmodels.ActionFilter(province_code=province or code)
-        for action in await _every_action(reads, where):
+        for action in await every_action(reads, where):
             waiting = [(r, r["submitted_at"]) for r in action["reports"] if r["status"] in AWAITING]
             if action["status"] == "completed":
                 waiting.append((None, action["completed_at"]))
@@ -197,88 +195,6 @@ def last_closed_period(today: date) -> str:
     if today.month <= 4:
         return f"{today.year - 1}-B12"
     return f"{today.year}-B04" if today.month <= 8 else f"{today.year}-B08"
-
-
-async def _compliance(
-    reads: Reads, provinces: list[str], period: ReportingPeriod
-) -> list[dict[str, Any]]:
-    """Per kab/kota of the provinces: the actions that should report for `period` (open or
-    completed, planned before it ended) and how many did, were returned, or did not."""
-    rows = []
-    catalogue_ = region_catalogue()
-    for province in provinces:
-        actions = await _every_action(reads, readmodels.ActionFilter(province_code=province))
-        by_region: dict[str, list[dict[str, Any]]] = {}
-        for action in actions:
-            by_region.setdefault(action["region_code"], []).append(action)
-        for region in [catalogue_.require(province), *catalogue_.in_province(province)]:
-            due = [
-                a
-                for a in by_region.get(region.code, [])
-                if a["status"] in (*OPEN_STATUSES, "completed")
-                and date.fromisoformat(str(a["created_at"])[:10]) <= period.ends_on
-            ]
-            statuses = [
-                next(
-                    (
-                        r["status"]
-                        for r in reversed(a["reports"])
-                        if Fmt.period(r["period"]) == period.label
-                    ),
-                    None,
-                )
-                for a in due
-            ]
-            returned = sum(s == "returned" for s in statuses)
-            missing = sum(s is None for s in statuses)
-            rows.append(
-                {
-                    "region": region,
-                    "due": len(due),
-                    "reported": len(due) - returned - missing,
-                    "returned": returned,
-                    "missing": missing,
-                }
-            )
-    return sorted(rows, key=lambda row: (-row["missing"], -row["returned"], row["region"].code))
-
-
-@get("/kerja/kepatuhan", include_in_schema=False, media_type=MediaType.HTML)
-async def compliance(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Response[Any]:
-    """Which regions of the jurisdiction have not reported for a period."""
-    if not who.signed_in:
-        return sign_in_first(request)
-    if who.role not in (Role.KANWIL, Role.ADMIN):
-        return refused_page(request, who, NotAllowed("kanwil-only"))
-    await wait_after(request, reads)
-    today = reads.clock().date()
-    params = {k: str(v) for k, v in request.query_params.items()}
-    label = params.get("periode", "").strip() or last_closed_period(today)
-    mine = sorted(who.provinces) if who.role is Role.KANWIL else []
-    choices = [
-        p for p in region_catalogue().provinces() if who.role is Role.ADMIN or p.code in mine
-    ]
-    chosen = params.get("provinsi", "")
-    provinces = [chosen] if chosen in {p.code for p in choices} else mine
-    errors: dict[str, str] = {}
-    rows: list[dict[str, Any]] = []
-    try:
-        period = ReportingPeriod.parse(label)
-    except DomainError as error:
-        errors["periode"] = catalogue.refusal(error, lang_of(request))
-    else:
-        rows = await _compliance(reads, provinces, period)
-    return render(
-        request,
-        who,
-        "kerja_compliance.html",
-        422 if errors else 200,
-        rows=rows,
-        period=label,
-        provinces=choices,
-        params=params,
-        errors=errors,
-    )
 
 
 # -- progress reports: submit, resubmit -------------------------------------------------------
@@ -525,5 +441,4 @@ HANDLERS: list[Any] = [
     resubmit_report,
     review_page,
     review,
-    compliance,
 ]

@@ -134,7 +134,8 @@ async def send(
         return refused
     position = getattr(result, "position", None)  # account commands write no event
     shown = ({"after": position} if position else {}) | {"lang": lang_of(request)}
-    return Redirect(f"{done}?{urlencode(shown)}", status_code=303)
+    joint = "&" if "?" in done else "?"
+    return Redirect(f"{done}{joint}{urlencode(shown)}", status_code=303)
 
 
 def missing(request: Request[Any, Any, Any], who: Principal) -> Response[Any]:

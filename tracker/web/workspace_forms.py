@@ -35,6 +35,9 @@ FIELD_OF_CODE = {
     "evidence-type": "evidence_file",
     "evidence-content": "evidence_file",
     "reason-required": "reason",
+    "period-already-closed": "periode",  # the compliance page's period (workspace_compliance)
+    "period-not-ended": "periode",
+    "period-not-closed": "periode",
     "unknown-draft": "_form",
     "region-not-signatory": "commitment_id",
     "commitment-withdrawn": "commitment_id",
