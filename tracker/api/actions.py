@@ -83,7 +83,7 @@ class ActionController(Controller):
             commitment_id=commitment_id,
             forum_id=forum_id,
             due_before=due_before,
-            overdue_on=reads.clock().date() if overdue else None,
+            overdue_on=reads.today(region or province) if overdue else None,
         )
         return await board_page(request, reads, where, limit, cursor)
 

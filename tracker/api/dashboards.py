@@ -26,7 +26,7 @@ class DashboardController(Controller):
         reads = await as_of(reads, pada)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        today = reads.clock().date()
+        today = reads.today()
         return fresh(request, await queries.national(reads.data, today))
 
     @get(
@@ -44,7 +44,7 @@ class DashboardController(Controller):
         reads = await as_of(reads, pada)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        today = reads.clock().date()
+        today = reads.today()
         body = await queries.forum_progress(reads.data, today, forum_id)
         if body is None:
             raise NotFound("forum", str(forum_id))

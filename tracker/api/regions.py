@@ -49,7 +49,7 @@ class RegionController(Controller):
         reads = await as_of(reads, pada, code)
         if (early := await before_read(request, reads, after)) is not None:
             return early
-        today = reads.clock().date()
+        today = reads.today(code)
         return fresh(request, await queries.region_summary(reads.data, today, region))
 
     @get("/{code:str}/actions", summary="Aksi suatu wilayah / a region's actions")
@@ -110,7 +110,7 @@ class RegionController(Controller):
         then, now = await between(reads, dari, sampai, code)
         if (early := await before_read(request, now, after)) is not None:
             return early
-        days = (then.clock().date(), now.clock().date())
+        days = (then.today(code), now.today(code))
         body = await queries.changes(then.data, now.data, days, region)
         assert then.as_of is not None  # between() always reads as of a day
         assert now.as_of is not None

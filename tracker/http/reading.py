@@ -18,7 +18,7 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 
 from adapters.as_of import AsOfReadStore
-from domain.regions import TimeZone, time_zone
+from domain.regions import WIB, WIT, WITA, TimeZone, time_zone
 from tracker.errors import BadQuery
 from tracker.http.helpers import requested_position
 from tracker.http.problems import problem
@@ -57,6 +57,12 @@ class Reading:
     clock: Clock
     origin: str
     as_of: AsOf | None = None
+
+    def today(self, place: str | None = None) -> date:
+        """The calendar day on the place's civil clock (WIB for national reads): the D of
+        "overdue on day D" (domain Action.overdue_from). On an as-of read the clock stands
+        just before that day's end, so this is the day asked for."""
+        return time_zone(place).local(self.clock()).date()
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -132,7 +138,8 @@ async def validators(
     current, moved_at = await reads.data.freshness()
     request.state.read_position = current
     request.state.as_of = reads.as_of
-    day = reads.clock().date().isoformat()
+    now = reads.clock()  # a day ends in any of the three zones: the figures may change
+    day = "/".join(sorted({z.local(now).date().isoformat() for z in (WIB, WITA, WIT)}))
     if reads.as_of is not None:
         variant += f"@{reads.as_of.day.isoformat()}"
     headers = {"ETag": f'W/"{current}-{day}{variant}"', "Cache-Control": "no-cache"}

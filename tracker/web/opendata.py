@@ -159,7 +159,7 @@ async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath
         return early
     columns, load = DATASETS[slug]
     names = [c.name for c in columns]
-    today = reads.clock().date()
+    today = reads.today()  # national tables: the WIB day (docs/figures.md)
     async with reads.data.snapshot() as conn:  # rows exactly those of `position`
         position, _ = await conn.freshness()
         loaded = await load(conn, today)

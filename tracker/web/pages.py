@@ -25,7 +25,7 @@ async def national_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
         return early
     f = fmt(request)
     data = reads.data
-    body = await queries.national(data, reads.clock().date())
+    body = await queries.national(data, reads.today())
     return await page(
         request,
         reads,
@@ -58,7 +58,7 @@ async def search_page(request: Request[Any, Any, Any], reads: Reads, q: FromQuer
     found = matching_regions(text)
     tracked = {}
     if found:
-        today = reads.clock().date()
+        today = reads.today()
         body = await queries.national(reads.data, today)
         tracked = {  # a province counts all its actions, a kab/kota its own
             entry["code"]: entry["summary"]["actions"]

@@ -103,7 +103,7 @@ async def action_page(
         reads,
         "action.html",
         f=f,
-        today=reads.clock().date(),
+        today=reads.today(action["region_code"]),
         feeds=feeds("aksi", str(ident)),
         action=action,
         reports_by_id={r["id"]: r for r in action["reports"]},
@@ -157,8 +157,9 @@ async def board_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
         return early
     f = fmt(request)
     data = reads.data
-    today = reads.clock().date()
     params = {key: str(value) for key, value in request.query_params.items()}
+    place = params.get("wilayah") or params.get("provinsi") or None
+    today = reads.today(place if region_catalogue().get(place or "") else None)
     chosen, where = board_filter(params, today)
     try:
         cursor = decode_cursor(params.get("halaman") or None)

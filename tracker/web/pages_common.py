@@ -112,7 +112,7 @@ async def dated(
     """The page's reading for its date picker (`?pada=`, as on the API) and the picker's
     context; a date that is refused keeps the live page and says why beside the field."""
     value = request.query_params.get("pada") or None
-    today = reads.clock().date().isoformat()
+    today = reads.today(place).isoformat()
     try:
         chosen = await as_of(reads, value, place)
     except BadQuery as refused:

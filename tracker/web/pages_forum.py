@@ -34,10 +34,10 @@ async def forum_page(request: Request[Any, Any, Any], reads: Reads, forum_id: Fr
     reads, picker = await dated(request, reads)
     if (early := await unchanged(request, reads)) is not None:
         return early
-    body = await queries.forum_progress(reads.data, reads.clock().date(), ident)
+    body = await queries.forum_progress(reads.data, reads.today(), ident)
     if body is None and picker.get("as_of"):
         reads, picker = not_yet(request, live, picker)
-        body = await queries.forum_progress(reads.data, reads.clock().date(), ident)
+        body = await queries.forum_progress(reads.data, reads.today(), ident)
     if body is None:
         return not_found(request)
     return await page(

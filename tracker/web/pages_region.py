@@ -44,7 +44,7 @@ async def province_page(request: Request[Any, Any, Any], reads: Reads, code: Fro
         return early
     f = fmt(request, code)
     data = reads.data
-    today = reads.clock().date()
+    today = reads.today(code)
     body = await queries.region_summary(data, today, region)
     actions, more = await queries.actions(data, readmodels.ActionFilter(province_code=code))
     return await page(
@@ -100,7 +100,7 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
         return early
     f = fmt(request, code)
     data = reads.data
-    today = reads.clock().date()
+    today = reads.today(code)
     body = await queries.region_summary(data, today, region)
     actions, more = await queries.actions(data, readmodels.ActionFilter(region_code=code))
     groups, others = by_commitment(
@@ -155,7 +155,7 @@ async def changes_page(request: Request[Any, Any, Any], reads: Reads, code: From
         except BadQuery as refused:
             context["error"] = f.t(f"problem.{refused.code}", **refused.params)
         else:
-            days = (then.clock().date(), now.clock().date())
+            days = (then.today(code), now.today(code))
             context["result"] = await queries.changes(then.data, now.data, days, region)
             context.update(start=then.as_of, end=now.as_of)
     elif start or end:
@@ -168,7 +168,7 @@ async def changes_page(request: Request[Any, Any, Any], reads: Reads, code: From
         region=region,
         province=None if region.is_province else region_catalogue().get(region.province_code),
         region_url=f"/provinsi/{code}" if region.is_province else f"/wilayah/{code}",
-        pada_max=reads.clock().date().isoformat(),
+        pada_max=reads.today(code).isoformat(),
         **context,
     )
 

@@ -140,7 +140,7 @@ async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Respo
     if not who.signed_in:
         return sign_in_first(request)
     await wait_after(request, reads)
-    today = reads.clock().date()
+    today = reads.today(who.region_code or min(who.provinces, default=None))
     if who.role is Role.PEMDA:
         actions = await _region_actions(reads, who)
         returned = [
