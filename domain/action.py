@@ -9,6 +9,7 @@ re-exported here.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -23,6 +24,7 @@ from domain.action_events import (
     ActionPlanned,
     ActionRescheduled,
     ActionStarted,
+    ActionStepAdded,
     ActionVerified,
     ReportDraftDiscarded,
     ReportDraftSaved,
@@ -32,16 +34,18 @@ from domain.action_state import (
     OPEN_REPORT,
     Action,
     ActionStatus,
+    ActionStep,
     ProgressReport,
     ReportStatus,
 )
+from domain.action_steps import add_step, apply_step, check_weight
 from domain.commitment import Commitment, CommitmentStatus
 from domain.completion import complete, return_completion, verify_completion
 from domain.drafts import apply_draft
 from domain.errors import InvalidInput, RuleViolated
 from domain.period import PeriodKind
 from domain.regions import RegionCatalogue
-from domain.report_evolve import apply_report
+from domain.report_evolve import ReportEvent, apply_report
 from domain.values import (
     Actor,
     Indicator,
@@ -73,6 +77,7 @@ def plan(
     actor: Actor,
     at: datetime,
     cadence: PeriodKind | None = None,
+    weight: int = 1,
 ) -> ActionPlanned:
     region = regions.require(region_code)
     check_rpjmn(rpjmn)
@@ -100,6 +105,7 @@ def plan(
         indicator=indicator,
         due_on=due_on,
         cadence=cadence,
+        weight=check_weight(weight),
         actor=actor,
         at=at,
     )
@@ -134,67 +140,77 @@ def cancel(action: Action, *, reason: str | None, actor: Actor, at: datetime) ->
 AMENDABLE = tuple(f for f in ActionAmended.__struct_fields__ if f not in ("reason", "actor", "at"))
 
 
+def _planned(event: ActionPlanned) -> Action:
+    return Action(
+        id=event.action_id,
+        version=1,
+        commitment_id=event.commitment_id,
+        forum_id=event.forum_id,
+        region_code=event.region_code,
+        province_code=event.province_code,
+        title=event.title,
+        description=event.description,
+        owner_opd=event.owner_opd,
+        partners=event.partners,
+        rpjmn=event.rpjmn,
+        kkp_criterion=event.kkp_criterion,
+        indicator_type=event.indicator_type,
+        indicator=event.indicator,
+        due_on=event.due_on,
+        cadence=event.cadence,
+        weight=event.weight,
+        status=ActionStatus.PLANNED,
+        reports=(),
+        completion_evidence=(),
+        closing_note=None,
+        created_at=event.at,
+        updated_at=event.at,
+    )
+
+
+def _changes(event: ActionEvent) -> dict[str, Any]:
+    """The fields an event on the action's own life sets."""
+    if isinstance(event, ActionStarted):
+        return {"status": ActionStatus.IN_PROGRESS}
+    if isinstance(event, ActionRescheduled):
+        return {"due_on": event.due_on}
+    if isinstance(event, ActionCompleted):
+        return {
+            "status": ActionStatus.COMPLETED,
+            "completion_evidence": event.evidence,
+            "closing_note": event.note,
+            "completed_at": event.at,
+        }
+    if isinstance(event, ActionAmended):
+        given = {name: getattr(event, name) for name in AMENDABLE}
+        return {name: value for name, value in given.items() if value is not None}
+    if isinstance(event, ActionVerified):
+        return {"status": ActionStatus.VERIFIED}
+    if isinstance(event, ActionCompletionReturned):
+        return {
+            "status": ActionStatus.IN_PROGRESS,
+            "completion_evidence": (),
+            "closing_note": None,
+            "completed_at": None,
+        }
+    if isinstance(event, ActionCancelled):
+        return {"status": ActionStatus.CANCELLED, "closing_note": event.reason}
+    return {}
+
+
 def evolve(action: Action | None, event: ActionEvent) -> Action:
     if isinstance(event, ActionPlanned):
-        return Action(
-            id=event.action_id,
-            version=1,
-            commitment_id=event.commitment_id,
-            forum_id=event.forum_id,
-            region_code=event.region_code,
-            province_code=event.province_code,
-            title=event.title,
-            description=event.description,
-            owner_opd=event.owner_opd,
-            partners=event.partners,
-            rpjmn=event.rpjmn,
-            kkp_criterion=event.kkp_criterion,
-            indicator_type=event.indicator_type,
-            indicator=event.indicator,
-            due_on=event.due_on,
-            cadence=event.cadence,
-            status=ActionStatus.PLANNED,
-            reports=(),
-            completion_evidence=(),
-            closing_note=None,
-            created_at=event.at,
-            updated_at=event.at,
-        )
+        return _planned(event)
     assert action is not None
     replace = msgspec.structs.replace
     if isinstance(event, ReportDraftSaved | ReportDraftDiscarded):
         return apply_draft(replace(action, version=action.version + 1), event)
     a = replace(action, version=action.version + 1, updated_at=event.at)
-    if isinstance(event, ActionStarted):
-        return replace(a, status=ActionStatus.IN_PROGRESS)
-    if isinstance(event, ActionRescheduled):
-        return replace(a, due_on=event.due_on)
-    if isinstance(event, ActionCompleted):
-        return replace(
-            a,
-            status=ActionStatus.COMPLETED,
-            completion_evidence=event.evidence,
-            closing_note=event.note,
-            completed_at=event.at,
-        )
-    if isinstance(event, ActionAmended):
-        changed = {
-            name: getattr(event, name) for name in AMENDABLE if getattr(event, name) is not None
-        }
-        return replace(a, **changed)
-    if isinstance(event, ActionVerified):
-        return replace(a, status=ActionStatus.VERIFIED)
-    if isinstance(event, ActionCompletionReturned):
-        return replace(
-            a,
-            status=ActionStatus.IN_PROGRESS,
-            completion_evidence=(),
-            closing_note=None,
-            completed_at=None,
-        )
-    if isinstance(event, ActionCancelled):
-        return replace(a, status=ActionStatus.CANCELLED, closing_note=event.reason)
-    return apply_report(a, event)
+    if isinstance(event, ActionStepAdded):
+        return apply_step(a, event)
+    if isinstance(event, ReportEvent):
+        return apply_report(a, event)
+    return replace(a, **_changes(event))
 
 
 __all__ = [
@@ -202,8 +218,10 @@ __all__ = [
     "OPEN_REPORT",
     "Action",
     "ActionStatus",
+    "ActionStep",
     "ProgressReport",
     "ReportStatus",
+    "add_step",
     "amend",
     "cancel",
     "complete",

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.action_events import ActionAmended
 from domain.action_state import Action, ActionStatus
+from domain.action_steps import check_weight
 from domain.errors import InvalidInput
 from domain.values import (
     Actor,
@@ -35,6 +36,7 @@ def amend(
     kkp_criterion: int | None = None,
     indicator_type: IndicatorType | None = None,
     indicator: Indicator | None = None,
+    weight: int | None = None,
     actor: Actor,
     at: datetime,
 ) -> ActionAmended:
@@ -55,6 +57,7 @@ def amend(
         "kkp_criterion": kkp_criterion,
         "indicator_type": indicator_type,
         "indicator": indicator,
+        "weight": check_weight(weight) if weight is not None else None,
     }
     # Only what differs from the current plan is recorded: a form resent unchanged is refused.
     changed = {

@@ -39,6 +39,20 @@ class ActionPlanned(DomainEvent, frozen=True, kw_only=True):
     # The reporting cadence; None (and every event from before cadences): the first report
     # fixes it, so one action never mixes monthly, quarterly and four-monthly periods.
     cadence: PeriodKind | None = None
+    # How much the action counts in its region's, province's and the national figures
+    # (1–100); events from before weights count 1.
+    weight: int = 1
+
+
+class ActionStepAdded(DomainEvent, frozen=True, kw_only=True):
+    """A part of the action with its own owner, due date and reports; once an action has
+    steps its figures are their weighted roll-up (domain/action_steps.py)."""
+
+    step_id: UUID
+    title: str
+    owner_opd: str
+    due_on: date
+    weight: int
 
 
 class ActionStarted(DomainEvent, frozen=True, kw_only=True):
@@ -60,6 +74,7 @@ class ActionAmended(DomainEvent, frozen=True, kw_only=True):
     kkp_criterion: int | None = None
     indicator_type: IndicatorType | None = None
     indicator: Indicator | None = None
+    weight: int | None = None
 
 
 class ActionRescheduled(DomainEvent, frozen=True, kw_only=True):
@@ -101,6 +116,7 @@ class ProgressReportSubmitted(DomainEvent, frozen=True, kw_only=True):
     # correction, kept beside the report it corrects (`corrects`, None if there was none).
     after_close: bool = False
     corrects: UUID | None = None
+    step_id: UUID | None = None  # the step reported on, on an action split into steps
 
 
 class ReportDraftSaved(DomainEvent, frozen=True, kw_only=True):
@@ -141,6 +157,7 @@ class ProgressReportResubmitted(DomainEvent, frozen=True, kw_only=True):
 
 ActionEvent = (
     ActionPlanned
+    | ActionStepAdded
     | ActionStarted
     | ActionAmended
     | ActionRescheduled

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 import msgspec
@@ -53,6 +54,22 @@ class ProgressReport(msgspec.Struct, frozen=True, kw_only=True):
     reviewed_at: datetime | None = None
     return_reason: ReturnReason | None = None
     review_note: str | None = None
+    step_id: UUID | None = None  # on an action split into steps: the step reported on
+
+
+class ActionStep(msgspec.Struct, frozen=True, kw_only=True):
+    """A part of an action with its own owner, due date and reports (domain/action_steps.py)."""
+
+    id: UUID
+    title: str
+    owner_opd: str
+    due_on: date
+    weight: int
+    added_at: datetime
+
+
+# Which reports a figure reads: one step's (its id), the action's own (None), or all.
+StepFilter = UUID | None | Literal["any"]
 
 
 class ReportDraft(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,6 +110,14 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
     completed_at: datetime | None = None
     drafts: tuple[ReportDraft, ...] = ()
     cadence: PeriodKind | None = None
+    weight: int = 1  # how much it counts in region, province and national figures
+    steps: tuple[ActionStep, ...] = ()
+
+    def step(self, step_id: UUID) -> ActionStep:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise InvalidInput("unknown-step", step_id=step_id)
 
     def draft(self, draft_id: UUID) -> ReportDraft:
         for draft in self.drafts:
@@ -113,10 +138,12 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         up_to: ReportingPeriod | None = None,
         excluding: UUID | None = None,
         verified_only: bool = False,
+        step: StepFilter = None,
     ) -> float | None:
         """The figure of the latest period reported (ties: the newest report for that period),
         never the last one submitted: a back-filled earlier period does not replace it.
-        Returned reports do not count; `up_to` ignores later periods."""
+        Returned reports do not count; `up_to` ignores later periods; `step` chooses whose
+        reports count."""
         best: float | None = None
         best_key: tuple[tuple[date, date], int] | None = None
         for index, report in enumerate(self.reports):
@@ -125,6 +152,8 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
                 continue
             if verified_only and report.status is not ReportStatus.VERIFIED:
                 continue
+            if step not in ("any", report.step_id):
+                continue
             if up_to is not None and report.period.order > up_to.order:
                 continue
             key = (report.period.order, index)
@@ -132,27 +161,63 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
                 best, best_key = value, key
         return best
 
-    def standing_report(self, period: ReportingPeriod) -> ProgressReport | None:
-        """The report that stands for a period now: its newest one not returned."""
-        found = [r for r in self.reports if r.period == period]
+    def standing_report(
+        self, period: ReportingPeriod, step: UUID | None = None
+    ) -> ProgressReport | None:
+        """The report that stands for a period (of one step) now: its newest one not returned."""
+        found = [r for r in self.reports if r.period == period and r.step_id == step]
         valid = [r for r in found if r.status is not ReportStatus.RETURNED]
         return valid[-1] if valid else None
 
     def latest_percent(
-        self, excluding: UUID | None = None, up_to: ReportingPeriod | None = None
+        self,
+        excluding: UUID | None = None,
+        up_to: ReportingPeriod | None = None,
+        step: UUID | None = None,
     ) -> float | None:
-        """The percent of the latest period reported and not returned: the claimed progress."""
-        return self._current("percent", up_to=up_to, excluding=excluding)
+        """The percent of the latest period reported and not returned: the claimed progress
+        (of one step, when given)."""
+        return self._current("percent", up_to=up_to, excluding=excluding, step=step)
 
     def latest_indicator_value(self) -> float | None:
-        return self._current("indicator_value")
+        return self._current("indicator_value", step="any")
+
+    def step_percent(
+        self, step: UUID, *, verified_only: bool = False, up_to: ReportingPeriod | None = None
+    ) -> float:
+        return self._current("percent", step=step, verified_only=verified_only, up_to=up_to) or 0.0
+
+    def _reported(
+        self, *, verified_only: bool = False, up_to: ReportingPeriod | None = None
+    ) -> float:
+        """The reported percent: the action's own, or on an action split into steps the
+        weighted mean of its steps' (a step with no report counts 0)."""
+        if not self.steps:
+            return self._current("percent", verified_only=verified_only, up_to=up_to) or 0.0
+        total = sum(s.weight for s in self.steps)
+        parts = sum(
+            s.weight * self.step_percent(s.id, verified_only=verified_only, up_to=up_to)
+            for s in self.steps
+        )
+        return round(parts / total, 2)
 
     @property
     def completion(self) -> float:
         """Claimed: what the region reports, verified or not; 100 once it declares completion."""
         if self.status in (ActionStatus.COMPLETED, ActionStatus.VERIFIED):
             return 100.0
-        return self.latest_percent() or 0.0
+        return self._reported()
+
+    def claimed_series(self) -> list[tuple[ReportingPeriod, float]]:
+        """The reported percent at the end of each period that has a report, in period order:
+        what a chart plots, so a back-filled report lands at its own period."""
+        periods = {
+            r.period.label: r.period
+            for r in self.reports
+            if r.percent is not None and r.status is not ReportStatus.RETURNED
+        }
+        ordered = sorted(periods.values(), key=lambda p: p.order)
+        return [(p, self._reported(up_to=p)) for p in ordered]
 
     @property
     def overdue_from(self) -> date | None:
@@ -169,7 +234,7 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         latest verified period's percent."""
         if self.status is ActionStatus.VERIFIED:
             return 100.0
-        return self._current("percent", verified_only=True) or 0.0
+        return self._reported(verified_only=True)
 
     def require_status(self, *allowed: ActionStatus, doing: str) -> None:
         """`doing` is the catalogue key (`doing.<doing>`) of what the status forbids."""

@@ -104,6 +104,18 @@ class PlanAction(Command, frozen=True, kw_only=True):
     indicator_type: IndicatorType = IndicatorType.PROCESS
     indicator: Indicator | None = None
     cadence: PeriodKind | None = None
+    weight: int = 1
+
+
+class AddActionStep(Command, frozen=True, kw_only=True):
+    """Split an action into steps with their own owner, due date and weight."""
+
+    RULE = Rule(Policy.REGION_WRITER, "add-action-step")
+    action_id: UUID
+    title: str
+    owner_opd: str
+    due_on: date
+    weight: int = 1
 
 
 class StartAction(Command, frozen=True, kw_only=True):
@@ -125,6 +137,7 @@ class AmendAction(Command, frozen=True, kw_only=True):
     kkp_criterion: int | None = None
     indicator_type: IndicatorType | None = None
     indicator: Indicator | None = None
+    weight: int | None = None
 
 
 class RescheduleAction(Command, frozen=True, kw_only=True):
@@ -171,6 +184,7 @@ class SubmitProgressReport(Command, frozen=True, kw_only=True):
     evidence: tuple[Evidence, ...] = ()
     correction_reason: str | None = None
     draft_id: UUID | None = None
+    step_id: UUID | None = None
 
 
 class SaveReportDraft(Command, frozen=True, kw_only=True):
@@ -243,6 +257,7 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     AmendCommitment,
     WithdrawCommitment,
     PlanAction,
+    AddActionStep,
     StartAction,
     AmendAction,
     RescheduleAction,

@@ -28,6 +28,7 @@ def _check_measures(
     indicator_value: float | None,
     correction_reason: str | None,
     excluding: UUID | None,
+    step: UUID | None,
 ) -> str | None:
     if percent is None and indicator_value is None:
         raise InvalidInput("measure-required")
@@ -42,7 +43,7 @@ def _check_measures(
     reason = None if blank else require_text(correction_reason or "", "correction_reason")
     # "Not backwards" is about time, not about the order of filing: compare with the figure
     # at this period or the latest one before it, so a back-filled early period passes.
-    previous = action.latest_percent(excluding=excluding, up_to=period)
+    previous = action.latest_percent(excluding=excluding, up_to=period, step=step)
     if percent is not None and previous is not None and percent < previous and not reason:
         raise RuleViolated("percent-backwards", previous=previous, percent=percent)
     return reason
@@ -69,14 +70,20 @@ def submit_report(
     correction_reason: str | None = None,
     draft_id: UUID | None = None,
     closed: bool = False,
+    step_id: UUID | None = None,
     actor: Actor,
     at: datetime,
 ) -> list[ActionEvent]:
     """Submitting the first report of a planned action also starts it; submitting from a
     draft (`draft_id`) removes the draft in the same event. Once the period is `closed` for
     the region, the report is a correction: it needs a reason and stands beside the report
-    it corrects, which is kept."""
+    it corrects, which is kept. On an action split into steps each report is one step's,
+    and every rule below (not backwards, one open report per period) is that step's."""
     _require_reportable(action)
+    if step_id is not None:
+        action.step(step_id)
+    elif action.steps:
+        raise InvalidInput("report-needs-step")
     if draft_id is not None:
         action.draft(draft_id)
     if period.starts_on > at.date():
@@ -88,13 +95,15 @@ def submit_report(
             cadence=Text(f"cadence.{action.cadence.value}"),
         )
     check_evidence(evidence)
-    reason = _check_measures(action, period, percent, indicator_value, correction_reason, None)
+    reason = _check_measures(
+        action, period, percent, indicator_value, correction_reason, None, step_id
+    )
     for report in action.reports:
-        if report.period == period and report.status in OPEN_REPORT:
+        if report.period == period and report.step_id == step_id and report.status in OPEN_REPORT:
             raise RuleViolated("period-has-open-report", period_label=period.label)
     if closed and not reason:
         raise RuleViolated("correction-needs-reason", period_label=period.label)
-    original = action.standing_report(period) if closed else None
+    original = action.standing_report(period, step_id) if closed else None
     events: list[ActionEvent] = []
     if action.status is ActionStatus.PLANNED:
         events.append(ActionStarted(actor=actor, at=at))
@@ -110,6 +119,7 @@ def submit_report(
             draft_id=draft_id,
             after_close=closed,
             corrects=original.id if original is not None else None,
+            step_id=step_id,
             actor=actor,
             at=at,
         )
@@ -170,8 +180,9 @@ def resubmit_report(
     if report.status is not ReportStatus.RETURNED:
         raise RuleViolated("report-not-returned")
     check_evidence(evidence)
+    step = report.step_id
     reason = _check_measures(
-        action, report.period, percent, indicator_value, correction_reason, report_id
+        action, report.period, percent, indicator_value, correction_reason, report_id, step
     )
     return ProgressReportResubmitted(
         report_id=report_id,

@@ -48,6 +48,7 @@ def apply_report(a: Action, event: ReportEvent) -> Action:
             late=event.period.filed_late(event.at, time_zone(a.region_code)),
             after_close=event.after_close,
             corrects=event.corrects,
+            step_id=event.step_id,
         )
         drafts = tuple(d for d in a.drafts if d.id != event.draft_id)
         if event.corrects is not None:  # the original stays, and says what corrected it

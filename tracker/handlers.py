@@ -153,6 +153,20 @@ def _plan(ctx: Context, cmd: c.PlanAction, state: None) -> DomainEvent:
         actor=ctx.actor,
         at=ctx.at,
         cadence=cmd.cadence,
+        weight=cmd.weight,
+    )
+
+
+def _add_step(ctx: Context, cmd: c.AddActionStep, state: action.Action) -> DomainEvent:
+    return action.add_step(
+        state,
+        step_id=ctx.new_id(),
+        title=cmd.title,
+        owner_opd=cmd.owner_opd,
+        due_on=cmd.due_on,
+        weight=cmd.weight,
+        actor=ctx.actor,
+        at=ctx.at,
     )
 
 
@@ -172,6 +186,7 @@ def _amend_action(ctx: Context, cmd: c.AmendAction, state: action.Action) -> Dom
         kkp_criterion=cmd.kkp_criterion,
         indicator_type=cmd.indicator_type,
         indicator=cmd.indicator,
+        weight=cmd.weight,
         actor=ctx.actor,
         at=ctx.at,
     )
@@ -220,6 +235,7 @@ def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> 
         correction_reason=cmd.correction_reason,
         draft_id=cmd.draft_id,
         closed=_closed(ctx, state, cmd.period),
+        step_id=cmd.step_id,
         actor=ctx.actor,
         at=ctx.at,
     )
@@ -322,6 +338,7 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.AmendCommitment: Handler("commitment", _commitment_id, _nothing, _amend),
     c.WithdrawCommitment: Handler("commitment", _commitment_id, _nothing, _withdraw),
     c.PlanAction: Handler("action", None, _planned_target, _plan),
+    c.AddActionStep: Handler("action", _action_id, _action_target, _add_step),
     c.StartAction: Handler("action", _action_id, _action_target, _start),
     c.AmendAction: Handler("action", _action_id, _action_target, _amend_action),
     c.RescheduleAction: Handler("action", _action_id, _action_target, _reschedule),

@@ -17,6 +17,7 @@ from domain.action_events import (
     ActionPlanned,
     ActionRescheduled,
     ActionStarted,
+    ActionStepAdded,
     ActionVerified,
     ProgressReportResubmitted,
     ProgressReportReturned,
@@ -84,6 +85,15 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
     ActionAmended: ActionAmended(
         reason="Salah ketik", title="Posyandu ramah lansia", actor=PEMDA, at=at(2025, 7, 6)
     ),
+    ActionStepAdded: ActionStepAdded(
+        step_id=UUID("00000000-0000-4000-8000-00000000a001"),
+        title="Sosialisasi di 5 kecamatan",
+        owner_opd="DPMPPA",
+        due_on=date(2025, 10, 31),
+        weight=3,
+        actor=PEMDA,
+        at=at(2025, 7, 2),
+    ),
     ActionRescheduled: ActionRescheduled(
         previous_due_on=date(2025, 12, 31),
         due_on=date(2026, 6, 30),
@@ -133,7 +143,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 22
+    assert len(registry.EVENT_TYPES) == 23
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

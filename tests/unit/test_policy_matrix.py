@@ -102,6 +102,13 @@ SAMPLES: dict[type[c.Command], Sample] = {
     ),
     c.PlanAction: lambda w, p: plan(w.commitment_id, PLACES[p][0], PLACES[p][1]),
     c.StartAction: lambda w, p: c.StartAction(action_id=_planned(w, p)),
+    c.AddActionStep: lambda w, p: c.AddActionStep(
+        action_id=_planned(w, p),
+        title="Pelatihan aparat kelurahan",
+        owner_opd="DPMPPA",
+        due_on=date(2026, 6, 30),
+        weight=2,
+    ),
     c.RescheduleAction: lambda w, p: c.RescheduleAction(
         action_id=_planned(w, p), due_on=date(2027, 6, 30), reason="Anggaran bergeser"
     ),
