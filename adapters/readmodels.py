@@ -111,7 +111,8 @@ async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | 
     return [r["doc"] for r in await pool.fetch(sql, forum_id, region_code)]
 
 
-# Per-group counts every summary is made of; `today` decides what is overdue.
+# Per-group counts every summary is made of; `today` decides what is overdue. Completion
+# sums are weighted by each action's weight (projections/rollups.py divides by weight_sum).
 _COUNTS = """
     count(*) AS actions,
     count(*) FILTER (WHERE status = 'planned') AS planned,
@@ -119,8 +120,9 @@ _COUNTS = """
     count(*) FILTER (WHERE status = 'completed') AS completed,
     count(*) FILTER (WHERE status = 'verified') AS verified,
     count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
-    coalesce(sum(completion) FILTER (WHERE status <> 'cancelled'), 0) AS completion_sum,
-    coalesce(sum(verified_completion) FILTER (WHERE status <> 'cancelled'), 0)
+    coalesce(sum(weight) FILTER (WHERE status <> 'cancelled'), 0) AS weight_sum,
+    coalesce(sum(weight * completion) FILTER (WHERE status <> 'cancelled'), 0) AS completion_sum,
+    coalesce(sum(weight * verified_completion) FILTER (WHERE status <> 'cancelled'), 0)
         AS verified_completion_sum,
     count(*) FILTER (WHERE status IN ('completed', 'verified')
                      AND completed_at::date <= due_on) AS on_time,
@@ -162,14 +164,15 @@ async def counts_by_commitment_region(pool: Any, forum_id: UUID, today: date) ->
 
 
 async def matrix(pool: Any, dimension: str, province: str | None) -> list[Any]:
-    """Actions and mean completion per region and RPJMN PN (or KKP HAM criterion)."""
+    """Actions and weighted mean completion per region and RPJMN PN (or KKP HAM criterion)."""
     source = {
         "rpjmn": f"{S}.action a CROSS JOIN LATERAL unnest(a.rpjmn_pns) AS k(key)",
         "kkp": f"{S}.action a CROSS JOIN LATERAL (SELECT a.kkp_criterion::text) AS k(key)",
     }[dimension]
     sql = f"""
-        SELECT a.region_code, k.key, count(*) AS actions, avg(a.completion) AS completion,
-               avg(a.verified_completion) AS verified_completion
+        SELECT a.region_code, k.key, count(*) AS actions,
+               sum(a.weight * a.completion) / sum(a.weight) AS completion,
+               sum(a.weight * a.verified_completion) / sum(a.weight) AS verified_completion
         FROM {source}
         WHERE a.status <> 'cancelled' AND k.key IS NOT NULL
           AND ($1::text IS NULL OR a.province_code = $1)

@@ -17,7 +17,7 @@ from domain.registry import fold
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS {s}.action (
     overdue_from date,
     completion double precision NOT NULL,
     verified_completion double precision NOT NULL,
+    weight int NOT NULL DEFAULT 1,
     completed_at timestamptz,
     indicator_name text,
     indicator_unit text,

@@ -228,6 +228,13 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
             return self.due_on + timedelta(days=1)
         return None
 
+    def step_overdue_from(self, step: ActionStep) -> date | None:
+        """As `overdue_from`, for one step: from the day after its due date while the action
+        is open and the step has not reported 100%."""
+        if self.overdue_from is None or self.step_percent(step.id) >= 100:
+            return None
+        return step.due_on + timedelta(days=1)
+
     @property
     def verified_completion(self) -> float:
         """Only what a Kanwil verified: 100 once the completion itself is verified, else the

@@ -51,13 +51,34 @@ def commitment_columns(commitment: Commitment) -> dict[str, Any]:
     }
 
 
+def step_figures(action: Action) -> list[dict[str, Any]]:
+    """Each step's claimed and verified percent and its share of the action's figure."""
+    total = sum(s.weight for s in action.steps)
+    return [
+        {
+            "step_id": s.id,
+            "completion": action.step_percent(s.id),
+            "verified_completion": action.step_percent(s.id, verified_only=True),
+            "share": round(s.weight / total, 3),
+            "overdue_from": action.step_overdue_from(s),
+        }
+        for s in action.steps
+    ]
+
+
 def figures(action: Action) -> dict[str, Any]:
     """The action's figures as the domain counts them, stored in its documents so that no
-    reader computes them again."""
+    reader computes them again: the current ones, each step's, and the claimed figure at the
+    end of each reported period (what charts plot)."""
     return {
         "completion": action.completion,
         "verified_completion": action.verified_completion,
         "overdue_from": action.overdue_from,
+        "steps": step_figures(action),
+        "series": [
+            {"period": p.label, "ends_on": p.ends_on, "completion": value}
+            for p, value in action.claimed_series()
+        ],
     }
 
 
@@ -66,7 +87,7 @@ def document(kind: str, state: Any) -> dict[str, Any]:
     (decoding the state back ignores them)."""
     doc: dict[str, Any] = msgspec.to_builtins(state)
     if kind == "action":
-        doc["figures"] = figures(state)
+        doc["figures"] = msgspec.to_builtins(figures(state))
     return doc
 
 
@@ -88,6 +109,7 @@ def action_columns(action: Action) -> dict[str, Any]:
         "overdue_from": action.overdue_from,
         "completion": action.completion,
         "verified_completion": action.verified_completion,
+        "weight": action.weight,
         "completed_at": action.completed_at,
         "indicator_name": indicator.name if indicator else None,
         "indicator_unit": indicator.unit if indicator else None,

@@ -1,8 +1,10 @@
 """Summaries, roll-ups and rankings computed from per-group counts (pure functions).
 
-Completion is weighted by action: every non-cancelled action counts once, whatever its
-size. `completion` is what regions claim (their latest reports and declarations, verified or
-not); `verified_completion` counts only what a Kanwil verified, and rankings order by it.
+Completion is the mean of the non-cancelled actions' completion weighted by each action's
+`weight` (1 unless its region set another when planning or amending it), so a large action
+counts more than a small one only when the region said so in the log. `completion` is what
+regions claim (their latest reports and declarations, verified or not);
+`verified_completion` counts only what a Kanwil verified, and rankings order by it.
 Shares are None when there is nothing to divide, never a misleading 0.
 """
 
@@ -15,6 +17,7 @@ STATUSES = ("planned", "in_progress", "completed", "verified", "cancelled")
 COUNTS = (
     *STATUSES,
     "actions",
+    "weight_sum",
     "completion_sum",
     "verified_completion_sum",
     "on_time",
@@ -43,13 +46,15 @@ def merge(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def summary(row: Mapping[str, Any]) -> dict[str, Any]:
-    live = row["actions"] - row["cancelled"]
+    weights = row["weight_sum"]
     done = row["completed"] + row["verified"]
     return {
         "actions": row["actions"],
         "by_status": {s: row[s] for s in STATUSES if row[s]},
-        "completion": round(row["completion_sum"] / live, 1) if live else None,
-        "verified_completion": round(row["verified_completion_sum"] / live, 1) if live else None,
+        "completion": round(row["completion_sum"] / weights, 1) if weights else None,
+        "verified_completion": (
+            round(row["verified_completion_sum"] / weights, 1) if weights else None
+        ),
         "on_time_share": _share(row["on_time"], done),
         "overdue": row["overdue"],
         "verified_share": _share(row["reports_verified"], row["reports"]),

@@ -18,7 +18,6 @@ from adapters import codec, readmodels
 from adapters.reference_data import region_catalogue
 from domain import access
 from domain.access import Principal
-from domain.period import ReportingPeriod
 from domain.period_close import holds_for
 from domain.regions import Region
 from domain.registry import fold
@@ -218,33 +217,34 @@ async def public_history(data: ReadStore, kind: str, aggregate_id: UUID) -> list
 
 
 def percent_series(action: dict[str, Any]) -> list[tuple[date, float]]:
-    """An action's reported percent per reporting period, plotted at the period's last day:
-    for each period the newest report not returned (the domain's rule for the current
-    figure), so a back-filled report lands at its own period, not at its filing date."""
-    points: dict[date, float] = {}
-    for report in action["reports"]:  # in filing order: a later one for a period wins
-        if report["status"] != "returned" and report["percent"] is not None:
-            points[ReportingPeriod.from_doc(report["period"]).ends_on] = float(report["percent"])
-    return sorted(points.items())
+    """An action's claimed figure at the end of each reported period, as the projection
+    stored it (domain Action.claimed_series): a back-filled report lands at its own period,
+    and an action split into steps plots its weighted roll-up."""
+    return [
+        (_day(point["ends_on"]), float(point["completion"]))
+        for point in action["figures"]["series"]
+    ]
 
 
 def mean_completion_series(actions: list[dict[str, Any]]) -> list[tuple[date, float]]:
-    """At the end of each reporting period, the mean of the latest percent each live action
-    had reported for a period ending by then (0 for an action planned by then that had not
-    reported yet)."""
+    """At the end of each reporting period, the mean of each live action's latest figure for
+    a period ending by then, weighted as the region's figures are (projections/rollups.py);
+    0 for an action planned by then that had not reported yet."""
     live = [a for a in actions if a["status"] != "cancelled"]
     series = {id(a): percent_series(a) for a in live}
     days = sorted({day for points in series.values() for day, _ in points})
     result = []
     for day in days:
-        values = []
+        parts = weights = 0.0
         for action in live:
             reported = [p for d, p in series[id(action)] if d <= day]
             if not reported and _day(action["created_at"]) > day:
                 continue
-            values.append(reported[-1] if reported else 0.0)
-        if values:
-            result.append((day, round(sum(values) / len(values), 1)))
+            weight = action.get("weight", 1)
+            parts += weight * (reported[-1] if reported else 0.0)
+            weights += weight
+        if weights:
+            result.append((day, round(parts / weights, 1)))
     return result
 
 

@@ -16,7 +16,15 @@ from typing import Any
 from uuid import UUID
 
 from adapters.memory.log_queries import LogQueries
-from adapters.memory.rows import TIMELINE_ROW, Row, board_key, counts, grouped, matches
+from adapters.memory.rows import (
+    TIMELINE_ROW,
+    Row,
+    board_key,
+    counts,
+    grouped,
+    matches,
+    weighted,
+)
 from adapters.readmodels import ActionFilter, BoardCursor
 
 
@@ -98,8 +106,8 @@ class MemoryReadStore(LogQueries):
                 "region_code": r,
                 "key": k,
                 "actions": len(v),
-                "completion": sum(x["completion"] for x in v) / len(v),
-                "verified_completion": sum(x["verified_completion"] for x in v) / len(v),
+                "completion": weighted(v, "completion"),
+                "verified_completion": weighted(v, "verified_completion"),
             }
             for (r, k), v in sorted(cells.items())
         ]

@@ -65,19 +65,24 @@ def counts(rows: Iterable[Row], today: date) -> Row:
     """What readmodels._COUNTS computes, for one group of action rows."""
     rows = list(rows)
     done = [r for r in rows if r["status"] in ("completed", "verified")]
+    live = [r for r in rows if r["status"] != "cancelled"]
     return {
         "actions": len(rows),
         **{status: sum(r["status"] == status for r in rows) for status in STATUSES},
-        "completion_sum": float(sum(r["completion"] for r in rows if r["status"] != "cancelled")),
-        "verified_completion_sum": float(
-            sum(r["verified_completion"] for r in rows if r["status"] != "cancelled")
-        ),
+        "weight_sum": sum(r["weight"] for r in live),
+        "completion_sum": float(sum(r["weight"] * r["completion"] for r in live)),
+        "verified_completion_sum": float(sum(r["weight"] * r["verified_completion"] for r in live)),
         "on_time": sum(r["completed_at"].astimezone(UTC).date() <= r["due_on"] for r in done),
         "overdue": sum(overdue(r, today) for r in rows),
         "reports": sum(r["reports_total"] for r in rows),
         "reports_verified": sum(r["reports_verified"] for r in rows),
         "last_activity": max((r["updated_at"] for r in rows), default=None),
     }
+
+
+def weighted(rows: list[Row], column: str) -> float:
+    """The weighted mean of a column over action rows, as readmodels.matrix computes it."""
+    return float(sum(r["weight"] * r[column] for r in rows) / sum(r["weight"] for r in rows))
 
 
 def grouped(rows: Iterable[Row], key: Callable[[Row], Any]) -> dict[Any, list[Row]]:

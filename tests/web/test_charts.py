@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 from markupsafe import Markup
 
@@ -146,25 +147,30 @@ def test_colours_contrast_with_white() -> None:
 
 
 def test_charts_plot_by_reporting_period_not_by_filing_date() -> None:
+    from domain import action as domain_action
+    from projections.catalog import document
+    from tests.domain.helpers import action_planned, at, given, uid
+    from tests.domain.helpers import report_returned as returned
+    from tests.domain.helpers import report_submitted as submitted
     from tracker.queries import mean_completion_series, percent_series
 
-    def report(kind: str, year: int, number: int, percent: float, filed: str, status: str) -> Any:
-        period = {"kind": kind, "year": year, "number": number}
-        return {"period": period, "percent": percent, "submitted_at": filed, "status": status}
+    def doc(*events: Any, **planned: Any) -> dict[str, Any]:
+        state = given(domain_action.evolve, action_planned(**planned), *events)
+        return msgspec.json.decode(msgspec.json.encode(document("action", state)))
 
-    action = {
-        "status": "in_progress",
-        "created_at": "2023-01-10T02:00:00+00:00",
-        "reports": [
-            report("four_monthly", 2023, 8, 60, "2023-09-02T03:00:00+00:00", "verified"),
-            report("four_monthly", 2023, 4, 45, "2023-11-06T03:00:00+00:00", "submitted"),
-            report("four_monthly", 2023, 12, 90, "2024-01-05T03:00:00+00:00", "returned"),
-        ],
-    }
+    action = doc(
+        submitted(uid(1), "2023-B08", 60.0, at=at(2023, 9, 2)),
+        submitted(uid(2), "2023-B04", 45.0, at=at(2023, 11, 6)),  # back-filled
+        submitted(uid(3), "2023-B12", 90.0, at=at(2024, 1, 5)),
+        returned(uid(3)),
+        at=at(2023, 1, 10),
+    )
     # the back-filled B04 sits at 30 April, before B08; the returned B12 is left out
     assert percent_series(action) == [(date(2023, 4, 30), 45.0), (date(2023, 8, 31), 60.0)]
-    later = {**action, "created_at": "2023-06-01T00:00:00+00:00", "reports": []}
+    later = doc(at=at(2023, 6, 1))
     assert mean_completion_series([action, later]) == [
         (date(2023, 4, 30), 45.0),  # the second action was not planned yet
         (date(2023, 8, 31), 30.0),
     ]
+    heavy = doc(at=at(2023, 6, 1), weight=3)  # three times the weight, nothing reported
+    assert mean_completion_series([action, heavy])[-1] == (date(2023, 8, 31), 15.0)

@@ -102,6 +102,7 @@ class ActionController(Controller):
             cadence=data.cadence,
             indicator=data.indicator,
             due_on=data.due_on,
+            weight=data.weight,
         )
         result = await bus.dispatch(command, who)
         return command_response(result, 201, f"/api/v1/actions/{result.id}")
@@ -176,6 +177,7 @@ class ActionController(Controller):
             narrative=data.narrative,
             evidence=tuple(data.evidence),
             correction_reason=data.correction_reason,
+            step_id=data.step_id,
         )
         return await _send(request, bus, who, command, 201)
 

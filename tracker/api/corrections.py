@@ -1,5 +1,6 @@
-"""/api/v1/actions/{id}/amendment and /completion/return: correcting a plan with a reason,
-and a Kanwil sending a declared completion back. Same bus, same rules as every write."""
+"""/api/v1/actions/{id}/amendment, /steps and /completion/return: correcting a plan with a
+reason, splitting it into steps, and a Kanwil sending a declared completion back. Same bus,
+same rules as every write."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from litestar import Controller, Request, Response, post
 from litestar.params import FromPath, JSONBody
 
 from domain import commands as c
-from tracker.api.schemas import ActionAmendmentIn, ReturnIn
+from tracker.api.schemas import ActionAmendmentIn, ReturnIn, StepIn
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
@@ -45,9 +46,32 @@ class ActionCorrectionController(Controller):
             kkp_criterion=data.kkp_criterion,
             indicator_type=data.indicator_type,
             indicator=data.indicator,
+            weight=data.weight,
         )
         result = await bus.dispatch(command, who, expected_version(request))
         return command_response(result)
+
+    @post("/{action_id:uuid}/steps", summary="Tambah tahapan / add a step")
+    async def add_step(
+        self,
+        request: Request[Any, Any, Any],
+        bus: Bus,
+        who: Who,
+        action_id: FromPath[UUID],
+        data: JSONBody[StepIn],
+    ) -> Response[Any]:
+        """Split the action into steps; from then on each report names its `step_id` and the
+        action's figures are the weighted mean of its steps' (the new step's id is in
+        `data.steps` of the answer)."""
+        command = c.AddActionStep(
+            action_id=action_id,
+            title=data.title,
+            owner_opd=data.owner_opd,
+            due_on=data.due_on,
+            weight=data.weight,
+        )
+        result = await bus.dispatch(command, who, expected_version(request))
+        return command_response(result, 201)
 
     @post(
         "/{action_id:uuid}/completion/return",

@@ -20,6 +20,7 @@ from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag,
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
 Reason = Annotated[str, msgspec.Meta(max_length=2000)]
+Weight = Annotated[int, msgspec.Meta(examples=[1, 3])]  # the domain checks 1-100
 
 
 class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -79,6 +80,17 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True):
     indicator: Indicator | None = None
     # four_monthly (B04/B08/B12), quarter or month; unset: the first report fixes it
     cadence: PeriodKind | None = None
+    # 1-100: how much the action counts in its region's, province's and national figures
+    weight: Weight = 1
+
+
+class StepIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A step of an action: its own owner, due date (not after the action's) and weight."""
+
+    title: ShortText
+    owner_opd: ShortText
+    due_on: date
+    weight: Weight = 1
 
 
 class ActionAmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -93,11 +105,13 @@ class ActionAmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
     kkp_criterion: int | None = None
     indicator_type: IndicatorType | None = None
     indicator: Indicator | None = None
+    weight: Weight | None = None
 
 
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
     period: Annotated[str, msgspec.Meta(examples=["2025-B08", "2025-Q3", "2025-07"])]
     narrative: Text
+    step_id: UUID | None = None  # required on an action split into steps
     percent: float | None = None
     indicator_value: float | None = None
     evidence: list[Evidence] = []

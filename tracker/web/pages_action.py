@@ -107,6 +107,7 @@ async def action_page(
         feeds=feeds("aksi", str(ident)),
         action=action,
         reports_by_id={r["id"]: r for r in action["reports"]},
+        steps=steps_of(action),
         forum=forum,
         commitment=commitment,
         history=history,
@@ -115,6 +116,12 @@ async def action_page(
         chart=completion_chart(queries.percent_series(action), f),
         **picker,
     )
+
+
+def steps_of(action: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each step with its stored figures, in the order the steps were added."""
+    figures = {f["step_id"]: f for f in action["figures"].get("steps", ())}
+    return [{**step, **figures.get(step["id"], {})} for step in action.get("steps", ())]
 
 
 def board_filter(params: dict[str, str], today: Any) -> tuple[dict[str, str], Any]:

@@ -90,8 +90,9 @@ class Fmt:
         return float(action["figures"]["verified_completion"])
 
     def overdue(self, action: dict[str, Any], today: dt.date) -> bool:
-        """As the projection stored it (domain Action.overdue_from)."""
-        since = action["figures"]["overdue_from"]
+        """As the projection stored it (domain Action.overdue_from); for a step, its figures
+        (domain Action.step_overdue_from)."""
+        since = action["figures"]["overdue_from"] if "figures" in action else action["overdue_from"]
         return since is not None and dt.date.fromisoformat(str(since)) <= today
 
     def url(self, path: str, **params: Any) -> str:
