@@ -89,3 +89,31 @@ def test_a_step_with_a_bad_weight_or_due_date_is_refused_with_its_reason(site: S
     anonymous = site.client.post(url, json=step)
     assert anonymous.status_code == 401
     assert site.client.post(url, json=step, headers=site.as_("pemda_semarang")).status_code == 403
+
+
+def test_a_pemda_splits_an_action_and_reports_a_step_from_the_workspace(site: Site) -> None:
+    _, action_id = plan_action(site)
+    csrf = site.browser("pemda_blitar")
+    assert f"/kerja/aksi/{action_id}/tahapan" in site.client.get("/kerja").text
+    url = f"/kerja/aksi/{action_id}/tahapan"
+    typed = {"csrf_token": csrf, "title": "Modul", "owner_opd": "BKPSDM", "due_on": "2026-03-31"}
+    before = site.events()
+    refused = site.client.post(url, data=typed | {"weight": "0"}, follow_redirects=False)
+    assert refused.status_code == 422 and 'id="weight-error"' in refused.text
+    assert "Modul" in refused.text and site.events() == before
+    done = site.client.post(url, data=typed | {"weight": "2"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith(f"/aksi/{action_id}?")
+    assert site.events()[-1] == "ActionStepAdded"
+
+    report_url = f"/kerja/aksi/{action_id}/laporan"
+    form = site.client.get(report_url).text
+    assert 'name="step_id"' in form and "Modul · BKPSDM" in form
+    report = {"csrf_token": csrf, "period": "2025-Q4", "percent": "50", "narrative": "Modul"}
+    report |= {"evidence_url": "https://example.org/modul.pdf"}
+    refused = site.client.post(report_url, data=report, follow_redirects=False)
+    assert refused.status_code == 422 and 'id="step_id-error"' in refused.text
+    step_id = site.ok(site.client.get(f"/api/v1/actions/{action_id}"))["steps"][0]["id"]
+    sent = site.client.post(report_url, data=report | {"step_id": step_id}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    figures = site.ok(site.client.get(f"/api/v1/actions/{action_id}"))["figures"]
+    assert figures["completion"] == 50.0 and figures["steps"][0]["completion"] == 50.0

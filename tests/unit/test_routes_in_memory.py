@@ -44,6 +44,7 @@ EXPECTED = {
     "/akun": 302,  # kept for old bookmarks: it sends a signed-in account to /kerja
     "/kerja/aksi/{action_id:str}/ubah": 403,
     "/kerja/aksi/{action_id:str}/jadwal": 403,
+    "/kerja/aksi/{action_id:str}/tahapan": 403,
     "/kerja/aksi/{action_id:str}/batal": 403,
     "/kerja/aksi/{action_id:str}/selesai": 403,
 }

@@ -217,6 +217,27 @@ def test_action_page_shows_reports_evidence_and_history(
     assert "<svg" in text
 
 
+def test_the_demo_action_in_weighted_steps_rolls_up_and_weighs_in_blitar(
+    demo: dict[str, Any], site: TestClient[Any]
+) -> None:
+    split = next(a for a in demo["actions"] if a["steps"])
+    assert split["weight"] == 2 and [s["weight"] for s in split["steps"]] == [1, 3]
+    figures = split["figures"]
+    assert (figures["completion"], figures["verified_completion"]) == (70.0, 25.0)
+    assert [p["completion"] for p in figures["series"]] == [40.0, 70.0]  # B04, B08
+    text = html(site.get(f"/aksi/{split['id']}"))
+    assert "Tahapan" in text and "SOP pengaduan ditetapkan" in text and "DPMPPA" in text
+    assert "25%" in text and "75%" in text  # each step's share of the action
+
+    live = [a for a in demo["actions"] if a["region_code"] == "35.72"]
+    live = [a for a in live if a["status"] != "cancelled"]
+    weights = sum(a["weight"] for a in live)
+    expected = sum(a["weight"] * a["figures"]["verified_completion"] for a in live) / weights
+    summary = ok(site.get("/api/v1/regions/35.72"))["summary"]
+    assert summary["verified_completion"] == round(expected, 1)
+    assert weights == len(live) + 1  # the one action of weight 2
+
+
 def test_board_filters_narrow_like_the_api(demo: dict[str, Any], site: TestClient[Any]) -> None:
     everything = action_links(html(site.get("/aksi")))
     assert everything == {a["id"] for a in demo["actions"]}

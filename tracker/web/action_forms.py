@@ -1,6 +1,6 @@
-"""Form fields → the action commands (plan, amend, reschedule, cancel, declare completion,
-review a completion). Like tracker/web/workspace_forms.py it decides nothing: it parses text
-into the command the JSON API would build, and the domain and the bus judge it."""
+"""Form fields → the action commands (plan, amend, add a step, reschedule, cancel, declare
+completion, review a completion). Like tracker/web/workspace_forms.py it decides nothing: it
+parses text into the command the JSON API would build, and the domain and the bus judge it."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ PLAN_FIELDS = (
     "indicator_unit",
     "indicator_baseline",
     "indicator_target",
+    "weight",
     "due_on",
 )
 
@@ -101,6 +102,15 @@ def _indicator_type(form: Mapping[str, str]) -> IndicatorType:
         raise InvalidInput("empty-text", field="indicator_type") from None
 
 
+def _weight(form: Mapping[str, str]) -> int:
+    raw = _text(form, "weight")
+    if not raw:
+        return 1
+    if not raw.isdigit():
+        raise InvalidInput("not-a-number", field="weight")
+    return int(raw)
+
+
 def _cadence(form: Mapping[str, str]) -> PeriodKind:
     raw = _text(form, "cadence") or PeriodKind.FOUR_MONTHLY.value  # RANHAM's B04/B08/B12
     try:
@@ -123,6 +133,17 @@ def plan_command(region_code: str, form: Mapping[str, str]) -> c.PlanAction:
         indicator=_indicator(form),
         due_on=_date(form, "due_on"),
         cadence=_cadence(form),
+        weight=_weight(form),
+    )
+
+
+def step_command(action_id: UUID, form: Mapping[str, str]) -> c.AddActionStep:
+    return c.AddActionStep(
+        action_id=action_id,
+        title=_text(form, "title"),
+        owner_opd=_text(form, "owner_opd"),
+        due_on=_date(form, "due_on"),
+        weight=_weight(form),
     )
 
 
@@ -139,6 +160,7 @@ def amend_command(action_id: UUID, form: Mapping[str, str]) -> c.AmendAction:
         kkp_criterion=_kkp(form),
         indicator_type=_indicator_type(form),
         indicator=_indicator(form),
+        weight=_weight(form),
     )
 
 
@@ -189,5 +211,6 @@ def plan_values(action: dict[str, Any]) -> dict[str, str]:
         "indicator_unit": indicator.get("unit", ""),
         "indicator_baseline": show(indicator.get("baseline")),
         "indicator_target": show(indicator.get("target")),
+        "weight": str(action.get("weight", 1)),
         "due_on": str(action["due_on"]),
     }

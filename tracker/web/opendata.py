@@ -90,6 +90,7 @@ async def _laporan(conn: ReadStore, today: date) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for doc in await conn.action_docs():
         action = _doc(doc)
+        steps = {step["id"]: step["title"] for step in action.get("steps", ())}
         rows.extend(
             {
                 **report,
@@ -97,6 +98,7 @@ async def _laporan(conn: ReadStore, today: date) -> list[dict[str, Any]]:
                 "region_code": action["region_code"],
                 "action_title": action["title"],
                 "report_id": report["id"],
+                "step_title": steps.get(report.get("step_id")),
                 "period": ReportingPeriod.from_doc(report["period"]).label,
                 "reporter_office": (report.get("reporter") or {}).get("office"),
                 "reviewer_office": (report.get("reviewer") or {}).get("office"),

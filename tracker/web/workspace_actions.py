@@ -1,5 +1,5 @@
-"""Workspace forms for the action itself: plan (/kerja/aksi/baru), amend, reschedule, cancel,
-declare completion, and the Kanwil's review of a declared completion.
+"""Workspace forms for the action itself: plan (/kerja/aksi/baru), amend, add a step,
+reschedule, cancel, declare completion, and the Kanwil's review of a declared completion.
 
 Each form is a `Form`: its fields, the command it builds, the policy rule that decides who
 sees it. The pages and the posts are made from that table, so every form behaves the same:
@@ -81,6 +81,7 @@ def _plan_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
         _field("indicator_unit", t("work.indicator_unit")),
         _field("indicator_baseline", t("work.indicator_baseline"), "number"),
         _field("indicator_target", t("work.indicator_target"), "number"),
+        _field("weight", t("action.weight"), "number", hint=t("work.weight_hint")),
     ]
     if context.get("amending"):
         fields = [f for f in fields if f["name"] != "commitment_id"]
@@ -93,6 +94,15 @@ def _plan_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
         hint=t("work.cadence_hint"),
     )
     return [*fields, cadence, _field("due_on", t("action.due"), "date", required=True)]
+
+
+def _step_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        _field("title", t("step.title"), required=True),
+        _field("owner_opd", t("action.owner"), required=True, hint=t("work.opd_hint")),
+        _field("due_on", t("action.due"), "date", required=True, hint=t("work.step_due_hint")),
+        _field("weight", t("step.weight"), "number", hint=t("work.step_weight_hint")),
+    ]
 
 
 def _reason_fields(t: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,6 +167,7 @@ FORMS = (
         af.reschedule_command,
         prefill=lambda action: {"due_on": str(action["due_on"])},
     ),
+    Form("tahapan", "work.add_step", c.AddActionStep.RULE, _step_fields, af.step_command),
     Form("batal", "work.cancel", c.CancelAction.RULE, _reason_fields, af.cancel_command),
     Form(
         "selesai",

@@ -61,6 +61,13 @@ FIELD_OF_CODE = {
     "unknown-forum-kind": "kind",
     "no-signatories": "signatories",
     "too-many-drafts": "_form",
+    "weight-range": "weight",
+    "step-due-after-action": "due_on",
+    "report-needs-step": "step_id",
+    "unknown-step": "step_id",
+    "steps-after-reports": "_form",
+    "too-many-steps": "_form",
+    "duplicate-step": "_form",
 }
 
 
@@ -98,6 +105,14 @@ def draft_id_of(form: Mapping[str, str]) -> UUID | None:
         raise InvalidInput("unknown-draft", draft_id=raw) from None
 
 
+def step_id_of(form: Mapping[str, str]) -> UUID | None:
+    raw = form.get("step_id", "").strip()
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        raise InvalidInput("unknown-step", step_id=raw) from None
+
+
 def progress_command(
     action_id: UUID, form: Mapping[str, str], carried: tuple[Evidence, ...] = ()
 ) -> c.Command:
@@ -127,6 +142,7 @@ def progress_command(
         evidence=evidence,
         correction_reason=form.get("correction_reason", "").strip() or None,
         draft_id=draft_id,
+        step_id=step_id_of(form),
     )
 
 
