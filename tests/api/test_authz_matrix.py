@@ -105,6 +105,7 @@ REPORT_WITH_PRIVATE_EVIDENCE = {
     "narrative": "Wawancara warga",
     "evidence": [PRIVATE_EVIDENCE],
 }
+STEP = {"title": "Pelatihan kader", "owner_opd": "DPMPPA", "due_on": "2026-06-30", "weight": 2}
 RETURN = {"reason_code": "insufficient_evidence", "note": "Lampirkan daftar hadir"}
 
 
@@ -234,6 +235,7 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
     ),
     Row("POST", A + "/completion/return", "completed", RETURN, JATIM),
+    Row("POST", A + "/steps", "planned", STEP, BLITAR),
     Row(
         "POST",
         A + "/evidence-files",
@@ -306,6 +308,7 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
         form=True,
     ),
+    Row("POST", "/kerja/aksi/{action_id:str}/tahapan", "planned", STEP, BLITAR, form=True),
     Row(
         "POST",
         "/kerja/aksi/{action_id:str}/jadwal",

@@ -79,7 +79,7 @@ def test_demo_dashboards(database_url: str) -> None:
         follow = ok(client.get(f"/api/v1/forums/{rakernas['id']}/progress"))
         signatories = follow["commitments"][0]["signatories"]
         by_region = {s["region_code"]: s["progress"] for s in signatories}
-        assert by_region["35.72"]["actions"] == 1
+        assert by_region["35.72"]["actions"] == 2  # training, and the action in steps
         assert by_region["61"]["actions"] == 0  # the province signed; its own actions: none
         assert ok(client.get("/api/v1/matrices/kkp?province=33"))["regions"]["33.75"]
         indicators = {i["indicator_name"]: i for i in ok(client.get("/api/v1/indicators"))["items"]}
