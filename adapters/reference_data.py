@@ -1,14 +1,17 @@
 """Loads the shipped reference data: Kepmendagri region codes (MIT, Cahya DSN), the ten
-KKP HAM criteria, RPJMN 2025-2029 national priorities and the ministry's 2025 targets."""
+KKP HAM criteria, RPJMN 2025-2029 national priorities, the ministry's 2025 targets and the
+Kanwil office names by era."""
 
 from __future__ import annotations
 
 import csv
+from datetime import date
 from functools import cache
 from importlib import resources
 
 import msgspec
 
+from domain.offices import OfficeEra, OfficeNames
 from domain.regions import Region, RegionCatalogue
 
 
@@ -74,4 +77,22 @@ def national_targets() -> tuple[NationalTarget, ...]:
     return tuple(
         NationalTarget(r["indikator"], r["satuan"], int(r["target"]), int(r["tahun"]), r["konteks"])
         for r in _rows("target_nasional_2025.csv")
+    )
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@cache
+def kanwil_offices() -> OfficeNames:
+    return OfficeNames(
+        tuple(
+            OfficeEra(
+                template=r["template"],
+                valid_from=_day(r["valid_from"]),
+                valid_until=_day(r["valid_until"]),
+            )
+            for r in _rows("kanwil_offices.csv")
+        )
     )

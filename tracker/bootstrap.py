@@ -27,7 +27,7 @@ from adapters.memory.reads import MemoryReadStore
 from adapters.passwords import Argon2Hasher
 from adapters.positions import PositionWatcher
 from adapters.reads import PostgresReadStore
-from adapters.reference_data import region_catalogue
+from adapters.reference_data import kanwil_offices, region_catalogue
 from adapters.signing import Signer, load_or_create
 from domain.regions import RegionCatalogue
 from tracker.bus import MessageBus
@@ -184,6 +184,7 @@ def bootstrap(
         clock=clock,
         ids=ids,
         files=files,
+        offices=kanwil_offices(),
     )
     return Services(
         settings=settings,

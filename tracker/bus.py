@@ -13,6 +13,7 @@ Event-store work is synchronous (eventsourcing): `dispatch` runs it in a worker 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,9 @@ from domain.access import Principal
 from domain.commands import Command
 from domain.errors import InvalidInput
 from domain.evidence_files import stored_file_of
-from domain.regions import RegionCatalogue
+from domain.offices import OfficeNames
+from domain.regions import WIB, RegionCatalogue
+from domain.values import Actor, Role
 from tracker.accounts import ACCOUNT_HANDLERS, AccountContext, account_target
 from tracker.commands import COMMANDS
 from tracker.errors import NotFound, StaleVersion
@@ -70,8 +73,10 @@ class MessageBus:
         clock: Clock,
         ids: IdSource,
         files: FileStore | None = None,
+        offices: OfficeNames | None = None,
     ) -> None:
         self.files = files
+        self.offices = offices or OfficeNames()
         self.store = store
         self.accounts = accounts
         self.hasher = hasher
@@ -89,6 +94,7 @@ class MessageBus:
             clock=clock,
             ids=ids or self.ids,
             files=self.files,
+            offices=self.offices,
         )
 
     async def dispatch(
@@ -126,6 +132,14 @@ class MessageBus:
     def account_context(self) -> AccountContext:
         return AccountContext(self.accounts, self.hasher, self.regions, self.clock(), in_thread)
 
+    def _actor(self, who: Principal, at: datetime) -> Actor:
+        """The actor an event records: a Kanwil's office named as it was that day (WIB)."""
+        actor = who.actor()
+        if who.role is not Role.KANWIL:
+            return actor
+        day = WIB.local(at).date()
+        return msgspec.structs.replace(actor, office=self.offices.on(actor.office, day))
+
     def find(self, kind: str, aggregate_id: UUID) -> Any | None:
         return self.store.load(kind, aggregate_id)
 
@@ -156,8 +170,9 @@ class MessageBus:
             current = state.version if state is not None else 0
             if expected_version is not None and expected_version != current:
                 raise StaleVersion(expected_version, current)
+        at = self.clock()
         ctx = Context(
-            who.actor(), self.clock(), self.regions, self.ids, self.load, self.find, aggregate_id
+            self._actor(who, at), at, self.regions, self.ids, self.load, self.find, aggregate_id
         )
         decided = handler.decide(ctx, command, state)
         events = decided if isinstance(decided, list) else [decided]

@@ -132,3 +132,19 @@ def test_the_in_memory_pages_show_the_demo(demo: Demo) -> None:
     assert after.status_code == 200
     csv = demo.client.get("/data/aksi.csv").text.splitlines()
     assert len(csv) == len(demo.tables["action"]) + 1
+
+
+def test_the_demo_names_each_kanwil_as_it_was_called_on_the_day(demo: Demo) -> None:
+    """Kota Pekalongan's 2023 reports were verified by the Bidang HAM of the Kanwil
+    Kementerian Hukum dan HAM Jawa Tengah; Kota Blitar's in 2025 by the Kanwil Kementerian
+    HAM Jawa Timur (reference data: adapters/reference/kanwil_offices.csv)."""
+    reviewers: dict[tuple[str, str], set[str]] = {}
+    for doc in demo.client.get("/api/v1/actions?limit=500").json()["items"]:
+        for report in doc["reports"]:
+            if report["reviewer"]:
+                key = (doc["region_code"], report["reviewed_at"][:4])
+                reviewers.setdefault(key, set()).add(report["reviewer"]["office"])
+    assert reviewers[("33.75", "2023")] == {
+        "Kanwil Kementerian Hukum dan HAM Jawa Tengah (Bidang HAM)"
+    }
+    assert reviewers[("35.72", "2026")] == {"Kanwil Kementerian HAM Jawa Timur"}
