@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 from litestar import Litestar, Request, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
@@ -109,6 +110,7 @@ def create_app(
     return Litestar(
         route_handlers=[*api.handlers(), health, ready, *web.handlers()],
         template_config=web.template_config(),
+        state=State({"runtime": built.runtime}),
         dependencies={"who": Provide(provide_principal), **provided(built)},
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

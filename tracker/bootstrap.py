@@ -52,6 +52,7 @@ class Runtime:
 
     nats: Any = None
     demo_accounts: str = ""  # sign-in instructions printed by `serve --demo`
+    demo_data: bool = False  # the log is the demo's: every page says it is illustrative
     workers: Workers | None = None
     started: list[str] = field(default_factory=list)
 
@@ -124,9 +125,18 @@ class Services:
 
         if await replay_is_needed(self.data):
             await load(self.bus)
+        self.runtime.demo_data = await self._log_is_demo()
         self.runtime.demo_accounts = await demo_accounts.ensure(
             self.bus, self.accounts, self.settings.data_dir
         )
+
+    async def _log_is_demo(self) -> bool:
+        """Whether the log holds the demo's first forum, under its fixed id (a store that
+        held only real data before `--demo` was given is not labelled illustrative)."""
+        from tracker.demo import scenario
+
+        first = scenario().commands[0].ids[0]
+        return bool(await self.data.history_rows(first))
 
     async def stop(self) -> None:
         if self.runtime.workers is not None:

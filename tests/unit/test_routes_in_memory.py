@@ -148,3 +148,16 @@ def test_the_demo_names_each_kanwil_as_it_was_called_on_the_day(demo: Demo) -> N
         "Kanwil Kementerian Hukum dan HAM Jawa Tengah (Bidang HAM)"
     }
     assert reviewers[("35.72", "2026")] == {"Kanwil Kementerian HAM Jawa Timur"}
+
+
+def test_every_page_of_the_demo_says_its_data_is_illustrative(demo: Demo) -> None:
+    for path in (
+        "/",
+        "/wilayah/35.72",
+        "/aksi",
+        "/data",
+        "/forum/88030546-702d-563f-8268-d231c364c1d7",
+    ):
+        text = demo.client.get(path).text
+        assert 'class="demo-banner" role="note"' in text and "Data contoh." in text, path
+    assert "Demo data." in demo.client.get("/?lang=en").text

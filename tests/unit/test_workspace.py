@@ -143,3 +143,9 @@ def test_the_pemda_home_shows_what_is_due_commitments_and_recent_activity(site: 
     progress = f"/api/v1/actions/{action_id}/progress"
     site.ok(site.client.post(progress, json=report, headers=site.as_("pemda_blitar")), 201)
     assert "0 aksi belum melapor" in site.client.get("/kerja").text
+
+
+def test_a_tracker_without_the_demo_shows_no_demo_banner(site: Site) -> None:
+    plan_action(site)
+    for path in ("/", "/aksi", "/wilayah/35.72"):
+        assert "demo-banner" not in site.client.get(path).text, path
