@@ -19,7 +19,15 @@ from domain.access import Policy, Rule
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
 from domain.period import PeriodKind, ReportingPeriod
-from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag, Signatory
+from domain.values import (
+    Evidence,
+    Indicator,
+    IndicatorType,
+    Partner,
+    RpjmnTag,
+    Signatory,
+    Source,
+)
 
 
 class Command(
@@ -41,6 +49,7 @@ class ConveneForum(Command, frozen=True, kw_only=True):
     ends_on: date
     theme: str = ""
     venue: str = ""
+    sources: tuple[Source, ...] = ()
 
 
 class CorrectForum(Command, frozen=True, kw_only=True):

@@ -11,7 +11,7 @@ import msgspec
 from domain.errors import InvalidInput, RuleViolated
 from domain.events import DomainEvent
 from domain.regions import RegionCatalogue
-from domain.values import Actor, check_date_order, require_reason, require_text
+from domain.values import Actor, Source, check_date_order, require_reason, require_text
 
 
 class ForumKind(StrEnum):
@@ -34,6 +34,7 @@ class ForumConvened(DomainEvent, frozen=True, kw_only=True):
     venue: str
     starts_on: date
     ends_on: date
+    sources: tuple[Source, ...] = ()  # press or official reports of the forum
 
 
 class ForumCorrected(DomainEvent, frozen=True, kw_only=True):
@@ -76,6 +77,7 @@ class Forum(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     status: ForumStatus = ForumStatus.ACTIVE
     archive_reason: str = ""
+    sources: tuple[Source, ...] = ()
 
 
 def require_open(forum: Forum) -> None:
@@ -98,6 +100,7 @@ def convene(
     regions: RegionCatalogue,
     actor: Actor,
     at: datetime,
+    sources: tuple[Source, ...] = (),
 ) -> ForumConvened:
     regions.require(host_region_code)
     check_date_order(starts_on, ends_on, "forum")
@@ -113,8 +116,21 @@ def convene(
         venue=venue.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
+        sources=tuple(check_source(s) for s in sources),
         actor=actor,
         at=at,
+    )
+
+
+def check_source(source: Source) -> Source:
+    url = source.url.strip() if source.url else None
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise InvalidInput("source-url", url=url)
+    return Source(
+        publisher=require_text(source.publisher, "sources.publisher", max_length=200),
+        title=require_text(source.title, "sources.title", max_length=300),
+        published_on=source.published_on,
+        url=url,
     )
 
 
@@ -163,6 +179,7 @@ def evolve(forum: Forum | None, event: ForumEvent) -> Forum:
             venue=event.venue,
             starts_on=event.starts_on,
             ends_on=event.ends_on,
+            sources=event.sources,
             created_at=event.at,
             updated_at=event.at,
         )

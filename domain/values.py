@@ -59,6 +59,16 @@ class Evidence(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 class Signatory(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     region_code: str
     office: str
+    name: str = ""  # the person who signed, only where a source names them; never invented
+
+
+class Source(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Where a fact was reported: the publisher, the piece's title, its date and link."""
+
+    publisher: str
+    title: str
+    published_on: date | None = None
+    url: str | None = None
 
 
 class Partner(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -75,6 +75,7 @@ def _convene(ctx: Context, cmd: c.ConveneForum, state: None) -> DomainEvent:
         regions=ctx.regions,
         actor=ctx.actor,
         at=ctx.at,
+        sources=cmd.sources,
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from domain import forum
 from domain.errors import InvalidInput, RuleViolated
 from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected, ForumKind, ForumStatus
+from domain.values import Source
 
 from .helpers import (
     ADMIN,
@@ -73,6 +74,18 @@ def test_convene_with_blank_organiser_is_invalid(regions):
 def test_convene_without_title_is_invalid(regions):
     with then_refused(InvalidInput, "empty-text"):
         convene(regions, title="  ")
+
+
+def test_convene_records_its_sources_trimmed_and_refuses_a_bad_one(regions):
+    given = Source(publisher=" Disway Sulsel ", title=" Rapat Kerja HAM ", url=" https://x.id/a ")
+    event = convene(regions, sources=(given,))
+    assert event.sources == (
+        Source(publisher="Disway Sulsel", title="Rapat Kerja HAM", url="https://x.id/a"),
+    )
+    with then_refused(InvalidInput, "source-url"):
+        convene(regions, sources=(Source(publisher="P", title="T", url="javascript:alert(1)"),))
+    with then_refused(InvalidInput, "empty-text"):
+        convene(regions, sources=(Source(publisher="  ", title="T"),))
 
 
 # ---- correct ----------------------------------------------------------------------------------

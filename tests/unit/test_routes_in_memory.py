@@ -161,3 +161,27 @@ def test_every_page_of_the_demo_says_its_data_is_illustrative(demo: Demo) -> Non
         text = demo.client.get(path).text
         assert 'class="demo-banner" role="note"' in text and "Data contoh." in text, path
     assert "Demo data." in demo.client.get("/?lang=en").text
+
+
+def test_demo_forums_cite_their_sources_and_names_only_where_sourced(demo: Demo) -> None:
+    forums = demo.client.get("/api/v1/forums").json()["items"]
+    assert all(f["sources"] for f in forums)
+    rakernas = next(f for f in forums if f["kind"] == "rakernas")
+    assert rakernas["sources"] == [
+        {
+            "publisher": "Disway Sulsel",
+            "title": "Hadiri Rapat Kerja Bidang HAM, Kakanwil KemenHAM Sulsel Ikut Dorong "
+            "Penguatan Implementasi HAM di Daerah",
+            "published_on": "2025-11-13",
+            "url": None,
+        }
+    ]
+    page = demo.client.get(f"/forum/{rakernas['id']}?lang=id").text
+    assert "Sumber" in page and "Disway Sulsel" in page and "Tjhai Chui Mie" in page
+    named = {
+        (s["region_code"], s["name"])
+        for c in demo.client.get("/api/v1/commitments").json()["items"]
+        for s in c["signatories"]
+        if s["name"]
+    }
+    assert named == {("35.72", "Syauqul Muhibbin"), ("61.72", "Tjhai Chui Mie")}

@@ -53,6 +53,7 @@ class ForumController(Controller):
             venue=data.venue,
             starts_on=data.starts_on,
             ends_on=data.ends_on,
+            sources=tuple(data.sources),
         )
         result = await bus.dispatch(command, who)
         return command_response(result, 201, f"/api/v1/forums/{result.id}")

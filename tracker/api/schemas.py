@@ -15,7 +15,15 @@ import msgspec
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
 from domain.period import PeriodKind
-from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag, Signatory
+from domain.values import (
+    Evidence,
+    Indicator,
+    IndicatorType,
+    Partner,
+    RpjmnTag,
+    Signatory,
+    Source,
+)
 
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
@@ -32,6 +40,7 @@ class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
     ends_on: date
     theme: Text = ""
     venue: ShortText = ""
+    sources: list[Source] = []  # press or official reports: publisher, title, date, url
 
 
 class ForumCorrectionIn(msgspec.Struct, forbid_unknown_fields=True):
