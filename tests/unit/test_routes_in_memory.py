@@ -185,3 +185,22 @@ def test_demo_forums_cite_their_sources_and_names_only_where_sourced(demo: Demo)
         if s["name"]
     }
     assert named == {("35.72", "Syauqul Muhibbin"), ("61.72", "Tjhai Chui Mie")}
+
+
+def test_a_commitment_page_shows_its_signatories_sources_and_actions(demo: Demo) -> None:
+    commitments = demo.client.get("/api/v1/commitments").json()["items"]
+    joint = next(c for c in commitments if c["title"].startswith("Komitmen bersama"))
+    page = demo.client.get(f"/komitmen/{joint['id']}?lang=id")
+    assert page.status_code == 200
+    text = page.text
+    assert f"<h1>{joint['title']}</h1>" in text and "Disway Sulsel" in text
+    assert "Tjhai Chui Mie" in text and 'href="/wilayah/61.72"' in text
+    under = demo.client.get(f"/api/v1/actions?commitment_id={joint['id']}").json()["items"]
+    assert under and all(f'href="/aksi/{a["id"]}"' in text for a in under)
+    forum = demo.client.get(f"/forum/{joint['forum_id']}").text
+    assert f'href="/komitmen/{joint["id"]}"' in forum
+    action = demo.client.get(f"/aksi/{under[0]['id']}").text
+    assert f'href="/komitmen/{joint["id"]}"' in action
+    assert demo.client.get("/komitmen/not-a-uuid").status_code == 404
+    missing = "/komitmen/00000000-0000-4000-8000-000000000000"
+    assert demo.client.get(missing).status_code == 404
