@@ -48,6 +48,9 @@ class PostgresReadStore:
     async def counts_by_commitment_region(self, forum_id: UUID, today: date) -> list[Any]:
         return await readmodels.counts_by_commitment_region(self.db, forum_id, today)
 
+    async def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+        return await readmodels.search(self.db, text, limit)
+
     async def matrix(self, dimension: str, province: str | None) -> list[Any]:
         return await readmodels.matrix(self.db, dimension, province)
 

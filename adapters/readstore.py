@@ -17,7 +17,7 @@ from domain.registry import fold
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS {s}.forum (
     title text NOT NULL,
     host_region_code text NOT NULL,
     starts_on date NOT NULL,
+    search_text text NOT NULL DEFAULT '',
     updated_at timestamptz NOT NULL,
     doc jsonb NOT NULL,
     public_doc jsonb NOT NULL
@@ -48,11 +49,16 @@ CREATE TABLE IF NOT EXISTS {s}.commitment (
     region_codes text[] NOT NULL,
     rpjmn_pns text[] NOT NULL,
     kkp_criteria int[] NOT NULL,
+    search_text text NOT NULL DEFAULT '',
     updated_at timestamptz NOT NULL,
     doc jsonb NOT NULL,
     public_doc jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS commitment_forum ON {s}.commitment (forum_id);
+CREATE INDEX IF NOT EXISTS commitment_search ON {s}.commitment
+    USING gin (to_tsvector('indonesian', search_text));
+CREATE INDEX IF NOT EXISTS forum_search ON {s}.forum
+    USING gin (to_tsvector('indonesian', search_text));
 CREATE INDEX IF NOT EXISTS commitment_regions ON {s}.commitment USING gin (region_codes);
 CREATE TABLE IF NOT EXISTS {s}.action (
     id uuid PRIMARY KEY,
@@ -78,6 +84,7 @@ CREATE TABLE IF NOT EXISTS {s}.action (
     indicator_value double precision,
     reports_total int NOT NULL,
     reports_verified int NOT NULL,
+    search_text text NOT NULL DEFAULT '',
     updated_at timestamptz NOT NULL,
     doc jsonb NOT NULL,
     public_doc jsonb NOT NULL
@@ -85,6 +92,8 @@ CREATE TABLE IF NOT EXISTS {s}.action (
 CREATE INDEX IF NOT EXISTS action_board ON {s}.action (region_code, due_on, id);
 CREATE INDEX IF NOT EXISTS action_province ON {s}.action (province_code);
 CREATE INDEX IF NOT EXISTS action_commitment ON {s}.action (commitment_id);
+CREATE INDEX IF NOT EXISTS action_search ON {s}.action
+    USING gin (to_tsvector('indonesian', search_text));
 CREATE TABLE IF NOT EXISTS {s}.period (
     id uuid PRIMARY KEY,
     version int NOT NULL,

@@ -24,6 +24,30 @@ from projections import public
 NAME = "catalog"
 
 
+def _words(*parts: str | None) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def forum_search_text(forum: Forum) -> str:
+    return _words(forum.title, forum.theme, forum.venue, *forum.organisers)
+
+
+def commitment_search_text(commitment: Commitment) -> str:
+    people = [w for s in commitment.signatories for w in (s.office, s.name)]
+    return _words(commitment.title, commitment.summary, *people)
+
+
+def action_search_text(action: Action) -> str:
+    """What the portal search finds an action by: its plan, its OPD and partners, and the
+    narratives of its reports that are not returned (drafts never: they are private)."""
+    narratives = [r.narrative for r in action.reports if r.status is not ReportStatus.RETURNED]
+    steps = [w for s in action.steps for w in (s.title, s.owner_opd)]
+    partners = [p.name for p in action.partners]
+    return _words(
+        action.title, action.description, action.owner_opd, *partners, *steps, *narratives
+    )
+
+
 def forum_columns(forum: Forum) -> dict[str, Any]:
     return {
         "id": forum.id,
@@ -32,6 +56,7 @@ def forum_columns(forum: Forum) -> dict[str, Any]:
         "title": forum.title,
         "host_region_code": forum.host_region_code,
         "starts_on": forum.starts_on,
+        "search_text": forum_search_text(forum),
         "updated_at": forum.updated_at,
     }
 
@@ -47,6 +72,7 @@ def commitment_columns(commitment: Commitment) -> dict[str, Any]:
         "region_codes": [s.region_code for s in commitment.signatories],
         "rpjmn_pns": sorted({t.pn for t in commitment.rpjmn}),
         "kkp_criteria": list(commitment.kkp_criteria),
+        "search_text": commitment_search_text(commitment),
         "updated_at": commitment.updated_at,
     }
 
@@ -117,6 +143,7 @@ def action_columns(action: Action) -> dict[str, Any]:
         "indicator_value": action.latest_indicator_value(),
         "reports_total": len(action.reports),
         "reports_verified": sum(r.status is ReportStatus.VERIFIED for r in action.reports),
+        "search_text": action_search_text(action),
         "updated_at": action.updated_at,
     }
 

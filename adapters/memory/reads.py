@@ -24,6 +24,7 @@ from adapters.memory.rows import (
     grouped,
     matches,
     weighted,
+    words,
 )
 from adapters.readmodels import ActionFilter, BoardCursor
 
@@ -89,6 +90,27 @@ class MemoryReadStore(LogQueries):
             {"commitment_id": c, "region_code": r, "province_code": p, **counts(members, today)}
             for (c, r, p), members in by.items()
         ]
+
+    async def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+        """The same rows as PostgreSQL's full-text search for plain words: each word must
+        begin a word of the row's `search_text` (no Indonesian stemming here, so `latih`
+        finds `latihan` but not `pelatihan`; tests ask both stores only what both answer)."""
+        wanted = words(text)
+        if not wanted:
+            return []
+        hits = []
+        for kind, place in (
+            ("action", "region_code"),
+            ("commitment", None),
+            ("forum", "host_region_code"),
+        ):
+            for row in self._rows(kind):
+                have = words(row["search_text"])
+                if all(any(w.startswith(q) for w in have) for q in wanted):
+                    found = {"kind": kind, "id": row["id"], "title": row["title"]}
+                    hits.append({**found, "place": row[place] if place else None})
+        hits.sort(key=lambda h: (h["kind"], h["title"], str(h["id"])))
+        return hits[:limit]
 
     async def matrix(self, dimension: str, province: str | None) -> list[Row]:
         def keys(row: Row) -> list[str]:

@@ -4,6 +4,7 @@ share (filters, counts, grouping) — the Python twins of adapters/readmodels.py
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -78,6 +79,11 @@ def counts(rows: Iterable[Row], today: date) -> Row:
         "reports_verified": sum(r["reports_verified"] for r in rows),
         "last_activity": max((r["updated_at"] for r in rows), default=None),
     }
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words (letters and digits) of a text."""
+    return re.findall(r"\w+", text.lower())
 
 
 def weighted(rows: list[Row], column: str) -> float:

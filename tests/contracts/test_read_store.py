@@ -172,6 +172,10 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a ta
                 s.rows_at(p, w)
             )
     q["count_events"] = lambda s: s.count_events()
+    # Plain words both stores answer alike (PostgreSQL also stems; see adapters/memory/reads.py).
+    for text in ("pengaduan", "Blitar", "FKUB Singkawang", "Kesbangpol", "Tjhai", "tidakada"):
+        q[f"search/{text}"] = lambda s, t=text: _unordered(s.search(t, 50))
+    q["search/limit"] = lambda s: _count(s.search("Kota", 3))
     q["head_position"] = lambda s: s.head_position()
     q["stored_entry"] = lambda s: s.stored_entry(3)
     return q
@@ -179,6 +183,10 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a ta
 
 async def _unordered(work: Awaitable[Any]) -> Any:
     return unordered(await work)
+
+
+async def _count(work: Awaitable[list[Any]]) -> int:
+    return len(await work)
 
 
 async def _first(work: Awaitable[tuple[Any, ...]]) -> Any:

@@ -204,3 +204,14 @@ def test_a_commitment_page_shows_its_signatories_sources_and_actions(demo: Demo)
     assert demo.client.get("/komitmen/not-a-uuid").status_code == 404
     missing = "/komitmen/00000000-0000-4000-8000-000000000000"
     assert demo.client.get(missing).status_code == 404
+
+
+def test_the_portal_search_finds_actions_commitments_and_forums(demo: Demo) -> None:
+    text = demo.client.get("/cari?q=pengaduan&lang=id").text
+    assert "Layanan pengaduan pelanggaran HAM terpadu" in text and 'href="/aksi/' in text
+    people = demo.client.get("/cari?q=Tjhai&lang=id").text
+    assert 'href="/komitmen/' in people and "Komitmen bersama" in people
+    both = demo.client.get("/cari?q=Blitar&lang=id").text
+    assert 'href="/wilayah/35.72"' in both and "Aksi, komitmen dan forum" in both
+    nothing = demo.client.get("/cari?q=tidakadasamasekali&lang=id").text
+    assert "Tidak ada wilayah, aksi, komitmen atau forum" in nothing

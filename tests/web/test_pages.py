@@ -153,7 +153,9 @@ def test_search_finds_kota_blitar(site: TestClient[Any]) -> None:
     assert 'href="/wilayah/35.05"' in html(site.get("/cari?q=blitar"))  # Kabupaten Blitar
     assert 'href="/provinsi/35"' in html(site.get("/cari?q=jawa+timur"))
     assert "Tidak ada wilayah" in html(site.get("/cari?q=zzzz"))
-    assert "No region matches" in html(site.get("/cari?q=zzzz&lang=en"))
+    assert "No region, action, commitment or forum matches" in html(
+        site.get("/cari?q=zzzz&lang=en")
+    )
 
 
 def test_kota_blitar_shows_its_actions_and_their_verification(
@@ -236,6 +238,14 @@ def test_the_demo_action_in_weighted_steps_rolls_up_and_weighs_in_blitar(
     summary = ok(site.get("/api/v1/regions/35.72"))["summary"]
     assert summary["verified_completion"] == round(expected, 1)
     assert weights == len(live) + 1  # the one action of weight 2
+
+
+def test_the_search_uses_indonesian_stems(site: TestClient[Any]) -> None:
+    """PostgreSQL's Indonesian configuration: `latih` finds the SNP *pelatihan* forum and
+    `mengadu` the complaint-service (*pengaduan*) action."""
+    found = html(site.get("/cari?q=latih&lang=id"))
+    assert "Pelatihan Kota Semarang sebagai Kota HAM" in found and 'href="/forum/' in found
+    assert "Layanan pengaduan pelanggaran HAM terpadu" in html(site.get("/cari?q=mengadu"))
 
 
 def test_board_filters_narrow_like_the_api(demo: dict[str, Any], site: TestClient[Any]) -> None:

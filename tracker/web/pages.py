@@ -56,6 +56,7 @@ async def search_page(request: Request[Any, Any, Any], reads: Reads, q: FromQuer
         return early
     text = q.strip()[:100]
     found = matching_regions(text)
+    records = await reads.data.search(text, SEARCH_LIMIT) if text else []
     tracked = {}
     if found:
         today = reads.today()
@@ -73,6 +74,7 @@ async def search_page(request: Request[Any, Any, Any], reads: Reads, q: FromQuer
         total=len(found),
         results=found[:SEARCH_LIMIT],
         tracked=tracked,
+        records=records,
         provinces={p.code: p.name for p in region_catalogue().provinces()},
     )
 
