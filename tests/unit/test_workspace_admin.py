@@ -118,10 +118,23 @@ def test_forums_and_commitments_are_recorded_and_withdrawn(site: Site) -> None:
     bad = site.client.post("/kerja/admin/forum", data=forum, **NO_REDIRECTS)
     assert bad.status_code == 422 and 'id="starts_on-error"' in bad.text
     assert site.events() == before
-    made = site.client.post(
-        "/kerja/admin/forum", data={**forum, "starts_on": "2025-11-13"}, **NO_REDIRECTS
-    )
+    source = "Disway Sulsel | Hadiri Rapat Kerja Bidang HAM | 2025-11-13 | ftp://x"
+    bad_link = {**forum, "starts_on": "2025-11-13", "sources": source}
+    refused = site.client.post("/kerja/admin/forum", data=bad_link, **NO_REDIRECTS)
+    assert refused.status_code == 422 and 'id="sources-error"' in refused.text
+    assert "ftp://x" in refused.text and site.events() == before
+    sourced = {**bad_link, "sources": source.replace(" | ftp://x", "")}
+    made = site.client.post("/kerja/admin/forum", data=sourced, **NO_REDIRECTS)
     assert made.status_code == 303 and site.events()[-1] == "ForumConvened"
+    recorded = site.ok(site.client.get("/api/v1/forums"))["items"][0]["sources"]
+    assert recorded == [
+        {
+            "publisher": "Disway Sulsel",
+            "title": "Hadiri Rapat Kerja Bidang HAM",
+            "published_on": "2025-11-13",
+            "url": None,
+        }
+    ]
     listing = site.client.get("/kerja/admin/forum").text
     forum_id = re.search(r'href="/kerja/admin/forum/([0-9a-f-]{36})"', listing)
     assert forum_id is not None
@@ -130,13 +143,18 @@ def test_forums_and_commitments_are_recorded_and_withdrawn(site: Site) -> None:
         "csrf_token": csrf,
         "title": "Komitmen bersama Pemda bidang HAM",
         "made_on": "2025-11-13",
-        "signatories": "61.72 Wali Kota Singkawang\n35.72 Wali Kota Blitar",
+        "signatories": "61.72 Wali Kota Singkawang | Tjhai Chui Mie\n35.72 Wali Kota Blitar",
     }
     unknown = site.client.post(
         f"{url}/komitmen", data={**commitment, "signatories": "99.99 Entah"}, **NO_REDIRECTS
     )
     assert unknown.status_code == 422 and "99.99" in unknown.text
     assert site.client.post(f"{url}/komitmen", data=commitment, **NO_REDIRECTS).status_code == 303
+    signed = site.ok(site.client.get("/api/v1/commitments"))["items"][0]["signatories"]
+    assert [(x["office"], x["name"]) for x in signed] == [
+        ("Wali Kota Singkawang", "Tjhai Chui Mie"),
+        ("Wali Kota Blitar", ""),
+    ]
     page = site.client.get(url)
     assert "Kota Singkawang" in page.text and "Wali Kota Blitar" in page.text
     commitment_id = re.search(r'action="/kerja/admin/komitmen/([0-9a-f-]{36})/tarik"', page.text)

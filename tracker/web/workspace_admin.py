@@ -23,7 +23,7 @@ from domain import commands as c
 from domain.access import NotAllowed, Principal, SignInRequired, require_admin
 from domain.errors import InvalidInput
 from domain.forum import ForumKind
-from domain.values import Signatory
+from domain.values import Signatory, Source
 from tracker import catalogue, queries
 from tracker import commands as app
 from tracker.http.deps import Accounts, Bus
@@ -261,7 +261,25 @@ def forum_command(form: Mapping[str, str]) -> c.ConveneForum:
         else _date(form, "starts_on"),
         theme=form.get("theme", "").strip(),
         venue=form.get("venue", "").strip(),
+        sources=sources_of(form.get("sources", "")),
     )
+
+
+def sources_of(raw: str) -> tuple[Source, ...]:
+    """One per line: `publisher | title | YYYY-MM-DD | link`, the date and link optional."""
+    out = []
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        publisher, title, day, url = (*(p.strip() for p in line.split("|")), "", "", "")[:4]
+        try:
+            published = date.fromisoformat(day) if day else None
+        except ValueError:
+            raise InvalidInput("not-a-date", field="sources") from None
+        out.append(
+            Source(publisher=publisher, title=title, published_on=published, url=url or None)
+        )
+    return tuple(out)
 
 
 def _date(form: Mapping[str, str], name: str) -> date:
@@ -272,12 +290,16 @@ def _date(form: Mapping[str, str], name: str) -> date:
 
 
 def signatories_of(raw: str) -> tuple[Signatory, ...]:
-    """One per line: the region code, then the office that signed (`35.72 Wali Kota Blitar`)."""
+    """One per line: the region code, the office that signed and, after `|`, the person's
+    name where a source gives it (`35.72 Wali Kota Blitar | Syauqul Muhibbin`)."""
     out = []
     for line in raw.splitlines():
-        code, _, office = line.strip().partition(" ")
+        signed, _, name = line.partition("|")
+        code, _, office = signed.strip().partition(" ")
         if code:
-            out.append(Signatory(region_code=code, office=office.strip() or code))
+            out.append(
+                Signatory(region_code=code, office=office.strip() or code, name=name.strip())
+            )
     return tuple(out)
 
 
@@ -307,6 +329,7 @@ def _forum_fields(t: Any) -> list[dict[str, Any]]:
         _f("ends_on", t("admin.ends_on"), "date"),
         _f("theme", t("admin.theme")),
         _f("venue", t("admin.venue")),
+        _f("sources", t("forum.sources"), "textarea", hint=t("admin.sources_hint")),
     ]
 
 

@@ -68,6 +68,7 @@ FIELD_OF_CODE = {
     "steps-after-reports": "_form",
     "too-many-steps": "_form",
     "duplicate-step": "_form",
+    "source-url": "sources",
 }
 
 
