@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from adapters import audit_queries, open_data, readmodels, readstore, sealer
+from adapters import audit_queries, open_data, readmodels, readstore, sealer, search
 from adapters.readmodels import ActionFilter, BoardCursor
 
 
@@ -49,7 +49,7 @@ class PostgresReadStore:
         return await readmodels.counts_by_commitment_region(self.db, forum_id, today)
 
     async def search(self, text: str, limit: int) -> list[dict[str, Any]]:
-        return await readmodels.search(self.db, text, limit)
+        return await search.search(self.db, text, limit)
 
     async def matrix(self, dimension: str, province: str | None) -> list[Any]:
         return await readmodels.matrix(self.db, dimension, province)

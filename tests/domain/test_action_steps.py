@@ -249,3 +249,17 @@ def test_roll_up_equals_a_fold_written_here(weights: list[int], reports: list[An
 
     assert state.completion == fold(False)
     assert state.verified_completion == fold(True)
+
+
+def test_a_step_is_overdue_after_its_own_due_date_until_it_reports_100():
+    state = history(
+        step_added(STEP_A, due_on=date(2025, 9, 30)),
+        step_added(STEP_B, due_on=date(2025, 10, 31)),
+        report_submitted(uid(1), "2025-09", 100.0, step_id=STEP_A),
+        report_submitted(uid(2), "2025-09", 40.0, step_id=STEP_B),
+    )
+    [done, open_step] = state.steps
+    assert state.step_overdue_from(done) is None
+    assert state.step_overdue_from(open_step) == date(2025, 11, 1)
+    cancelled = action.evolve(state, action.cancel(state, reason="Digabung", actor=PEMDA, at=WHEN))
+    assert cancelled.step_overdue_from(open_step) is None

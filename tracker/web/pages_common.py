@@ -90,9 +90,12 @@ class Fmt:
         return float(action["figures"]["verified_completion"])
 
     def overdue(self, action: dict[str, Any], today: dt.date) -> bool:
-        """As the projection stored it (domain Action.overdue_from); for a step, its figures
-        (domain Action.step_overdue_from)."""
-        since = action["figures"]["overdue_from"] if "figures" in action else action["overdue_from"]
+        """As the projection stored it (domain Action.overdue_from)."""
+        return self.overdue_since(action["figures"]["overdue_from"], today)
+
+    @staticmethod
+    def overdue_since(since: Any, today: dt.date) -> bool:
+        """Overdue on `today` from a stored first overdue day (an action's or a step's)."""
         return since is not None and dt.date.fromisoformat(str(since)) <= today
 
     def url(self, path: str, **params: Any) -> str:
