@@ -1,6 +1,6 @@
 """Loads the shipped reference data: Kepmendagri region codes (MIT, Cahya DSN), the ten
-KKP HAM criteria, RPJMN 2025-2029 national priorities, the ministry's 2025 targets and the
-Kanwil office names by era."""
+KKP HAM criteria and their (illustrative) indicators, RPJMN 2025-2029 national priorities,
+the ministry's 2025 targets and the Kanwil office names by era."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from importlib import resources
 
 import msgspec
 
+from domain.kkp import IndicatorSet
 from domain.offices import OfficeEra, OfficeNames
 from domain.regions import Region, RegionCatalogue
 
@@ -62,6 +63,13 @@ def kkp_criteria() -> tuple[KkpCriterion, ...]:
         KkpCriterion(int(r["no"]), r["kelompok_hak"], r["kriteria"], r["opd_pengampu_tebakan"])
         for r in _rows("kkp_ham_kriteria.csv")
     )
+
+
+@cache
+def kkp_indicators() -> IndicatorSet:
+    """The versioned KKP HAM indicator list (the shipped one is illustrative: see its note)."""
+    path = resources.files("adapters").joinpath("reference", "kkp_ham_indikator.json")
+    return msgspec.json.decode(path.read_bytes(), type=IndicatorSet)
 
 
 @cache

@@ -6,6 +6,8 @@ command writes nothing whichever door (HTTP, CLI, demo loader) it came through.
 - ``pemda``: writes actions and progress of exactly its own region (a province's Pemda
   writes the province's own actions, not its kab/kota's); with an OPD, only actions that
   OPD owns. Reads the audit trail of its own region.
+  Its account without an OPD is the coordinator (Bagian Hukum): the only one that opens
+  and submits the region's KKP HAM self-assessment.
 - ``kanwil``: verifies or returns reports and completions, and reads the audit trail, of
   regions inside its provinces (one Kanwil may cover several).
 - ``admin`` (Kementerian HAM central): forums, commitments and accounts; reads every
@@ -114,6 +116,13 @@ def require_region_writer(who: Principal, region_code: str, owner_opd: str) -> N
         raise _refuse("other-opd", opd=who.opd, owner_opd=owner_opd)
 
 
+def require_coordinator(who: Principal, region_code: str) -> None:
+    """The region's coordinating account (Bagian Hukum): its Pemda, not an OPD's operator."""
+    require_region_writer(who, region_code, who.opd or "")
+    if who.opd is not None:
+        raise _refuse("coordinator-only", opd=who.opd)
+
+
 def require_period_closer(who: Principal, place_code: str) -> None:
     """Closing a reporting period: the Kanwil of the province, or the ministry centre."""
     _signed_in(who)
@@ -138,6 +147,7 @@ class Policy(StrEnum):
 
     MINISTRY = "ministry"  # Kementerian HAM central (and the operator's system principal)
     REGION_WRITER = "region-writer"  # the region's own Pemda, OPD-scoped if the account is
+    COORDINATOR = "coordinator"  # the region's own Pemda account not scoped to one OPD
     REVIEWER = "reviewer"  # the Kanwil whose provinces hold the region
     PERIOD_CLOSER = "period-closer"  # that Kanwil for the province or region, or the ministry
     OWN_ACCOUNT = "own-account"  # the account itself, or an admin
@@ -164,6 +174,8 @@ def authorize(rule: Rule, who: Principal, target: Target) -> None:
         require_admin(who, rule.doing)
     elif rule.policy is Policy.REGION_WRITER:
         require_region_writer(who, target.region_code, target.owner_opd)
+    elif rule.policy is Policy.COORDINATOR:
+        require_coordinator(who, target.region_code)
     elif rule.policy is Policy.REVIEWER:
         require_reviewer(who, target.region_code)
     elif rule.policy is Policy.PERIOD_CLOSER:

@@ -18,6 +18,7 @@ import msgspec
 from domain.access import Policy, Rule
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
+from domain.kkp_assessment import IndicatorAnswer
 from domain.period import PeriodKind, ReportingPeriod
 from domain.values import (
     Evidence,
@@ -258,6 +259,47 @@ class ReopenReportingPeriod(Command, frozen=True, kw_only=True):
     reason: str | None
 
 
+# -- KKP HAM assessment (one per region and data year) ---------------------------------------
+class OpenSelfAssessment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.COORDINATOR, "open-self-assessment")
+    region_code: str
+    data_year: int
+
+
+class SubmitSelfAssessment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.COORDINATOR, "submit-self-assessment")
+    region_code: str
+    data_year: int
+    answers: tuple[IndicatorAnswer, ...]
+    note: str = ""
+
+
+class VerifySelfAssessment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REVIEWER, "verify-self-assessment")
+    region_code: str
+    data_year: int
+    note: str = ""
+
+
+class ReturnSelfAssessment(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.REVIEWER, "return-self-assessment")
+    region_code: str
+    data_year: int
+    reason: str | None
+
+
+class RecordAssessmentResult(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "record-assessment-result")
+    region_code: str
+    data_year: int
+    score: float | None = None
+    predicate: bool
+    decree_number: str = ""
+    decree_date: date | None = None
+    note: str = ""
+    reason: str | None = None  # required when it replaces a recorded result
+
+
 DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ConveneForum,
     CorrectForum,
@@ -282,4 +324,9 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ReturnReport,
     CloseReportingPeriod,
     ReopenReportingPeriod,
+    OpenSelfAssessment,
+    SubmitSelfAssessment,
+    VerifySelfAssessment,
+    ReturnSelfAssessment,
+    RecordAssessmentResult,
 )

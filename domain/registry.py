@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from domain import action, commitment, forum, period_close
+from domain import action, commitment, forum, kkp_assessment, period_close
 from domain.action_events import ActionEvent
 from domain.commitment import CommitmentEvent
 from domain.events import DomainEvent
 from domain.forum import ForumEvent
+from domain.kkp_assessment import AssessmentEvent
 from domain.period_close import PeriodClosureEvent
 
 AGGREGATE_EVENTS: dict[str, Any] = {
@@ -21,6 +22,7 @@ AGGREGATE_EVENTS: dict[str, Any] = {
     "commitment": CommitmentEvent,
     "action": ActionEvent,
     "period": PeriodClosureEvent,
+    "assessment": AssessmentEvent,
 }
 
 AGGREGATE_STATES: dict[str, type[Any]] = {
@@ -28,6 +30,7 @@ AGGREGATE_STATES: dict[str, type[Any]] = {
     "commitment": commitment.Commitment,
     "action": action.Action,
     "period": period_close.PeriodClosure,
+    "assessment": kkp_assessment.Assessment,
 }
 
 EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
@@ -35,6 +38,7 @@ EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "commitment": commitment.evolve,
     "action": action.evolve,
     "period": period_close.evolve,
+    "assessment": kkp_assessment.evolve,
 }
 
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from domain import action, commitment, drafts, forum, period_close, progress
+from adapters.reference_data import kkp_indicators
+from domain import action, commitment, drafts, forum, kkp_assessment, period_close, progress
 from domain import commands as c
 from domain.access import Target
 from domain.errors import RuleViolated
@@ -40,7 +41,7 @@ Decide = Callable[[Context, Any, Any], DomainEvent | list[Any]]
 
 @dataclass(frozen=True)
 class Handler(Generic[C]):
-    kind: str  # forum | commitment | action | period
+    kind: str  # forum | commitment | action | period | assessment
     aggregate_id: Callable[[C], UUID] | None  # None: the command creates a new aggregate
     target: Callable[[C, Any], Target]  # (command, current state or None) -> policy target
     decide: Callable[[Context, C, Any], DomainEvent | list[Any]]
@@ -318,6 +319,74 @@ def _place_target(cmd: c.CloseReportingPeriod | c.ReopenReportingPeriod, state: 
     return Target(region_code=cmd.place_code)
 
 
+def _open_assessment(ctx: Context, cmd: c.OpenSelfAssessment, state: Any) -> DomainEvent:
+    return kkp_assessment.open_assessment(
+        state,
+        region_code=cmd.region_code,
+        data_year=cmd.data_year,
+        indicators=kkp_indicators(),
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _opened(state: Any, data_year: int) -> kkp_assessment.Assessment:
+    if state is None:
+        raise RuleViolated("assessment-not-open", data_year=data_year)
+    opened: kkp_assessment.Assessment = state
+    return opened
+
+
+def _submit_assessment(ctx: Context, cmd: c.SubmitSelfAssessment, state: Any) -> DomainEvent:
+    linked = {i for answer in cmd.answers for i in answer.action_ids}
+    found = {i: ctx.find("action", i) for i in linked}
+    return kkp_assessment.submit(
+        _opened(state, cmd.data_year),
+        answers=cmd.answers,
+        note=cmd.note,
+        indicators=kkp_indicators(),
+        actions={i: a for i, a in found.items() if isinstance(a, action.Action)},
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _verify_assessment(ctx: Context, cmd: c.VerifySelfAssessment, state: Any) -> DomainEvent:
+    opened = _opened(state, cmd.data_year)
+    return kkp_assessment.verify(opened, note=cmd.note, actor=ctx.actor, at=ctx.at)
+
+
+def _return_assessment(ctx: Context, cmd: c.ReturnSelfAssessment, state: Any) -> DomainEvent:
+    opened = _opened(state, cmd.data_year)
+    return kkp_assessment.return_assessment(opened, reason=cmd.reason, actor=ctx.actor, at=ctx.at)
+
+
+def _record_result(ctx: Context, cmd: c.RecordAssessmentResult, state: Any) -> DomainEvent:
+    return kkp_assessment.record_result(
+        state,
+        region_code=cmd.region_code,
+        data_year=cmd.data_year,
+        score=cmd.score,
+        predicate=cmd.predicate,
+        decree_number=cmd.decree_number,
+        decree_date=cmd.decree_date,
+        note=cmd.note,
+        reason=cmd.reason,
+        regions=ctx.regions,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _assessment_id(cmd: Any) -> UUID:
+    return kkp_assessment.assessment_id(cmd.region_code, cmd.data_year)
+
+
+def _region_target(cmd: Any, state: Any) -> Target:
+    return Target(region_code=cmd.region_code)
+
+
 def _forum_id(cmd: c.CorrectForum | c.ArchiveForum) -> UUID:
     return cmd.forum_id
 
@@ -355,4 +424,19 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.ReturnReport: Handler("action", _action_id, _action_target, _return_report),
     c.CloseReportingPeriod: Handler("period", _closure_id, _place_target, _close_period, True),
     c.ReopenReportingPeriod: Handler("period", _closure_id, _place_target, _reopen_period, True),
+    c.OpenSelfAssessment: Handler(
+        "assessment", _assessment_id, _region_target, _open_assessment, True
+    ),
+    c.SubmitSelfAssessment: Handler(
+        "assessment", _assessment_id, _region_target, _submit_assessment, True
+    ),
+    c.VerifySelfAssessment: Handler(
+        "assessment", _assessment_id, _region_target, _verify_assessment, True
+    ),
+    c.ReturnSelfAssessment: Handler(
+        "assessment", _assessment_id, _region_target, _return_assessment, True
+    ),
+    c.RecordAssessmentResult: Handler(
+        "assessment", _assessment_id, _region_target, _record_result, True
+    ),
 }

@@ -36,6 +36,16 @@ from domain.commitment import (
 )
 from domain.events import DomainEvent
 from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected
+from domain.kkp_assessment import (
+    Answer,
+    AssessmentResultRecorded,
+    IndicatorAnswer,
+    SelfAssessmentOpened,
+    SelfAssessmentReturned,
+    SelfAssessmentSubmitted,
+    SelfAssessmentVerified,
+    assessment_id,
+)
 from domain.period import ReportingPeriod
 from domain.period_close import ReportingPeriodClosed, ReportingPeriodReopened, closure_id
 from domain.values import Evidence, RpjmnTag, Signatory
@@ -138,12 +148,50 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
     ReportingPeriodReopened: ReportingPeriodReopened(
         reason="Ditutup terlalu dini", actor=KANWIL, at=at(2025, 9, 21)
     ),
+    SelfAssessmentOpened: SelfAssessmentOpened(
+        assessment_id=assessment_id("35.72", 2025),
+        region_code="35.72",
+        province_code="35",
+        data_year=2025,
+        indicator_set="ilustratif-2026.1",
+        actor=PEMDA,
+        at=at(2026, 2, 1),
+    ),
+    SelfAssessmentSubmitted: SelfAssessmentSubmitted(
+        answers=(
+            IndicatorAnswer(
+                indicator_id="5.S1", answer=Answer.PARTIAL, evidence=(PRIVATE,), note="Perwal"
+            ),
+        ),
+        note="Dikoordinasikan Bagian Hukum",
+        actor=PEMDA,
+        at=at(2026, 2, 10),
+    ),
+    SelfAssessmentReturned: SelfAssessmentReturned(
+        reason="Bukti 5.S1 belum ada", actor=KANWIL, at=at(2026, 2, 12)
+    ),
+    SelfAssessmentVerified: SelfAssessmentVerified(
+        note="Lengkap", actor=KANWIL, at=at(2026, 2, 20)
+    ),
+    AssessmentResultRecorded: AssessmentResultRecorded(
+        assessment_id=assessment_id("35.72", 2025),
+        region_code="35.72",
+        province_code="35",
+        data_year=2025,
+        score=80.25,
+        predicate=True,
+        decree_number="M.HH-01.HA.01.01 TAHUN 2026",
+        decree_date=date(2026, 12, 10),
+        note="Ilustratif",
+        actor=ADMIN,
+        at=at(2026, 12, 11),
+    ),
 }
 
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 23
+    assert len(registry.EVENT_TYPES) == 28
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

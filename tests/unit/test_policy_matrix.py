@@ -19,6 +19,7 @@ import pytest
 from domain import commands as c
 from domain.access import NotAllowed, Policy, Principal, SignInRequired, province_of
 from domain.action_events import ReturnReason
+from domain.kkp_assessment import Answer, IndicatorAnswer
 from domain.period import ReportingPeriod
 from domain.values import Role
 from tests.unit.world import (
@@ -88,6 +89,26 @@ def _closed(w: World, place: str) -> str:
     return region
 
 
+ANSWER = IndicatorAnswer(indicator_id="5.S1", answer=Answer.MET, note="Perwal layanan adminduk")
+
+
+def _coordinator(region: str) -> Principal:
+    return PRINCIPALS["pemda_blitar" if region == "35.72" else "pemda_semarang"]
+
+
+def _assessing(w: World, place: str) -> str:
+    region = PLACES[place][0]
+    w.execute(c.OpenSelfAssessment(region_code=region, data_year=2025), _coordinator(region))
+    return region
+
+
+def _submitted(w: World, place: str) -> str:
+    region = _assessing(w, place)
+    submitted = c.SubmitSelfAssessment(region_code=region, data_year=2025, answers=(ANSWER,))
+    w.execute(submitted, _coordinator(region))
+    return region
+
+
 Sample = Callable[[World, str], c.Command]
 SAMPLES: dict[type[c.Command], Sample] = {
     c.ConveneForum: lambda w, p: forum(),
@@ -148,6 +169,21 @@ SAMPLES: dict[type[c.Command], Sample] = {
     c.ReopenReportingPeriod: lambda w, p: c.ReopenReportingPeriod(
         place_code=_closed(w, p), period=PERIOD, reason="Ditutup terlalu dini"
     ),
+    c.OpenSelfAssessment: lambda w, p: c.OpenSelfAssessment(
+        region_code=PLACES[p][0], data_year=2025
+    ),
+    c.SubmitSelfAssessment: lambda w, p: c.SubmitSelfAssessment(
+        region_code=_assessing(w, p), data_year=2025, answers=(ANSWER,)
+    ),
+    c.VerifySelfAssessment: lambda w, p: c.VerifySelfAssessment(
+        region_code=_submitted(w, p), data_year=2025, note="Dokumen lengkap"
+    ),
+    c.ReturnSelfAssessment: lambda w, p: c.ReturnSelfAssessment(
+        region_code=_submitted(w, p), data_year=2025, reason="Bukti indikator 5.S1 belum ada"
+    ),
+    c.RecordAssessmentResult: lambda w, p: c.RecordAssessmentResult(
+        region_code=PLACES[p][0], data_year=2025, score=81.5, predicate=True
+    ),
     app.CreateAccount: lambda w, p: app.CreateAccount(
         user_id="baru.blitar", role="pemda", region_code="35.72"
     ),
@@ -173,6 +209,8 @@ def expected(policy: Policy, who: Principal, place: str) -> bool:
             and who.region_code == region
             and (who.opd is None or who.opd.casefold() == opd.casefold())
         )
+    if policy is Policy.COORDINATOR:
+        return who.role is Role.PEMDA and who.region_code == region and who.opd is None
     if policy is Policy.REVIEWER:
         return who.role is Role.KANWIL and province_of(region) in who.provinces
     if policy is Policy.PERIOD_CLOSER:
@@ -184,7 +222,7 @@ def expected(policy: Policy, who: Principal, place: str) -> bool:
 
 def places_of(policy: Policy) -> tuple[str, ...]:
     """A command about a region is tried on each place; the others on one."""
-    by_region = (Policy.REGION_WRITER, Policy.REVIEWER, Policy.PERIOD_CLOSER)
+    by_region = (Policy.REGION_WRITER, Policy.COORDINATOR, Policy.REVIEWER, Policy.PERIOD_CLOSER)
     return tuple(PLACES) if policy in by_region else ("blitar",)
 
 

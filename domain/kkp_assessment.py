@@ -1,0 +1,333 @@
+"""KKP HAM assessment: one aggregate per region and data year.
+
+The Pemda's Bagian Hukum opens a self-assessment and submits it (an answer per indicator,
+the actions and evidence behind it); the Kanwil of the region's jurisdiction verifies it
+or returns it with a reason, after which it can be submitted again; the ministry records
+the central result (score, predicate, decree). The result stands beside the tracker's
+own readiness estimate (projections/kkp.py) and never rewrites it.
+
+The id is derived from the region and the data year (`assessment_id`), so the open, the
+answers and the result of one year always meet on one stream.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID, uuid5
+
+import msgspec
+
+from domain.action_state import Action
+from domain.errors import InvalidInput, RuleViolated
+from domain.events import DomainEvent
+from domain.evidence_files import FILE_PREFIX
+from domain.kkp import IndicatorSet, check_data_year
+from domain.regions import RegionCatalogue, time_zone
+from domain.values import Actor, Evidence, check_evidence, require_reason, require_text
+
+_NAMESPACE = UUID("0b6c7f58-2a43-4e0f-8a51-7d3c1e9b4f26")
+
+
+def assessment_id(region_code: str, data_year: int) -> UUID:
+    return uuid5(_NAMESPACE, f"kkp-assessment/{region_code}/{data_year}")
+
+
+class Answer(StrEnum):
+    MET = "met"  # terpenuhi
+    PARTIAL = "partial"  # sebagian
+    NOT_MET = "not_met"  # belum
+
+
+class IndicatorAnswer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    indicator_id: str
+    answer: Answer
+    action_ids: tuple[UUID, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+class SelfAssessmentOpened(DomainEvent, frozen=True, kw_only=True):
+    assessment_id: UUID
+    region_code: str
+    province_code: str
+    data_year: int
+    indicator_set: str  # the version of the indicator list it is answered against
+
+
+class SelfAssessmentSubmitted(DomainEvent, frozen=True, kw_only=True):
+    """The whole answer sheet as submitted; a resubmission after a return replaces it."""
+
+    answers: tuple[IndicatorAnswer, ...]
+    note: str = ""
+
+
+class SelfAssessmentVerified(DomainEvent, frozen=True, kw_only=True):
+    note: str = ""
+
+
+class SelfAssessmentReturned(DomainEvent, frozen=True, kw_only=True):
+    reason: str
+
+
+class AssessmentResultRecorded(DomainEvent, frozen=True, kw_only=True):
+    """The central result; it may be the stream's first event (a year assessed before the
+    region used the tracker). Recording it again replaces it and needs a reason."""
+
+    assessment_id: UUID
+    region_code: str
+    province_code: str
+    data_year: int
+    score: float | None
+    predicate: bool
+    decree_number: str = ""
+    decree_date: date | None = None
+    note: str = ""
+    reason: str = ""
+
+
+AssessmentEvent = (
+    SelfAssessmentOpened
+    | SelfAssessmentSubmitted
+    | SelfAssessmentVerified
+    | SelfAssessmentReturned
+    | AssessmentResultRecorded
+)
+
+
+class AssessmentStatus(StrEnum):
+    NONE = "none"  # no self-assessment in the tracker (a result only)
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    VERIFIED = "verified"
+
+
+class Result(msgspec.Struct, frozen=True, kw_only=True):
+    score: float | None
+    predicate: bool
+    decree_number: str
+    decree_date: date | None
+    note: str
+    recorded_at: datetime
+    recorded_by: Actor
+
+
+class Assessment(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    version: int
+    region_code: str
+    province_code: str
+    data_year: int
+    title: str  # what lists and feeds name it by
+    status: AssessmentStatus
+    indicator_set: str
+    answers: tuple[IndicatorAnswer, ...]
+    note: str
+    submitted_at: datetime | None
+    submitted_by: Actor | None
+    reviewed_at: datetime | None
+    reviewed_by: Actor | None
+    review_note: str
+    result: Result | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _year_ended(region_code: str, data_year: int, at: datetime) -> bool:
+    return time_zone(region_code).local(at).year > data_year
+
+
+def open_assessment(
+    state: Assessment | None,
+    *,
+    region_code: str,
+    data_year: int,
+    indicators: IndicatorSet,
+    regions: RegionCatalogue,
+    actor: Actor,
+    at: datetime,
+) -> SelfAssessmentOpened:
+    region = regions.require(region_code)
+    check_data_year(data_year)
+    if state is not None and state.status is not AssessmentStatus.NONE:
+        raise RuleViolated("assessment-already-open", data_year=data_year)
+    if time_zone(region.code).local(at).year < data_year:
+        raise InvalidInput("data-year-in-future", year=data_year)
+    return SelfAssessmentOpened(
+        assessment_id=assessment_id(region.code, data_year),
+        region_code=region.code,
+        province_code=region.province_code,
+        data_year=data_year,
+        indicator_set=indicators.version,
+        actor=actor,
+        at=at,
+    )
+
+
+def _check_answer(
+    item: IndicatorAnswer, state: Assessment, indicators: IndicatorSet, actions: dict[UUID, Action]
+) -> IndicatorAnswer:
+    indicators.require(item.indicator_id)
+    for action_id in item.action_ids:
+        found = actions.get(action_id)
+        if found is None or found.region_code != state.region_code:
+            raise InvalidInput("assessment-action", action_id=action_id)
+    check_evidence(item.evidence)
+    if any(e.url.startswith(FILE_PREFIX) for e in item.evidence):
+        raise InvalidInput("assessment-evidence-link")
+    return msgspec.structs.replace(item, note=item.note.strip())
+
+
+def submit(
+    state: Assessment,
+    *,
+    answers: tuple[IndicatorAnswer, ...],
+    note: str,
+    indicators: IndicatorSet,
+    actions: dict[UUID, Action],
+    actor: Actor,
+    at: datetime,
+) -> SelfAssessmentSubmitted:
+    """`actions` holds the states of the actions the answers link (the handler loads them)."""
+    refused = {
+        AssessmentStatus.NONE: "assessment-not-open",
+        AssessmentStatus.SUBMITTED: "assessment-submitted",
+        AssessmentStatus.VERIFIED: "assessment-verified",
+    }.get(state.status)
+    if refused is not None:
+        raise RuleViolated(refused, data_year=state.data_year)
+    if not _year_ended(state.region_code, state.data_year, at):
+        raise RuleViolated("data-year-not-ended", year=state.data_year)
+    if indicators.version != state.indicator_set:
+        raise RuleViolated("indicator-set-changed", version=state.indicator_set)
+    if not answers:
+        raise InvalidInput("answers-required")
+    ids = [a.indicator_id for a in answers]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("answer-twice")
+    return SelfAssessmentSubmitted(
+        answers=tuple(_check_answer(a, state, indicators, actions) for a in answers),
+        note=note.strip(),
+        actor=actor,
+        at=at,
+    )
+
+
+def _awaiting_review(state: Assessment) -> None:
+    if state.status is not AssessmentStatus.SUBMITTED:
+        raise RuleViolated("assessment-not-submitted", data_year=state.data_year)
+
+
+def verify(state: Assessment, *, note: str, actor: Actor, at: datetime) -> SelfAssessmentVerified:
+    _awaiting_review(state)
+    return SelfAssessmentVerified(note=note.strip(), actor=actor, at=at)
+
+
+def return_assessment(
+    state: Assessment, *, reason: str | None, actor: Actor, at: datetime
+) -> SelfAssessmentReturned:
+    _awaiting_review(state)
+    return SelfAssessmentReturned(reason=require_reason(reason), actor=actor, at=at)
+
+
+def record_result(
+    state: Assessment | None,
+    *,
+    region_code: str,
+    data_year: int,
+    score: float | None,
+    predicate: bool,
+    decree_number: str,
+    decree_date: date | None,
+    note: str,
+    reason: str | None,
+    regions: RegionCatalogue,
+    actor: Actor,
+    at: datetime,
+) -> AssessmentResultRecorded:
+    region = regions.require(region_code)
+    check_data_year(data_year)
+    if not _year_ended(region.code, data_year, at):
+        raise RuleViolated("data-year-not-ended", year=data_year)
+    if score is not None and not 0 <= score <= 100:
+        raise InvalidInput("score-range")
+    if decree_date is not None and decree_date.year <= data_year:
+        raise InvalidInput("decree-before-assessment", year=data_year)
+    replacing = state is not None and state.result is not None
+    return AssessmentResultRecorded(
+        assessment_id=assessment_id(region.code, data_year),
+        region_code=region.code,
+        province_code=region.province_code,
+        data_year=data_year,
+        score=score,
+        predicate=predicate,
+        decree_number=decree_number.strip()[:200],
+        decree_date=decree_date,
+        note=require_text(note, "note") if note.strip() else "",
+        reason=require_reason(reason) if replacing else "",
+        actor=actor,
+        at=at,
+    )
+
+
+def _created(event: SelfAssessmentOpened | AssessmentResultRecorded) -> Assessment:
+    return Assessment(
+        id=event.assessment_id,
+        version=0,
+        region_code=event.region_code,
+        province_code=event.province_code,
+        data_year=event.data_year,
+        title=f"KKP HAM {event.data_year}",
+        status=AssessmentStatus.NONE,
+        indicator_set="",
+        answers=(),
+        note="",
+        submitted_at=None,
+        submitted_by=None,
+        reviewed_at=None,
+        reviewed_by=None,
+        review_note="",
+        result=None,
+        created_at=event.at,
+        updated_at=event.at,
+    )
+
+
+def evolve(state: Assessment | None, event: AssessmentEvent) -> Assessment:
+    if state is None:
+        assert isinstance(event, SelfAssessmentOpened | AssessmentResultRecorded)
+        state = _created(event)
+    now = msgspec.structs.replace(state, version=state.version + 1, updated_at=event.at)
+    if isinstance(event, SelfAssessmentOpened):
+        return msgspec.structs.replace(
+            now, status=AssessmentStatus.OPEN, indicator_set=event.indicator_set
+        )
+    if isinstance(event, SelfAssessmentSubmitted):
+        return msgspec.structs.replace(
+            now,
+            status=AssessmentStatus.SUBMITTED,
+            answers=event.answers,
+            note=event.note,
+            submitted_at=event.at,
+            submitted_by=event.actor,
+        )
+    if isinstance(event, SelfAssessmentVerified | SelfAssessmentReturned):
+        verified = isinstance(event, SelfAssessmentVerified)
+        return msgspec.structs.replace(
+            now,
+            status=AssessmentStatus.VERIFIED if verified else AssessmentStatus.RETURNED,
+            reviewed_at=event.at,
+            reviewed_by=event.actor,
+            review_note=event.note if isinstance(event, SelfAssessmentVerified) else event.reason,
+        )
+    result = Result(
+        score=event.score,
+        predicate=event.predicate,
+        decree_number=event.decree_number,
+        decree_date=event.decree_date,
+        note=event.note,
+        recorded_at=event.at,
+        recorded_by=event.actor,
+    )
+    return msgspec.structs.replace(now, result=result)
