@@ -37,6 +37,12 @@ class PostgresReadStore:
     async def list_closures(self, province_code: str | None) -> list[str]:
         return await readmodels.list_closures(self.db, province_code)
 
+    async def kkp_action_rows(self, place: str | None) -> list[dict[str, Any]]:
+        return await readmodels.kkp_action_rows(self.db, place)
+
+    async def list_assessments(self, data_year: int | None, place: str | None) -> list[str]:
+        return await readmodels.list_assessments(self.db, data_year, place)
+
     async def list_commitments(self, forum_id: UUID | None, region_code: str | None) -> list[str]:
         return await readmodels.list_commitments(self.db, forum_id, region_code)
 

@@ -13,7 +13,7 @@ import structlog
 from adapters import codec
 from adapters.eventstore import EVENTS_TABLE, SNAPSHOTS_TABLE
 from adapters.readstore_schema import SCHEMA, SCHEMA_VERSION
-from domain.registry import fold
+from domain.registry import AGGREGATE_EVENTS, fold
 
 LIVE = "rm"  # the schema the API reads; a rebuild fills another and swaps names
 
@@ -140,7 +140,7 @@ ALTER TABLE {s}.{kind}_history DROP COLUMN IF EXISTS doc;
 ALTER TABLE {s}.{kind}_history ADD COLUMN IF NOT EXISTS position bigint NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS {kind}_history_key ON {s}.{kind}_history (id, position);
 """
-KINDS = ("forum", "commitment", "action", "period")
+KINDS = tuple(AGGREGATE_EVENTS)
 
 # Who was in the place up to the position: GIN probes on the activity lines' places (forums
 # and period closures are few and all kept), then one index probe per aggregate for its row

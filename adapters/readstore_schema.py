@@ -4,7 +4,7 @@ projections/catalog.py says what fills each column."""
 
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -95,6 +95,23 @@ CREATE TABLE IF NOT EXISTS {s}.period (
     public_doc jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS period_province ON {s}.period (province_code, period);
+CREATE TABLE IF NOT EXISTS {s}.assessment (
+    id uuid PRIMARY KEY,
+    version int NOT NULL,
+    region_code text NOT NULL,
+    province_code text NOT NULL,
+    data_year int NOT NULL,
+    title text NOT NULL,
+    status text NOT NULL,
+    submitted_at timestamptz,
+    score double precision,
+    predicate boolean,
+    updated_at timestamptz NOT NULL,
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS assessment_year ON {s}.assessment (data_year, province_code);
+CREATE INDEX IF NOT EXISTS assessment_region ON {s}.assessment (region_code, data_year);
 CREATE TABLE IF NOT EXISTS {s}.activity (
     position bigint PRIMARY KEY,
     aggregate text NOT NULL,

@@ -139,11 +139,12 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         excluding: UUID | None = None,
         verified_only: bool = False,
         step: StepFilter = None,
+        year: int | None = None,
     ) -> float | None:
         """The figure of the latest period reported (ties: the newest report for that period),
         never the last one submitted: a back-filled earlier period does not replace it.
         Returned reports do not count; `up_to` ignores later periods; `step` chooses whose
-        reports count."""
+        reports count; `year` only the reports whose period falls in that calendar year."""
         best: float | None = None
         best_key: tuple[tuple[date, date], int] | None = None
         for index, report in enumerate(self.reports):
@@ -155,6 +156,8 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
             if step not in ("any", report.step_id):
                 continue
             if up_to is not None and report.period.order > up_to.order:
+                continue
+            if year is not None and report.period.year != year:
                 continue
             key = (report.period.order, index)
             if best_key is None or key > best_key:
@@ -183,23 +186,57 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         return self._current("indicator_value", step="any")
 
     def step_percent(
-        self, step: UUID, *, verified_only: bool = False, up_to: ReportingPeriod | None = None
+        self,
+        step: UUID,
+        *,
+        verified_only: bool = False,
+        up_to: ReportingPeriod | None = None,
+        year: int | None = None,
     ) -> float:
-        return self._current("percent", step=step, verified_only=verified_only, up_to=up_to) or 0.0
+        found = self._current(
+            "percent", step=step, verified_only=verified_only, up_to=up_to, year=year
+        )
+        return found or 0.0
 
     def _reported(
-        self, *, verified_only: bool = False, up_to: ReportingPeriod | None = None
+        self,
+        *,
+        verified_only: bool = False,
+        up_to: ReportingPeriod | None = None,
+        year: int | None = None,
     ) -> float:
         """The reported percent: the action's own, or on an action split into steps the
         weighted mean of its steps' (a step with no report counts 0)."""
         if not self.steps:
-            return self._current("percent", verified_only=verified_only, up_to=up_to) or 0.0
+            found = self._current("percent", verified_only=verified_only, up_to=up_to, year=year)
+            return found or 0.0
         total = sum(s.weight for s in self.steps)
         parts = sum(
-            s.weight * self.step_percent(s.id, verified_only=verified_only, up_to=up_to)
+            s.weight * self.step_percent(s.id, verified_only=verified_only, up_to=up_to, year=year)
             for s in self.steps
         )
         return round(parts / total, 2)
+
+    def data_years(self) -> dict[int, dict[str, float | int]]:
+        """Per calendar year with reports: the figures counting only that year's periods
+        (what a KKP HAM assessment of the year looks at; returned reports do not count)."""
+        out: dict[int, dict[str, float | int]] = {}
+        for year in sorted({r.period.year for r in self.reports}):
+            standing = [
+                r
+                for r in self.reports
+                if r.period.year == year and r.status is not ReportStatus.RETURNED
+            ]
+            verified = [r for r in standing if r.status is ReportStatus.VERIFIED]
+            out[year] = {
+                "claimed": self._reported(year=year),
+                "verified": self._reported(verified_only=True, year=year),
+                "reports": len(standing),
+                "reports_verified": len(verified),
+                "evidence": sum(len(r.evidence) for r in standing),
+                "evidence_verified": sum(len(r.evidence) for r in verified),
+            }
+        return out
 
     @property
     def completion(self) -> float:

@@ -17,6 +17,7 @@ from domain.action_events import ProgressReportSubmitted
 from domain.commitment import Commitment
 from domain.events import DomainEvent
 from domain.forum import Forum
+from domain.kkp_assessment import Assessment
 from domain.period_close import PeriodClosure
 from domain.registry import EVOLVERS
 from projections import public
@@ -105,6 +106,7 @@ def figures(action: Action) -> dict[str, Any]:
             {"period": p.label, "ends_on": p.ends_on, "completion": value}
             for p, value in action.claimed_series()
         ],
+        "years": {str(year): facts for year, facts in action.data_years().items()},
     }
 
 
@@ -162,17 +164,35 @@ def period_columns(closure: PeriodClosure) -> dict[str, Any]:
     }
 
 
+def assessment_columns(assessment: Assessment) -> dict[str, Any]:
+    result = assessment.result
+    return {
+        "id": assessment.id,
+        "version": assessment.version,
+        "region_code": assessment.region_code,
+        "province_code": assessment.province_code,
+        "data_year": assessment.data_year,
+        "title": assessment.title,
+        "status": assessment.status.value,
+        "submitted_at": assessment.submitted_at,
+        "score": result.score if result else None,
+        "predicate": result.predicate if result else None,
+        "updated_at": assessment.updated_at,
+    }
+
+
 COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum": forum_columns,
     "commitment": commitment_columns,
     "action": action_columns,
     "period": period_columns,
+    "assessment": assessment_columns,
 }
 
 
 def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
     """(regions, provinces) whose timelines show this aggregate's activity."""
-    if kind == "action":
+    if kind in ("action", "assessment"):
         return [state.region_code], [state.province_code]
     if kind == "forum":
         return [state.host_region_code], [state.host_region_code.split(".")[0]]

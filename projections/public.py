@@ -16,7 +16,9 @@ EVIDENCE_KEYS = frozenset({"evidence", "completion_evidence"})
 # in no public list, feed, history or figure; the public event stream carries them withheld.
 PRIVATE_EVENTS = frozenset({"ReportDraftSaved", "ReportDraftDiscarded"})
 DRAFT_KEYS = frozenset({"drafts"})
-ACTOR_KEYS = frozenset({"actor", "reporter", "reviewer", "closed_by"})
+ACTOR_KEYS = frozenset(
+    {"actor", "reporter", "reviewer", "closed_by", "submitted_by", "reviewed_by", "recorded_by"}
+)
 
 
 def redact(value: Any) -> Any:

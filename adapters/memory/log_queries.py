@@ -16,7 +16,7 @@ from adapters.audit_queries import COLUMNS as ACTIVITY_COLUMNS
 from adapters.audit_queries import is_province_code
 from adapters.memory.rows import MemoryRows, Row, overdue
 from adapters.sealer.proofs import NotCovered, UnknownPosition
-from domain.registry import fold
+from domain.registry import AGGREGATE_EVENTS, fold
 
 
 class LogQueries(MemoryRows):
@@ -139,7 +139,7 @@ class LogQueries(MemoryRows):
                 or place in r["province_codes"]
             )
         }
-        out: dict[str, list[Row]] = {"forum": [], "commitment": [], "action": [], "period": []}
+        out: dict[str, list[Row]] = {kind: [] for kind in AGGREGATE_EVENTS}
         for aggregate_id, kind in ids.items():
             versions = self.history.get(aggregate_id, [])
             at = bisect.bisect_right(versions, position, key=lambda v: v[0])

@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from adapters.memory.log_queries import LogQueries
 from adapters.memory.rows import (
     TIMELINE_ROW,
@@ -57,6 +59,33 @@ class MemoryReadStore(LogQueries):
             r["public_doc"]
             for r in rows
             if province_code is None or r["province_code"] == province_code
+        ]
+
+    async def kkp_action_rows(self, place: str | None) -> list[dict[str, Any]]:
+        keys = ("id", "title", "owner_opd", "region_code", "province_code", "kkp_criterion")
+        out = []
+        for r in sorted(self._rows("action"), key=lambda r: (r["region_code"], r["id"])):
+            if r["kkp_criterion"] is None or place not in (
+                None,
+                r["region_code"],
+                r["province_code"],
+            ):
+                continue
+            doc = msgspec.json.decode(r["public_doc"])
+            out.append(
+                {k: r[k] for k in keys}
+                | {"status": r["status"], "weight": r["weight"]}
+                | {"indicator_type": doc["indicator_type"], "years": doc["figures"]["years"]}
+            )
+        return out
+
+    async def list_assessments(self, data_year: int | None, place: str | None) -> list[str]:
+        rows = sorted(self._rows("assessment"), key=lambda r: (r["region_code"], r["data_year"]))
+        return [
+            r["public_doc"]
+            for r in rows
+            if place in (None, r["region_code"], r["province_code"])
+            and data_year in (None, r["data_year"])
         ]
 
     async def list_commitments(self, forum_id: UUID | None, region_code: str | None) -> list[str]:

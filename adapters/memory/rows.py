@@ -102,8 +102,13 @@ class MemoryRows:
     def __init__(self, store: MemoryEventStore) -> None:
         self.store = store
         self.tables: dict[str, dict[Any, Row]] = {
-            "forum": {}, "commitment": {}, "action": {}, "period": {}, "activity": {}
-        }  # fmt: skip
+            "forum": {},
+            "commitment": {},
+            "action": {},
+            "period": {},
+            "assessment": {},
+            "activity": {},
+        }
         self.states: dict[UUID, Any] = {}
         # every version of each catalogue row, by position (adapters/readstore.py HISTORY)
         self.history: dict[UUID, list[tuple[int, Row]]] = {}

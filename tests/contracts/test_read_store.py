@@ -72,7 +72,7 @@ def unordered(value: Any) -> Any:
     return sorted(plain(value), key=repr)
 
 
-def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a table of queries
+def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901, PLR0912 - a table
     """Every query with the arguments worth asking, by name."""
     q: dict[str, Query] = {}
     filters = {
@@ -102,6 +102,12 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901 - a ta
     q["list_forums"] = lambda s: s.list_forums()
     q["list_closures/all"] = lambda s: s.list_closures(None)
     q["list_closures/province"] = lambda s: s.list_closures("33")
+    for place in (None, "33", "33.75", "35.72"):
+        q[f"kkp_action_rows/{place}"] = lambda s, p=place: s.kkp_action_rows(p)
+        for year in (None, 2022, 2026):
+            q[f"list_assessments/{place}/{year}"] = lambda s, p=place, y=year: s.list_assessments(
+                y, p
+            )
     q["list_commitments/all"] = lambda s: s.list_commitments(None, None)
     q["list_commitments/region"] = lambda s: s.list_commitments(None, "35.72")
     for i, forum_id in enumerate(ids["forum"]):

@@ -30,6 +30,16 @@ def test_a_claim_is_shown_as_a_claim_until_a_kanwil_verifies_it(site: Site) -> N
         "overdue_from": None,
         "steps": [],
         "series": [{"period": "2025-Q4", "ends_on": "2025-12-31", "completion": 20.0}],
+        "years": {  # the data year's own figures: the declaration counts in no year
+            "2025": {
+                "claimed": 20.0,
+                "verified": 0.0,
+                "reports": 1,
+                "reports_verified": 0,
+                "evidence": 0,
+                "evidence_verified": 0,
+            }
+        },
     }
     region = site.ok(site.client.get("/api/v1/regions/35.72"))["summary"]
     assert region["completion"] == 100.0 and region["verified_completion"] == 0.0
