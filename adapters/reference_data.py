@@ -73,6 +73,20 @@ def kkp_indicators() -> IndicatorSet:
 
 
 @cache
+def kanwil_jurisdictions() -> dict[str, tuple[str, ...]]:
+    """The 2025 Kanwil Kementerian HAM by the province they sit in, with the provinces each
+    covers: its own and those its working area is known to include (kanwil_wilayah_kerja.csv).
+    The 2025 list is partial; a province no Kanwil lists is in no jurisdiction here."""
+    extra: dict[str, list[str]] = {}
+    for r in _rows("kanwil_wilayah_kerja.csv"):
+        extra.setdefault(r["kode_prov_kanwil"], []).append(r["kode_prov_cakupan"])
+    return {
+        r["kode_prov"]: (r["kode_prov"], *extra.get(r["kode_prov"], []))
+        for r in _rows("kanwil_kemenham_2025.csv")
+    }
+
+
+@cache
 def national_priorities() -> tuple[NationalPriority, ...]:
     return tuple(
         NationalPriority(r["kode"], r["judul"], r["catatan_ham"] or "")

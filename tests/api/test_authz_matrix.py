@@ -578,6 +578,28 @@ MATRIX += (
     Row("DELETE", "/api/v1/tokens/{token_id:str}", "token", None, BLITAR | ADMIN, appends=False),
 )
 
+# -- KKP HAM assessment (tracker/api/kkp.py): coordinator, the Kanwil, the ministry -------------
+K = "/api/v1/kkp-ham/{year:int}/{code:str}"
+MATRIX += (
+    Row("POST", K + "/self-assessment", "kkp-fresh", None, BLITAR),
+    Row(
+        "POST",
+        K + "/self-assessment/submission",
+        "kkp-open",
+        {"answers": [{"indicator_id": "5.S1", "answer": "met", "note": "Perwal adminduk"}]},
+        BLITAR,
+    ),
+    Row("POST", K + "/self-assessment/verification", "kkp-verifiable", {"note": "Lengkap"}, JATIM),
+    Row("POST", K + "/self-assessment/return", "kkp-submitted", {"reason": "Bukti kurang"}, JATIM),
+    Row(
+        "POST",
+        K + "/result",
+        "kkp-result",
+        {"predicate": True, "score": 80, "reason": "Dicatat ulang dalam uji"},
+        ADMIN,
+    ),
+)
+
 # Unsafe routes deliberately outside the matrix, each with the reason.
 EXEMPT = {
     ("POST", "/masuk"): "the sign-in form: takes a password, not a principal (test_auth.py)",
@@ -589,6 +611,7 @@ RESTRICTED_READ_PREFIXES = ("/api/v1/audit", "/api/v1/ledger", "/bukti")
 
 REFUSAL_CODES = frozenset(
     {"admin-only", "pemda-only", "other-region", "other-opd", "kanwil-only", "outside-jurisdiction"}
+    | {"coordinator-only"}
 )
 
 
@@ -716,7 +739,12 @@ def file_cited(world: World, ctx: dict[str, Any], base: str, writer: str) -> dic
 
 BEFORE_ANY_ACTION = frozenset(
     {"world", "account", "token", "forum", "commitment", "period-open", "period-closed"}
+    | {"kkp-fresh", "kkp-open", "kkp-submitted", "kkp-verifiable", "kkp-result"}
 )
+# Kota Blitar's KKP HAM data years: a fresh one where the allowed call ends the cycle (open,
+# verify); one year each that the builder brings back to the state its row needs.
+FRESH_YEARS = iter(range(2000, 2023))
+KKP_YEAR = {"kkp-open": 2023, "kkp-submitted": 2024, "kkp-result": 2025}
 # A month of its own for every period case: a closure lives on in the shared world.
 ENDED_MONTHS = (f"{2000 + n // 12}-{n % 12 + 1:02d}" for n in itertools.count(12))
 
@@ -740,11 +768,29 @@ def registry_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, A
         made = world.write("POST", "/api/v1/commitments", "admin", fill(COMMITMENT, ctx))
         ctx["commitment_id"] = made["id"]
         return ctx
+    if state.startswith("kkp-"):
+        return kkp_state(world, state, ctx)
     if state.startswith("period-"):  # Kota Blitar's own period, closed by the ministry
         ctx["place_code"], ctx["period"] = "35.72", next(ENDED_MONTHS)
         if state == "period-closed":
             world.write("POST", "/api/v1/periods/35.72/{period}/close".format_map(ctx), "admin", {})
         return ctx
+    return ctx
+
+
+def kkp_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Kota Blitar's assessment of a data year in the state the row needs. Steps that the
+    year is already past answer 409 and are ignored: a refused case leaves it as it was."""
+    ctx["year"] = year = KKP_YEAR.get(state) or next(FRESH_YEARS)
+    base = f"/api/v1/kkp-ham/{year}/35.72/self-assessment"
+    answers = {"answers": [{"indicator_id": "5.S1", "answer": "partial"}]}
+    if state in {"kkp-fresh", "kkp-result"}:
+        return ctx
+    world.call("POST", base, "pemda_blitar")
+    if state == "kkp-open":  # open, or returned after the last case submitted it
+        world.call("POST", f"{base}/return", "kanwil_jatim", {"reason": "Ulang"})
+    else:  # submitted: the last case may have returned it
+        world.call("POST", f"{base}/submission", "pemda_blitar", answers)
     return ctx
 
 

@@ -81,6 +81,7 @@ def _path(template: str, demo: Demo) -> str:
         "code": "33.74",
         "position": "3",
         "dimension": "kkp",
+        "year": "2022",
     }
     if template.startswith("/provinsi/"):
         values["code"] = "33"

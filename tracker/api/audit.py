@@ -29,7 +29,12 @@ from tracker.http.helpers import BadHeader, etag
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read
 
-KINDS = {"actions": "action", "forums": "forum", "commitments": "commitment"}
+KINDS = {
+    "actions": "action",
+    "forums": "forum",
+    "commitments": "commitment",
+    "assessments": "assessment",
+}
 CSV_MEDIA_TYPE = "text/csv"  # litestar appends "; charset=utf-8"
 
 AuditLimit = Annotated[int, QueryParameter(ge=1, le=5000)]
@@ -74,8 +79,9 @@ class AuditController(Controller):
     @get(
         "/{kind:str}/{record_id:uuid}",
         summary="Jejak audit satu catatan / one record's audit trail",
-        description="kind: actions | forums | commitments. Every event with the full actor "
-        "and the field-level changes it made. Admin; Kanwil of the region's province; the "
+        description="kind: actions | forums | commitments | assessments. Every event with the "
+        "full actor and the field-level changes it made. Admin; Kanwil of the region's "
+        "province; the "
         "region's own Pemda.",
     )
     async def trail(

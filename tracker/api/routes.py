@@ -12,6 +12,7 @@ from tracker.api.audit import AuditController
 from tracker.api.corrections import ActionCorrectionController
 from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
+from tracker.api.kkp import KkpController
 from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
 from tracker.api.periods import PeriodController
 from tracker.api.regions import ReferenceController, RegionController
@@ -32,6 +33,7 @@ def handlers() -> list[Any]:
             LedgerController,
             AccountController,
             PeriodController,
+            KkpController,
         ],
     )
     return [api, *LEDGER_HANDLERS]
