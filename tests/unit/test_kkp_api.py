@@ -121,3 +121,19 @@ def test_the_cycle_from_opening_to_the_central_result(site: Site) -> None:
     feed = site.client.get("/umpan/wilayah/35.72.atom").text
     assert "Penilaian mandiri diverifikasi Kanwil: KKP HAM 2025" in feed
     assert "Hasil penilaian pusat dicatat: KKP HAM 2025" in feed
+
+
+def test_the_pages_show_the_grid_the_table_and_refuse_a_bad_year(site: Site) -> None:
+    action_id = _kkp_action(site)
+    head = site.store.head()
+    region = site.client.get(f"/wilayah/35.72?tahun=2025&after={head}").text
+    assert "bukan nilai resmi" in region and "ilustratif" in region
+    assert f'href="/aksi/{action_id}"' in region and "60% terverifikasi" in region
+    assert "Perkiraan kesiapan: 1,8 dari 100 (ambang 75)" in region
+    table = site.client.get("/kkp-ham?tahun=2025").text
+    assert 'href="/wilayah/35.72?tahun=2025#kkp-judul"' in table and "Kota Blitar" in table
+    assert "Kota Blitar" not in site.client.get("/kkp-ham?tahun=2025&provinsi=33").text
+    bad = site.client.get("/kkp-ham?tahun=20x5").text
+    assert 'aria-invalid="true"' in bad and "Tahun data 20x5 tidak sah" in bad
+    method = site.client.get("/kkp-ham/cara?lang=en").text
+    assert "10.O1" in method and "illustrative" in method

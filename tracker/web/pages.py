@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from adapters.reference_data import region_catalogue
 from tracker import queries
 from tracker.http.reading import Reads
-from tracker.web import pages_action, pages_commitment, pages_forum, pages_region
+from tracker.web import pages_action, pages_commitment, pages_forum, pages_kkp, pages_region
 from tracker.web.pages_common import dated, feeds, fmt, status_chart, unchanged
 from tracker.web.render import page
 
@@ -85,5 +85,6 @@ HANDLERS: list[Any] = [
     *pages_region.HANDLERS,
     *pages_forum.HANDLERS,
     *pages_commitment.HANDLERS,
+    *pages_kkp.HANDLERS,
     *pages_action.HANDLERS,
 ]

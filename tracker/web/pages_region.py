@@ -22,6 +22,7 @@ from tracker.web.pages_common import (
     status_chart,
     unchanged,
 )
+from tracker.web.pages_kkp import chosen_year, region_section
 from tracker.web.render import page
 
 TIMELINE_LIMIT = 50
@@ -109,12 +110,16 @@ async def region_page(request: Request[Any, Any, Any], reads: Reads, code: FromP
         await queries.commitments(data, region_code=region.province_code),
     )
     forums = {forum["id"]: forum for forum in await queries.forums(data)}
+    year, year_error = chosen_year(request, today)
     return await page(
         request,
         reads,
         "region.html",
         f=f,
         today=today,
+        kkp=await region_section(data, region, year),
+        kkp_year=year,
+        kkp_year_error=year_error,
         closures=await queries.closures(data, code),
         feeds=feeds("wilayah", code),
         chart=status_chart(body["summary"]["by_status"], f),
