@@ -216,3 +216,29 @@ def test_the_portal_search_finds_actions_commitments_and_forums(demo: Demo) -> N
     assert 'href="/wilayah/35.72"' in both and "Aksi, komitmen dan forum" in both
     nothing = demo.client.get("/cari?q=tidakadasamasekali&lang=id").text
     assert "Tidak ada wilayah, aksi, komitmen atau forum" in nothing
+
+
+def test_the_demo_tells_pekalongans_kkp_ham_history_as_the_source_does(demo: Demo) -> None:
+    """Lost in the 2022 assessment (data year 2021; no score or decree: the source gives
+    none); the 2023 assessment is on data year 2022, coordinated by Bagian Hukum with the
+    eleven OPD of the source and verified by the Kanwil under its name of the day; no
+    central result for 2022 is invented."""
+    body = demo.client.get("/api/v1/kkp-ham/2022/33.75").json()
+    assessment = body["assessment"]
+    assert assessment["status"] == "verified" and len(assessment["answers"]) == 10
+    assert assessment["reviewed_by"]["office"] == (
+        "Kanwil Kementerian Hukum dan HAM Jawa Tengah (Bidang HAM)"
+    )
+    assert "sebelas OPD" in assessment["note"] and "ilustratif" in assessment["note"]
+    assert assessment["submitted_at"].startswith("2023-")
+    history = {h["data_year"]: h for h in body["history"]}
+    assert history[2022]["result"] is None
+    lost = history[2021]["result"]
+    assert lost["predicate"] is False and lost["score"] is None and lost["decree_number"] == ""
+    # the estimate for data year 2022 counts nothing: the demo's reports are of 2023
+    assert body["readiness"]["readiness"] == 0.0
+    later = demo.client.get("/api/v1/kkp-ham/2023/33.75").json()["readiness"]
+    assert later["claimed_readiness"] >= later["readiness"] > 0  # 2023 work counts for 2023
+    table = demo.client.get("/api/v1/kkp-ham/2022?kanwil=33").json()["items"]
+    states = {i["region_code"]: i["assessment_status"] for i in table}
+    assert states == {"33.74": "none", "33.75": "verified"}  # Semarang: tagged work, no cycle
