@@ -137,3 +137,18 @@ def test_the_pages_show_the_grid_the_table_and_refuse_a_bad_year(site: Site) -> 
     assert 'aria-invalid="true"' in bad and "Tahun data 20x5 tidak sah" in bad
     method = site.client.get("/kkp-ham/cara?lang=en").text
     assert "10.O1" in method and "illustrative" in method
+
+
+def test_open_data_has_a_row_per_region_and_data_year(site: Site) -> None:
+    _kkp_action(site)
+    head = site.store.head()
+    body = site.ok(site.client.get(f"/data/kkp_ham.json?after={head}"))
+    rows = {(r["region_code"], r["data_year"]): r for r in body["rows"]}
+    assert rows[("35.72", 2025)]["readiness"] == 1.8
+    assert rows[("35.72", 2026)]["readiness"] == 0.0
+    assert rows[("35.72", 2026)]["claimed_readiness"] == 2.7
+    assert rows[("35.72", 2025)]["assessment_status"] == "none"
+    csv = site.client.get("/data/kkp_ham.csv").text.splitlines()
+    assert csv[0].startswith("region_code,region_name,province_code,data_year,indicator_set")
+    assert len(csv) == 3
+    assert "Perkiraan kesiapan pelacak ini" in site.client.get("/data").text

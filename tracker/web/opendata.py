@@ -24,6 +24,7 @@ from domain.period import ReportingPeriod
 from domain.regions import WIB, TimeZone, time_zone
 from projections import rollups
 from projections.audit import to_csv
+from tracker import queries_kkp
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
 from tracker.ports import ReadStore
@@ -31,6 +32,7 @@ from tracker.web.opendata_columns import (
     AKSI,
     AKTIVITAS,
     FORUM,
+    KKP_HAM,
     KOMITMEN,
     LAPORAN,
     WILAYAH,
@@ -113,6 +115,31 @@ async def _aktivitas(conn: ReadStore, today: date) -> list[dict[str, Any]]:
     return await conn.activity_rows([c.name for c in AKTIVITAS])  # never actor_id
 
 
+async def _kkp_ham(conn: ReadStore, today: date) -> list[dict[str, Any]]:
+    """One row per region × data year with KKP HAM-tagged work or an assessment: the
+    tracker's readiness estimate (not the official score) beside the recorded cycle."""
+    tagged = await conn.kkp_action_rows(None)
+    docs = [_doc(d) for d in await conn.list_assessments(None, None)]
+    years = {int(y) for r in tagged for y in r["years"]} | {d["data_year"] for d in docs}
+    rows: list[dict[str, Any]] = []
+    for year in sorted(years):
+        body = await queries_kkp.national(conn, region_catalogue(), year)
+        for item in body["items"]:
+            result = item["result"] or {}
+            rows.append(
+                {
+                    **item,
+                    "data_year": year,
+                    "indicator_set": body["estimate"]["indicator_set"],
+                    "result_predicate": result.get("predicate"),
+                    "result_score": result.get("score"),
+                    "decree_number": result.get("decree_number") or None,
+                    "decree_date": result.get("decree_date"),
+                }
+            )
+    return rows
+
+
 Loader = Callable[[ReadStore, date], Awaitable[list[dict[str, Any]]]]
 DATASETS: dict[str, tuple[tuple[Column, ...], Loader]] = {
     "aksi": (AKSI, _aksi),
@@ -120,6 +147,7 @@ DATASETS: dict[str, tuple[tuple[Column, ...], Loader]] = {
     "forum": (FORUM, _forum),
     "wilayah": (WILAYAH, _wilayah),
     "laporan": (LAPORAN, _laporan),
+    "kkp_ham": (KKP_HAM, _kkp_ham),
     "aktivitas": (AKTIVITAS, _aktivitas),
 }
 CSV_MEDIA = "text/csv; charset=utf-8; header=present"

@@ -101,6 +101,22 @@ WILAYAH = (
     Column("verified_share", "number", "data.col.verified_share"),
     Column("last_activity", "datetime", "data.col.last_activity"),
 )
+KKP_HAM = (
+    REGION,
+    REGION_NAME,
+    PROVINCE,
+    Column("data_year", "int", "data.col.data_year"),
+    Column("indicator_set", "text", "data.col.indicator_set"),
+    Column("readiness", "number", "data.col.readiness"),
+    Column("claimed_readiness", "number", "data.col.claimed_readiness"),
+    Column("meets_threshold", "bool", "data.col.meets_threshold"),
+    Column("rights_without_verified_work", "int", "data.col.rights_without_verified_work"),
+    Column("assessment_status", "text", "data.col.assessment_status"),
+    Column("result_predicate", "bool", "data.col.result_predicate"),
+    Column("result_score", "number", "data.col.result_score"),
+    Column("decree_number", "text", "data.col.decree_number"),
+    Column("decree_date", "date", "data.col.decree_date"),
+)
 LAPORAN = (
     Column("action_id", "uuid", "data.col.action_id"),
     REGION,
