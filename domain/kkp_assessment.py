@@ -262,13 +262,20 @@ def record_result(
         data_year=data_year,
         score=score,
         predicate=predicate,
-        decree_number=decree_number.strip()[:200],
+        decree_number=_decree_number(decree_number),
         decree_date=decree_date,
         note=require_text(note, "note") if note.strip() else "",
         reason=require_reason(reason) if replacing else "",
         actor=actor,
         at=at,
     )
+
+
+def _decree_number(value: str) -> str:
+    text = value.strip()
+    if len(text) > 200:
+        raise InvalidInput("text-too-long", field="decree_number", max_length=200)
+    return text
 
 
 def _created(event: SelfAssessmentOpened | AssessmentResultRecorded) -> Assessment:

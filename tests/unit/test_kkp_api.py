@@ -121,6 +121,9 @@ def test_the_cycle_from_opening_to_the_central_result(site: Site) -> None:
     feed = site.client.get("/umpan/wilayah/35.72.atom").text
     assert "Penilaian mandiri diverifikasi Kanwil: KKP HAM 2025" in feed
     assert "Hasil penilaian pusat dicatat: KKP HAM 2025" in feed
+    assert '/wilayah/35.72?tahun=2025"' in feed  # the entry links to the year on the region page
+    english = site.client.get("/umpan/wilayah/35.72.json?lang=en").json()
+    assert any(i["url"].endswith("/wilayah/35.72?tahun=2025&lang=en") for i in english["items"])
 
 
 def test_the_pages_show_the_grid_the_table_and_refuse_a_bad_year(site: Site) -> None:

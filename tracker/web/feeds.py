@@ -104,6 +104,9 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
     elif row["aggregate"] == "period":  # a closure: on its region's or province's page
         codes = row["region_codes"] or row["province_codes"]
         link = f"/wilayah/{codes[0]}" if row["region_codes"] else f"/provinsi/{codes[0]}"
+    elif row["aggregate"] == "assessment":  # titled "KKP HAM <data year>" by the domain
+        year = row["title"].rpartition(" ")[2]
+        link = f"/wilayah/{row['region_codes'][0]}?tahun={year}"
     else:  # a commitment is shown on its forum's page
         link = f"/forum/{row['commitment_forum_id']}" if row["commitment_forum_id"] else "/"
     names = ", ".join(places.get(code, code) for code in row["region_codes"]) or "-"
@@ -120,7 +123,7 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
         "aggregate": row["aggregate"],
         "aggregate_id": str(row["aggregate_id"]),
         "title": clean(what),
-        "url": f"{base}{link}{query}",
+        "url": f"{base}{link}{query.replace('?', '&') if '?' in link else query}",
         "at": at,
         "author": clean(f"{row['actor_office']} ({role})"),
         "summary": clean(summary),
