@@ -63,6 +63,7 @@ def test_readiness_counts_verified_work_of_the_data_year_only(site: Site) -> Non
     assert site.ok(site.client.get("/api/v1/kkp-ham/2025?province=33"))["items"] == []
     assert site.ok(site.client.get("/api/v1/kkp-ham/2025?kanwil=35"))["items"] == [row]
     assert site.ok(site.client.get("/api/v1/kkp-ham/method"))["indicator_set"]
+    assert "demo" not in table  # a tracker without the demo says nothing of the kind
 
 
 def test_the_cycle_from_opening_to_the_central_result(site: Site) -> None:

@@ -242,3 +242,8 @@ def test_the_demo_tells_pekalongans_kkp_ham_history_as_the_source_does(demo: Dem
     table = demo.client.get("/api/v1/kkp-ham/2022?kanwil=33").json()["items"]
     states = {i["region_code"]: i["assessment_status"] for i in table}
     assert states == {"33.74": "none", "33.75": "verified"}  # Semarang: tagged work, no cycle
+
+
+def test_the_demos_api_answers_say_they_are_demo_data(demo: Demo) -> None:
+    for path in ("/api/v1/national", "/api/v1/kkp-ham/2022", "/api/v1/forums", "/api/v1/actions"):
+        assert demo.client.get(path).json()["demo"] is True, path

@@ -178,8 +178,12 @@ async def before_read(
 
 
 def fresh(request: Request[Any, Any, Any], body: Any) -> Response[Any]:
-    """The answer with its validators; an as-of answer says which day and position it is."""
+    """The answer with its validators; an as-of answer says which day and position it is,
+    and on a demo log (only ever loaded into an empty store) every answer says `demo: true`."""
     as_of_read: AsOf | None = getattr(request.state, "as_of", None)
     if as_of_read is not None and isinstance(body, dict):
         body = {**body, "as_of": as_of_read.describe()}
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is not None and runtime.demo_data and isinstance(body, dict):
+        body = {**body, "demo": True}
     return Response(body, headers=request.state.validators)
