@@ -54,15 +54,18 @@ async def national(
     province: str | None = None,
     kanwil: str | None = None,
 ) -> dict[str, Any]:
-    """Every region with KKP HAM-tagged work or an assessment for the year: readiness
+    """Every region with KKP HAM-tagged work reported in the year or an assessment of it: readiness
     (verified only), claimed beside it, submission state and official result."""
     provinces = _provinces(province, kanwil)
     place = province
-    rows = [
+    tagged = [
         r
         for r in await data.kkp_action_rows(place)
         if provinces is None or r["province_code"] in provinces
     ]
+    # a region is in the year's table when its tagged work reported in that year
+    active = {r["region_code"] for r in tagged if str(year) in r["years"]}
+    rows = [r for r in tagged if r["region_code"] in active]
     docs = [msgspec.json.decode(d) for d in await data.list_assessments(year, place)]
     assessed = {
         d["region_code"]: d for d in docs if provinces is None or d["province_code"] in provinces

@@ -28,6 +28,11 @@ COUNTS = {
     "wilayah": "SELECT count(DISTINCT region_code) FROM rm.action",
     "laporan": "SELECT coalesce(sum(reports_total), 0) FROM rm.action",
     "aktivitas": "SELECT count(*) FROM rm.activity",
+    "kkp_ham": (  # region × data year: a tagged action's report years, or an assessment
+        "SELECT count(*) FROM (SELECT region_code, jsonb_object_keys(public_doc->'figures'"
+        "->'years')::int FROM rm.action WHERE kkp_criterion IS NOT NULL"
+        " UNION SELECT region_code, data_year FROM rm.assessment) AS pairs"
+    ),
 }
 
 
