@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from adapters import audit_queries, open_data, readmodels, readstore, sealer, search
+from adapters import audit_queries, kkp_reads, open_data, readmodels, readstore, sealer, search
 from adapters.readmodels import ActionFilter, BoardCursor
 
 
@@ -38,10 +38,10 @@ class PostgresReadStore:
         return await readmodels.list_closures(self.db, province_code)
 
     async def kkp_action_rows(self, place: str | None) -> list[dict[str, Any]]:
-        return await readmodels.kkp_action_rows(self.db, place)
+        return await kkp_reads.kkp_action_rows(self.db, place)
 
     async def list_assessments(self, data_year: int | None, place: str | None) -> list[str]:
-        return await readmodels.list_assessments(self.db, data_year, place)
+        return await kkp_reads.list_assessments(self.db, data_year, place)
 
     async def list_commitments(self, forum_id: UUID | None, region_code: str | None) -> list[str]:
         return await readmodels.list_commitments(self.db, forum_id, region_code)

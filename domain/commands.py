@@ -18,7 +18,7 @@ import msgspec
 from domain.access import Policy, Rule
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
-from domain.kkp_assessment import IndicatorAnswer
+from domain.kkp_assessment_events import IndicatorAnswer
 from domain.period import PeriodKind, ReportingPeriod
 from domain.values import (
     Evidence,

@@ -13,125 +13,31 @@ answers and the result of one year always meet on one stream.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from uuid import UUID, uuid5
 
 import msgspec
 
 from domain.action_state import Action
 from domain.errors import InvalidInput, RuleViolated
-from domain.events import DomainEvent
 from domain.evidence_files import FILE_PREFIX
 from domain.kkp import IndicatorSet, check_data_year
+from domain.kkp_assessment_events import (
+    AssessmentResultRecorded,
+    IndicatorAnswer,
+    SelfAssessmentOpened,
+    SelfAssessmentReturned,
+    SelfAssessmentSubmitted,
+    SelfAssessmentVerified,
+)
+from domain.kkp_assessment_state import Assessment, AssessmentStatus
 from domain.regions import RegionCatalogue, time_zone
-from domain.values import Actor, Evidence, check_evidence, require_reason, require_text
+from domain.values import Actor, check_evidence, require_reason, require_text
 
 _NAMESPACE = UUID("0b6c7f58-2a43-4e0f-8a51-7d3c1e9b4f26")
 
 
 def assessment_id(region_code: str, data_year: int) -> UUID:
     return uuid5(_NAMESPACE, f"kkp-assessment/{region_code}/{data_year}")
-
-
-class Answer(StrEnum):
-    MET = "met"  # terpenuhi
-    PARTIAL = "partial"  # sebagian
-    NOT_MET = "not_met"  # belum
-
-
-class IndicatorAnswer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    indicator_id: str
-    answer: Answer
-    action_ids: tuple[UUID, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
-    note: str = ""
-
-
-class SelfAssessmentOpened(DomainEvent, frozen=True, kw_only=True):
-    assessment_id: UUID
-    region_code: str
-    province_code: str
-    data_year: int
-    indicator_set: str  # the version of the indicator list it is answered against
-
-
-class SelfAssessmentSubmitted(DomainEvent, frozen=True, kw_only=True):
-    """The whole answer sheet as submitted; a resubmission after a return replaces it."""
-
-    answers: tuple[IndicatorAnswer, ...]
-    note: str = ""
-
-
-class SelfAssessmentVerified(DomainEvent, frozen=True, kw_only=True):
-    note: str = ""
-
-
-class SelfAssessmentReturned(DomainEvent, frozen=True, kw_only=True):
-    reason: str
-
-
-class AssessmentResultRecorded(DomainEvent, frozen=True, kw_only=True):
-    """The central result; it may be the stream's first event (a year assessed before the
-    region used the tracker). Recording it again replaces it and needs a reason."""
-
-    assessment_id: UUID
-    region_code: str
-    province_code: str
-    data_year: int
-    score: float | None
-    predicate: bool
-    decree_number: str = ""
-    decree_date: date | None = None
-    note: str = ""
-    reason: str = ""
-
-
-AssessmentEvent = (
-    SelfAssessmentOpened
-    | SelfAssessmentSubmitted
-    | SelfAssessmentVerified
-    | SelfAssessmentReturned
-    | AssessmentResultRecorded
-)
-
-
-class AssessmentStatus(StrEnum):
-    NONE = "none"  # no self-assessment in the tracker (a result only)
-    OPEN = "open"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    VERIFIED = "verified"
-
-
-class Result(msgspec.Struct, frozen=True, kw_only=True):
-    score: float | None
-    predicate: bool
-    decree_number: str
-    decree_date: date | None
-    note: str
-    recorded_at: datetime
-    recorded_by: Actor
-
-
-class Assessment(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    version: int
-    region_code: str
-    province_code: str
-    data_year: int
-    title: str  # what lists and feeds name it by
-    status: AssessmentStatus
-    indicator_set: str
-    answers: tuple[IndicatorAnswer, ...]
-    note: str
-    submitted_at: datetime | None
-    submitted_by: Actor | None
-    reviewed_at: datetime | None
-    reviewed_by: Actor | None
-    review_note: str
-    result: Result | None
-    created_at: datetime
-    updated_at: datetime
 
 
 def _year_ended(region_code: str, data_year: int, at: datetime) -> bool:
@@ -276,65 +182,3 @@ def _decree_number(value: str) -> str:
     if len(text) > 200:
         raise InvalidInput("text-too-long", field="decree_number", max_length=200)
     return text
-
-
-def _created(event: SelfAssessmentOpened | AssessmentResultRecorded) -> Assessment:
-    return Assessment(
-        id=event.assessment_id,
-        version=0,
-        region_code=event.region_code,
-        province_code=event.province_code,
-        data_year=event.data_year,
-        title=f"KKP HAM {event.data_year}",
-        status=AssessmentStatus.NONE,
-        indicator_set="",
-        answers=(),
-        note="",
-        submitted_at=None,
-        submitted_by=None,
-        reviewed_at=None,
-        reviewed_by=None,
-        review_note="",
-        result=None,
-        created_at=event.at,
-        updated_at=event.at,
-    )
-
-
-def evolve(state: Assessment | None, event: AssessmentEvent) -> Assessment:
-    if state is None:
-        assert isinstance(event, SelfAssessmentOpened | AssessmentResultRecorded)
-        state = _created(event)
-    now = msgspec.structs.replace(state, version=state.version + 1, updated_at=event.at)
-    if isinstance(event, SelfAssessmentOpened):
-        return msgspec.structs.replace(
-            now, status=AssessmentStatus.OPEN, indicator_set=event.indicator_set
-        )
-    if isinstance(event, SelfAssessmentSubmitted):
-        return msgspec.structs.replace(
-            now,
-            status=AssessmentStatus.SUBMITTED,
-            answers=event.answers,
-            note=event.note,
-            submitted_at=event.at,
-            submitted_by=event.actor,
-        )
-    if isinstance(event, SelfAssessmentVerified | SelfAssessmentReturned):
-        verified = isinstance(event, SelfAssessmentVerified)
-        return msgspec.structs.replace(
-            now,
-            status=AssessmentStatus.VERIFIED if verified else AssessmentStatus.RETURNED,
-            reviewed_at=event.at,
-            reviewed_by=event.actor,
-            review_note=event.note if isinstance(event, SelfAssessmentVerified) else event.reason,
-        )
-    result = Result(
-        score=event.score,
-        predicate=event.predicate,
-        decree_number=event.decree_number,
-        decree_date=event.decree_date,
-        note=event.note,
-        recorded_at=event.at,
-        recorded_by=event.actor,
-    )
-    return msgspec.structs.replace(now, result=result)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from domain import action, commitment, forum, kkp_assessment, period_close
+from domain import action, commitment, forum, kkp_assessment_state, period_close
 from domain.action_events import ActionEvent
 from domain.commitment import CommitmentEvent
 from domain.events import DomainEvent
 from domain.forum import ForumEvent
-from domain.kkp_assessment import AssessmentEvent
+from domain.kkp_assessment_events import AssessmentEvent
 from domain.period_close import PeriodClosureEvent
 
 AGGREGATE_EVENTS: dict[str, Any] = {
@@ -30,7 +30,7 @@ AGGREGATE_STATES: dict[str, type[Any]] = {
     "commitment": commitment.Commitment,
     "action": action.Action,
     "period": period_close.PeriodClosure,
-    "assessment": kkp_assessment.Assessment,
+    "assessment": kkp_assessment_state.Assessment,
 }
 
 EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
@@ -38,7 +38,7 @@ EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "commitment": commitment.evolve,
     "action": action.evolve,
     "period": period_close.evolve,
-    "assessment": kkp_assessment.evolve,
+    "assessment": kkp_assessment_state.evolve,
 }
 
 

@@ -17,7 +17,7 @@ from domain.action_events import ProgressReportSubmitted
 from domain.commitment import Commitment
 from domain.events import DomainEvent
 from domain.forum import Forum
-from domain.kkp_assessment import Assessment
+from domain.kkp_assessment_state import Assessment
 from domain.period_close import PeriodClosure
 from domain.registry import EVOLVERS
 from projections import public

@@ -17,6 +17,7 @@ from domain import commands as c
 from domain.access import Target
 from domain.errors import RuleViolated
 from domain.events import DomainEvent
+from domain.kkp_assessment_state import Assessment
 from domain.regions import RegionCatalogue
 from domain.values import Actor
 
@@ -331,10 +332,10 @@ def _open_assessment(ctx: Context, cmd: c.OpenSelfAssessment, state: Any) -> Dom
     )
 
 
-def _opened(state: Any, data_year: int) -> kkp_assessment.Assessment:
+def _opened(state: Any, data_year: int) -> Assessment:
     if state is None:
         raise RuleViolated("assessment-not-open", data_year=data_year)
-    opened: kkp_assessment.Assessment = state
+    opened: Assessment = state
     return opened
 
 

@@ -9,9 +9,11 @@ import pytest
 
 from domain import action
 from domain import kkp_assessment as k
+from domain import kkp_assessment_events as e
 from domain.errors import InvalidInput, RuleViolated
 from domain.kkp import CellRule, IndicatorSet, KkpIndicator
-from domain.kkp_assessment import Answer, AssessmentStatus, IndicatorAnswer
+from domain.kkp_assessment_events import Answer, IndicatorAnswer
+from domain.kkp_assessment_state import Assessment, AssessmentStatus, evolve
 from domain.values import Evidence, IndicatorType
 
 from .helpers import (
@@ -41,7 +43,7 @@ REGIONS = sample_catalogue()
 ANSWER = IndicatorAnswer(indicator_id="5.S1", answer=Answer.MET, note=" Perwal 12/2022 ")
 
 
-def opened(year: int = 2022) -> k.SelfAssessmentOpened:
+def opened(year: int = 2022) -> e.SelfAssessmentOpened:
     return k.open_assessment(
         None,
         region_code="33.75",
@@ -53,11 +55,11 @@ def opened(year: int = 2022) -> k.SelfAssessmentOpened:
     )
 
 
-def submitted() -> k.SelfAssessmentSubmitted:
-    return k.SelfAssessmentSubmitted(answers=(ANSWER,), actor=PEMDA, at=at(2023, 2, 10))
+def submitted() -> e.SelfAssessmentSubmitted:
+    return e.SelfAssessmentSubmitted(answers=(ANSWER,), actor=PEMDA, at=at(2023, 2, 10))
 
 
-def submit(state: k.Assessment, *answers: IndicatorAnswer, actions=None) -> object:
+def submit(state: Assessment, *answers: IndicatorAnswer, actions=None) -> object:
     return k.submit(
         state,
         answers=answers or (ANSWER,),
@@ -74,12 +76,12 @@ def test_open_names_the_region_year_and_indicator_list():
     assert event.assessment_id == k.assessment_id("33.75", 2022)
     assert (event.region_code, event.province_code, event.data_year) == ("33.75", "33", 2022)
     assert event.indicator_set == "uji-1"
-    state = given(k.evolve, event)
+    state = given(evolve, event)
     assert state.status is AssessmentStatus.OPEN and state.title == "KKP HAM 2022"
 
 
 def test_open_twice_is_refused():
-    state = given(k.evolve, opened())
+    state = given(evolve, opened())
     with then_refused(RuleViolated, "assessment-already-open"):
         k.open_assessment(
             state,
@@ -98,17 +100,17 @@ def test_a_data_year_that_has_not_begun_cannot_be_opened():
 
 
 def test_submission_waits_for_the_data_year_to_end():
-    state = given(k.evolve, opened(2023))
+    state = given(evolve, opened(2023))
     with then_refused(RuleViolated, "data-year-not-ended"):
         submit(state)
 
 
 def test_submit_keeps_the_answers_trimmed_and_awaits_the_kanwil():
-    state = given(k.evolve, opened())
+    state = given(evolve, opened())
     event = submit(state)
-    assert isinstance(event, k.SelfAssessmentSubmitted)
+    assert isinstance(event, e.SelfAssessmentSubmitted)
     assert event.answers[0].note == "Perwal 12/2022"
-    after = given(k.evolve, opened(), event)
+    after = given(evolve, opened(), event)
     assert after.status is AssessmentStatus.SUBMITTED and after.submitted_by == PEMDA
 
 
@@ -130,14 +132,14 @@ def test_submit_keeps_the_answers_trimmed_and_awaits_the_kanwil():
     ],
 )
 def test_bad_answers_are_refused(answers, code):
-    state = given(k.evolve, opened())
+    state = given(evolve, opened())
     with then_refused(InvalidInput, code):
         submit(state, *answers)
 
 
 def test_linked_actions_must_be_the_regions_own():
     blitar = given(action.evolve, action_planned())  # Kota Blitar's action
-    state = given(k.evolve, opened())
+    state = given(evolve, opened())
     linked = IndicatorAnswer(indicator_id="5.S1", answer=Answer.MET, action_ids=(blitar.id,))
     with then_refused(InvalidInput, "assessment-action"):
         submit(state, linked, actions={blitar.id: blitar})
@@ -146,30 +148,30 @@ def test_linked_actions_must_be_the_regions_own():
 
 
 def test_submitted_twice_is_refused_until_returned_then_allowed():
-    state = given(k.evolve, opened(), submitted())
+    state = given(evolve, opened(), submitted())
     with then_refused(RuleViolated, "assessment-submitted"):
         submit(state)
     returned = k.return_assessment(state, reason="Bukti belum ada", actor=KANWIL, at=at(2023, 3, 1))
-    again = given(k.evolve, opened(), submitted(), returned)
+    again = given(evolve, opened(), submitted(), returned)
     assert again.status is AssessmentStatus.RETURNED and again.review_note == "Bukti belum ada"
-    assert isinstance(submit(again), k.SelfAssessmentSubmitted)
+    assert isinstance(submit(again), e.SelfAssessmentSubmitted)
 
 
 def test_verify_only_a_submitted_one_and_then_it_is_final():
-    state = given(k.evolve, opened())
+    state = given(evolve, opened())
     with then_refused(RuleViolated, "assessment-not-submitted"):
         k.verify(state, note="", actor=KANWIL, at=at(2023, 3, 1))
     verified = k.verify(
-        given(k.evolve, opened(), submitted()), note="", actor=KANWIL, at=at(2023, 3, 1)
+        given(evolve, opened(), submitted()), note="", actor=KANWIL, at=at(2023, 3, 1)
     )
-    final = given(k.evolve, opened(), submitted(), verified)
+    final = given(evolve, opened(), submitted(), verified)
     assert final.status is AssessmentStatus.VERIFIED and final.reviewed_by == KANWIL
     with then_refused(RuleViolated, "assessment-verified"):
         submit(final)
 
 
 def test_return_needs_a_reason():
-    state = given(k.evolve, opened(), submitted())
+    state = given(evolve, opened(), submitted())
     with then_refused(InvalidInput, "reason-required"):
         k.return_assessment(state, reason=" ", actor=KANWIL, at=at(2023, 3, 1))
 
@@ -190,7 +192,7 @@ def result(state=None, **changes):
 
 def test_a_result_can_be_the_first_event_and_leaves_the_self_assessment_alone():
     event = result()
-    state = given(k.evolve, event)
+    state = given(evolve, event)
     assert state.status is AssessmentStatus.NONE
     assert state.result is not None and (state.result.score, state.result.predicate) == (
         68.5,
@@ -201,11 +203,11 @@ def test_a_result_can_be_the_first_event_and_leaves_the_self_assessment_alone():
 
 
 def test_replacing_a_result_needs_a_reason_and_keeps_the_answers():
-    first = given(k.evolve, opened(), submitted(), result())
+    first = given(evolve, opened(), submitted(), result())
     with then_refused(InvalidInput, "reason-required"):
         result(first, score=70.0)
     replaced = result(first, score=70.0, reason="Salah ketik nilai")
-    after = given(k.evolve, opened(), submitted(), result(), replaced)
+    after = given(evolve, opened(), submitted(), result(), replaced)
     assert after.result is not None and after.result.score == 70.0
     assert after.answers == first.answers and after.status is AssessmentStatus.SUBMITTED
 

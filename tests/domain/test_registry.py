@@ -36,7 +36,8 @@ from domain.commitment import (
 )
 from domain.events import DomainEvent
 from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected
-from domain.kkp_assessment import (
+from domain.kkp_assessment import assessment_id
+from domain.kkp_assessment_events import (
     Answer,
     AssessmentResultRecorded,
     IndicatorAnswer,
@@ -44,7 +45,6 @@ from domain.kkp_assessment import (
     SelfAssessmentReturned,
     SelfAssessmentSubmitted,
     SelfAssessmentVerified,
-    assessment_id,
 )
 from domain.period import ReportingPeriod
 from domain.period_close import ReportingPeriodClosed, ReportingPeriodReopened, closure_id

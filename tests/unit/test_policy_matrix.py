@@ -19,7 +19,7 @@ import pytest
 from domain import commands as c
 from domain.access import NotAllowed, Policy, Principal, SignInRequired, province_of
 from domain.action_events import ReturnReason
-from domain.kkp_assessment import Answer, IndicatorAnswer
+from domain.kkp_assessment_events import Answer, IndicatorAnswer
 from domain.period import ReportingPeriod
 from domain.values import Role
 from tests.unit.world import (

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters.reference_data import region_catalogue
 from domain import commands as c
-from domain.kkp_assessment import Answer, IndicatorAnswer
+from domain.kkp_assessment_events import Answer, IndicatorAnswer
 from domain.values import Evidence
 from tracker import queries_kkp
 from tracker.api.params import After, Pada
