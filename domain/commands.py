@@ -18,6 +18,7 @@ import msgspec
 from domain.access import Policy, Rule
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
+from domain.forum_session import ForumSession
 from domain.kkp_assessment_events import IndicatorAnswer
 from domain.period import PeriodKind, ReportingPeriod
 from domain.values import (
@@ -68,6 +69,13 @@ class ArchiveForum(Command, frozen=True, kw_only=True):
     RULE = Rule(Policy.MINISTRY, "archive-forum")
     forum_id: UUID
     reason: str | None
+
+
+class RecordForumSession(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.MINISTRY, "record-forum-session")
+    forum_id: UUID
+    session: ForumSession
+    reason: str | None = None  # required when it replaces the session with that number
 
 
 # -- commitments ----------------------------------------------------------------------------
@@ -304,6 +312,7 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ConveneForum,
     CorrectForum,
     ArchiveForum,
+    RecordForumSession,
     RecordCommitment,
     AmendCommitment,
     WithdrawCommitment,

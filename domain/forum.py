@@ -10,8 +10,16 @@ import msgspec
 
 from domain.errors import InvalidInput, RuleViolated
 from domain.events import DomainEvent
+from domain.forum_session import ForumSession, ForumSessionRecorded, check_session, with_session
 from domain.regions import RegionCatalogue
-from domain.values import Actor, Source, check_date_order, require_reason, require_text
+from domain.values import (
+    Actor,
+    Source,
+    check_date_order,
+    check_source,
+    require_reason,
+    require_text,
+)
 
 
 class ForumKind(StrEnum):
@@ -54,7 +62,7 @@ class ForumArchived(DomainEvent, frozen=True, kw_only=True):
     reason: str
 
 
-ForumEvent = ForumConvened | ForumCorrected | ForumArchived
+ForumEvent = ForumConvened | ForumCorrected | ForumArchived | ForumSessionRecorded
 
 
 class ForumStatus(StrEnum):
@@ -78,6 +86,7 @@ class Forum(msgspec.Struct, frozen=True, kw_only=True):
     status: ForumStatus = ForumStatus.ACTIVE
     archive_reason: str = ""
     sources: tuple[Source, ...] = ()
+    sessions: tuple[ForumSession, ...] = ()
 
 
 def require_open(forum: Forum) -> None:
@@ -122,18 +131,6 @@ def convene(
     )
 
 
-def check_source(source: Source) -> Source:
-    url = source.url.strip() if source.url else None
-    if url is not None and not url.startswith(("https://", "http://")):
-        raise InvalidInput("source-url", url=url)
-    return Source(
-        publisher=require_text(source.publisher, "sources.publisher", max_length=200),
-        title=require_text(source.title, "sources.title", max_length=300),
-        published_on=source.published_on,
-        url=url,
-    )
-
-
 def correct(
     forum: Forum,
     *,
@@ -166,6 +163,17 @@ def archive(forum: Forum, *, reason: str | None, actor: Actor, at: datetime) -> 
     return ForumArchived(reason=require_reason(reason), actor=actor, at=at)
 
 
+def record_session(
+    forum: Forum, *, session: ForumSession, reason: str | None, actor: Actor, at: datetime
+) -> ForumSessionRecorded:
+    """A new session, or the same number again with a reason (a source corrected the first)."""
+    require_open(forum)
+    checked = check_session(session, forum.starts_on, forum.ends_on)
+    replaces = any(s.number == checked.number for s in forum.sessions)
+    why = require_reason(reason) if replaces else None
+    return ForumSessionRecorded(session=checked, reason=why, actor=actor, at=at)
+
+
 def evolve(forum: Forum | None, event: ForumEvent) -> Forum:
     if isinstance(event, ForumConvened):
         return Forum(
@@ -184,6 +192,13 @@ def evolve(forum: Forum | None, event: ForumEvent) -> Forum:
             updated_at=event.at,
         )
     assert forum is not None
+    if isinstance(event, ForumSessionRecorded):
+        return msgspec.structs.replace(
+            forum,
+            version=forum.version + 1,
+            sessions=with_session(forum.sessions, event.session),
+            updated_at=event.at,
+        )
     if isinstance(event, ForumArchived):
         return msgspec.structs.replace(
             forum,

@@ -139,3 +139,15 @@ def check_evidence(items: tuple[Evidence, ...]) -> None:
 def check_date_order(start: date, end: date, what: str) -> None:
     if end < start:
         raise InvalidInput("date-order", what=what)
+
+
+def check_source(source: Source) -> Source:
+    url = source.url.strip() if source.url else None
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise InvalidInput("source-url", url=url)
+    return Source(
+        publisher=require_text(source.publisher, "sources.publisher", max_length=200),
+        title=require_text(source.title, "sources.title", max_length=300),
+        published_on=source.published_on,
+        url=url,
+    )

@@ -30,7 +30,9 @@ def _words(*parts: str | None) -> str:
 
 
 def forum_search_text(forum: Forum) -> str:
-    return _words(forum.title, forum.theme, forum.venue, *forum.organisers)
+    people = [part for s in forum.sessions for p in s.speakers for part in (p.name, p.office)]
+    titles = [s.title for s in forum.sessions]
+    return _words(forum.title, forum.theme, forum.venue, *forum.organisers, *titles, *people)
 
 
 def commitment_search_text(commitment: Commitment) -> str:

@@ -99,6 +99,12 @@ def _archive(ctx: Context, cmd: c.ArchiveForum, state: forum.Forum) -> DomainEve
     return forum.archive(state, reason=cmd.reason, actor=ctx.actor, at=ctx.at)
 
 
+def _record_session(ctx: Context, cmd: c.RecordForumSession, state: forum.Forum) -> DomainEvent:
+    return forum.record_session(
+        state, session=cmd.session, reason=cmd.reason, actor=ctx.actor, at=ctx.at
+    )
+
+
 def _record(ctx: Context, cmd: c.RecordCommitment, state: None) -> DomainEvent:
     where: forum.Forum = ctx.load("forum", cmd.forum_id)
     forum.require_open(where)
@@ -388,7 +394,7 @@ def _region_target(cmd: Any, state: Any) -> Target:
     return Target(region_code=cmd.region_code)
 
 
-def _forum_id(cmd: c.CorrectForum | c.ArchiveForum) -> UUID:
+def _forum_id(cmd: c.CorrectForum | c.ArchiveForum | c.RecordForumSession) -> UUID:
     return cmd.forum_id
 
 
@@ -405,6 +411,7 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.ConveneForum: Handler("forum", None, _nothing, _convene),
     c.CorrectForum: Handler("forum", _forum_id, _nothing, _correct),
     c.ArchiveForum: Handler("forum", _forum_id, _nothing, _archive),
+    c.RecordForumSession: Handler("forum", _forum_id, _nothing, _record_session),
     c.RecordCommitment: Handler("commitment", None, _nothing, _record),
     c.AmendCommitment: Handler("commitment", _commitment_id, _nothing, _amend),
     c.WithdrawCommitment: Handler("commitment", _commitment_id, _nothing, _withdraw),

@@ -149,6 +149,13 @@ MATRIX: tuple[Row, ...] = (
         {"reason": "Forum selesai"},
         ADMIN,
     ),
+    Row(
+        "POST",
+        "/api/v1/forums/{forum_id:uuid}/sessions",
+        "forum",
+        {"number": 1, "title": "Pleno I", "speakers": [{"name": "Mugiyanto"}]},
+        ADMIN,
+    ),
     Row("POST", "/api/v1/commitments", "world", COMMITMENT, ADMIN),
     Row(
         "PATCH",

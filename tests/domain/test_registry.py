@@ -36,6 +36,7 @@ from domain.commitment import (
 )
 from domain.events import DomainEvent
 from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected
+from domain.forum_session import ForumSession, ForumSessionRecorded, Speaker, SpeakerRole
 from domain.kkp_assessment import assessment_id
 from domain.kkp_assessment_events import (
     Answer,
@@ -81,6 +82,16 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         at=at(2025, 6, 2),
     ),
     ForumArchived: ForumArchived(reason="Forum selesai", actor=ADMIN, at=at(2025, 7, 2)),
+    ForumSessionRecorded: ForumSessionRecorded(
+        session=ForumSession(
+            number=2,
+            title="Pleno II",
+            held_on=date(2025, 6, 10),
+            speakers=(Speaker(name="Harniati", office="Dirjen", role=SpeakerRole.SPEAKER),),
+        ),
+        actor=ADMIN,
+        at=at(2025, 6, 10),
+    ),
     CommitmentMade: commitment_made(rpjmn=(RpjmnTag(pn="PN1"), RpjmnTag(pn="PN8", code="8.2.1"))),
     CommitmentAmended: CommitmentAmended(
         reason="Tambah penanda tangan",
@@ -191,7 +202,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 28
+    assert len(registry.EVENT_TYPES) == 29
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

@@ -206,3 +206,29 @@ def test_a_plan_is_corrected_and_a_completion_returned(site: Site) -> None:
         "ActionCompleted",
         "ActionCompletionReturned",
     ]
+
+
+def test_a_forum_session_is_recorded_replaced_with_a_reason_and_refused_to_others(
+    site: Site,
+) -> None:
+    forum_id, _ = plan_action(site)
+    admin, pemda = site.as_("admin"), site.as_("pemda_blitar")
+    url = f"/api/v1/forums/{forum_id}/sessions"
+    session = {
+        "number": 1,
+        "title": "Pleno I",
+        "speakers": [{"name": "Mugiyanto", "office": "Wakil Menteri HAM", "role": "opening"}],
+    }
+    before = site.events()
+    refused = site.client.post(url, json=session, headers=pemda)
+    assert refused.status_code == 403 and refused.json()["code"] == "admin-only"
+    recorded = site.ok(site.client.post(url, json=session, headers=admin))
+    assert recorded["data"]["sessions"][0]["speakers"][0]["role"] == "opening"
+    again = site.client.post(url, json={**session, "title": "Pleno I (ralat)"}, headers=admin)
+    assert again.status_code == 422 and again.json()["code"] == "reason-required"
+    empty = site.client.post(url, json={"number": 2, "title": " "}, headers=admin)
+    assert empty.status_code == 422 and empty.json()["code"] == "session-empty"
+    fixed = {**session, "title": "Pleno I (ralat)", "reason": "Sesuai rilis"}
+    replaced = site.ok(site.client.post(url, json=fixed, headers=admin))
+    assert [s["title"] for s in replaced["data"]["sessions"]] == ["Pleno I (ralat)"]
+    assert site.events() == [*before, "ForumSessionRecorded", "ForumSessionRecorded"]

@@ -19,6 +19,7 @@ import pytest
 from domain import commands as c
 from domain.access import NotAllowed, Policy, Principal, SignInRequired, province_of
 from domain.action_events import ReturnReason
+from domain.forum_session import ForumSession, Speaker
 from domain.kkp_assessment_events import Answer, IndicatorAnswer
 from domain.period import ReportingPeriod
 from domain.values import Role
@@ -114,6 +115,10 @@ SAMPLES: dict[type[c.Command], Sample] = {
     c.ConveneForum: lambda w, p: forum(),
     c.CorrectForum: lambda w, p: c.CorrectForum(forum_id=w.forum_id, reason="Typo", venue="Aula"),
     c.ArchiveForum: lambda w, p: c.ArchiveForum(forum_id=w.forum_id, reason="Selesai"),
+    c.RecordForumSession: lambda w, p: c.RecordForumSession(
+        forum_id=w.forum_id,
+        session=ForumSession(number=1, title="Pleno I", speakers=(Speaker(name="Mugiyanto"),)),
+    ),
     c.RecordCommitment: lambda w, p: commitment(w.forum_id),
     c.AmendCommitment: lambda w, p: c.AmendCommitment(
         commitment_id=w.commitment_id, reason="Salah ketik", title="Komitmen (perbaikan)"

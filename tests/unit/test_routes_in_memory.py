@@ -188,6 +188,39 @@ def test_demo_forums_cite_their_sources_and_names_only_where_sourced(demo: Demo)
     assert named == {("35.72", "Syauqul Muhibbin"), ("61.72", "Tjhai Chui Mie")}
 
 
+def test_demo_forums_carry_the_sessions_and_speakers_their_sources_name(demo: Demo) -> None:
+    forums = {f["kind"]: f for f in demo.client.get("/api/v1/forums").json()["items"]}
+    rakernas = forums["rakernas"]
+    assert [s["title"].split(":")[0] for s in rakernas["sessions"]] == [
+        "Pleno I",
+        "Pleno II",
+        "Pleno III",
+    ]
+    third = rakernas["sessions"][2]["speakers"]
+    assert {(p["name"], p["role"]) for p in third} == {
+        ("Novie Soegiharti", "facilitator"),
+        ("Zainal Abidin", "facilitator"),
+    }
+    assert next(p for p in third if p["name"] == "Zainal Abidin")["office"] == ""  # not given
+    fgd = forums["fgd"]
+    (only,) = fgd["sessions"]
+    assert only["title"] == "" and [p["name"] for p in only["speakers"]] == [
+        "Lista Widyastuti",
+        "Soesilo",
+        "Rofieq",
+    ]
+    assert only["sources"][0]["publisher"] == "JDIH Kota Pekalongan"
+    assert all(s["sources"] for f in forums.values() for s in f["sessions"])
+    assert forums["festival_ham"]["sessions"] == []  # its source names no speaker
+    page = demo.client.get(f"/forum/{fgd['id']}?lang=id").text
+    assert "Acara dan pembicara" in page and "Sesi (tanpa judul dalam sumber)" in page
+    assert "Lista Widyastuti, Kepala Bidang HAM Kanwil Kementerian Hukum dan HAM" in page
+    en = demo.client.get(f"/forum/{rakernas['id']}?lang=en").text
+    assert "Programme and speakers" in en and "Novie Soegiharti" in en and "facilitator" in en
+    found = demo.client.get("/cari?q=Widyastuti&lang=id").text
+    assert f'href="/forum/{fgd["id"]}"' in found
+
+
 def test_a_commitment_page_shows_its_signatories_sources_and_actions(demo: Demo) -> None:
     commitments = demo.client.get("/api/v1/commitments").json()["items"]
     joint = next(c for c in commitments if c["title"].startswith("Komitmen bersama"))

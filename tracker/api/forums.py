@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain import commands as c
+from domain.forum_session import ForumSession
 from tracker.api.params import After, Pada
 from tracker.api.reads import aggregate_response, history, raw_items
 from tracker.api.schemas import (
@@ -16,6 +17,7 @@ from tracker.api.schemas import (
     CommitmentIn,
     ForumCorrectionIn,
     ForumIn,
+    ForumSessionIn,
     ReasonIn,
 )
 from tracker.api.writes import command_response
@@ -98,6 +100,29 @@ class ForumController(Controller):
         data: JSONBody[ReasonIn],
     ) -> Response[Any]:
         command = c.ArchiveForum(forum_id=forum_id, reason=data.reason)
+        return command_response(await bus.dispatch(command, who, expected_version(request)))
+
+    @post(
+        "/{forum_id:uuid}/sessions",
+        summary="Catat sesi dan pembicara / record a session and its speakers",
+        status_code=200,
+    )
+    async def record_session(
+        self,
+        request: Request[Any, Any, Any],
+        bus: Bus,
+        who: Who,
+        forum_id: FromPath[UUID],
+        data: JSONBody[ForumSessionIn],
+    ) -> Response[Any]:
+        session = ForumSession(
+            number=data.number,
+            title=data.title,
+            held_on=data.held_on,
+            speakers=tuple(data.speakers),
+            sources=tuple(data.sources),
+        )
+        command = c.RecordForumSession(forum_id=forum_id, session=session, reason=data.reason)
         return command_response(await bus.dispatch(command, who, expected_version(request)))
 
 

@@ -14,6 +14,7 @@ import msgspec
 
 from domain.action_events import ReturnReason
 from domain.forum import ForumKind
+from domain.forum_session import Speaker
 from domain.period import PeriodKind
 from domain.values import (
     Evidence,
@@ -50,6 +51,20 @@ class ForumCorrectionIn(msgspec.Struct, forbid_unknown_fields=True):
     venue: ShortText | None = None
     starts_on: date | None = None
     ends_on: date | None = None
+
+
+class ForumSessionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """One session of the programme; the same number again replaces it (give a reason)."""
+
+    number: Annotated[int, msgspec.Meta(examples=[1, 2])]
+    title: Annotated[
+        ShortText,
+        msgspec.Meta(examples=["Pleno I: Pemerintah Daerah dan HAM (Agenda Global dan Nasional)"]),
+    ] = ""
+    held_on: date | None = None
+    speakers: list[Speaker] = []  # name, office as reported, role
+    sources: list[Source] = []
+    reason: Reason | None = None
 
 
 class CommitmentIn(msgspec.Struct, forbid_unknown_fields=True):
