@@ -29,6 +29,9 @@ class Refusal(Exception):
     """
 
     PREFIX: ClassVar[str] = "error"
+    # Which part of a many-part command it concerns (an indicator id of an answer sheet), so
+    # a form can show it beside that part and problem details can name it; not in the text.
+    subject: str | None = None
 
     def __init__(self, code: str, /, *, text: str | None = None, **params: Any) -> None:
         super().__init__(code, params)

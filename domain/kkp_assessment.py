@@ -18,7 +18,7 @@ from uuid import UUID, uuid5
 import msgspec
 
 from domain.action_state import Action
-from domain.errors import InvalidInput, RuleViolated
+from domain.errors import DomainError, InvalidInput, RuleViolated
 from domain.evidence_files import FILE_PREFIX
 from domain.kkp import IndicatorSet, check_data_year
 from domain.kkp_assessment_events import (
@@ -74,14 +74,18 @@ def open_assessment(
 def _check_answer(
     item: IndicatorAnswer, state: Assessment, indicators: IndicatorSet, actions: dict[UUID, Action]
 ) -> IndicatorAnswer:
-    indicators.require(item.indicator_id)
-    for action_id in item.action_ids:
-        found = actions.get(action_id)
-        if found is None or found.region_code != state.region_code:
-            raise InvalidInput("assessment-action", action_id=action_id)
-    check_evidence(item.evidence)
-    if any(e.url.startswith(FILE_PREFIX) for e in item.evidence):
-        raise InvalidInput("assessment-evidence-link")
+    try:
+        indicators.require(item.indicator_id)
+        for action_id in item.action_ids:
+            found = actions.get(action_id)
+            if found is None or found.region_code != state.region_code:
+                raise InvalidInput("assessment-action", action_id=action_id)
+        check_evidence(item.evidence)
+        if any(e.url.startswith(FILE_PREFIX) for e in item.evidence):
+            raise InvalidInput("assessment-evidence-link")
+    except DomainError as error:
+        error.subject = item.indicator_id
+        raise
     return msgspec.structs.replace(item, note=item.note.strip())
 
 

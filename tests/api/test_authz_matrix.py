@@ -606,6 +606,47 @@ MATRIX += (
         ADMIN,
     ),
 )
+# the same commands from the workspace forms (tracker/web/workspace_kkp.py)
+KW, PLACE = "/kerja/kkp-ham", {"region_code": "33.74", "data_year": "{year}"}
+MATRIX += (
+    Row("POST", KW + "/buka", "kkp-fresh", PLACE, SEMARANG, form=True, on="semarang"),
+    Row(
+        "POST",
+        KW + "/ajukan",
+        "kkp-open",
+        {**PLACE, "ans-5.S1": "met", "note-5.S1": "Perwal adminduk"},
+        SEMARANG,
+        form=True,
+        on="semarang",
+    ),
+    Row(
+        "POST",
+        KW + "/verifikasi",
+        "kkp-verifiable",
+        {**PLACE, "review_note": "Ok"},
+        JATENG,
+        form=True,
+        on="semarang",
+    ),
+    Row(
+        "POST",
+        KW + "/kembalikan",
+        "kkp-submitted",
+        {**PLACE, "reason": "Ulang"},
+        JATENG,
+        form=True,
+        on="semarang",
+    ),
+    Row(
+        "POST",
+        KW + "/hasil",
+        "kkp-result",
+        {**PLACE, "predicate": "on", "score": "80", "result_reason": "Dicatat ulang dalam uji"},
+        ADMIN,
+        form=True,
+        on="semarang",
+    ),
+)
 
 # Unsafe routes deliberately outside the matrix, each with the reason.
 EXEMPT = {
@@ -750,7 +791,8 @@ BEFORE_ANY_ACTION = frozenset(
 )
 # Kota Blitar's KKP HAM data years: a fresh one where the allowed call ends the cycle (open,
 # verify); one year each that the builder brings back to the state its row needs.
-FRESH_YEARS = iter(range(2000, 2023))
+# per region (the form rows use Kota Semarang, the API rows Kota Blitar): 23 years each
+FRESH_YEARS = {code: iter(range(2000, 2023)) for code, *_ in OWNERS.values()}
 KKP_YEAR = {"kkp-open": 2023, "kkp-submitted": 2024, "kkp-result": 2025}
 # A month of its own for every period case: a closure lives on in the shared world.
 ENDED_MONTHS = (f"{2000 + n // 12}-{n % 12 + 1:02d}" for n in itertools.count(12))
@@ -786,18 +828,20 @@ def registry_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, A
 
 
 def kkp_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, Any]:
-    """Kota Blitar's assessment of a data year in the state the row needs. Steps that the
-    year is already past answer 409 and are ignored: a refused case leaves it as it was."""
-    ctx["year"] = year = KKP_YEAR.get(state) or next(FRESH_YEARS)
-    base = f"/api/v1/kkp-ham/{year}/35.72/self-assessment"
+    """The owner region's assessment of a data year in the state the row needs. Steps that
+    the year is already past answer 409 and are ignored: a refused case leaves it as it was."""
+    region = ctx["code"]
+    _, _, coordinator, reviewer = next(o for o in OWNERS.values() if o[0] == region)
+    ctx["year"] = year = KKP_YEAR.get(state) or next(FRESH_YEARS[region])
+    base = f"/api/v1/kkp-ham/{year}/{region}/self-assessment"
     answers = {"answers": [{"indicator_id": "5.S1", "answer": "partial"}]}
     if state in {"kkp-fresh", "kkp-result"}:
         return ctx
-    world.call("POST", base, "pemda_blitar")
+    world.call("POST", base, coordinator)
     if state == "kkp-open":  # open, or returned after the last case submitted it
-        world.call("POST", f"{base}/return", "kanwil_jatim", {"reason": "Ulang"})
+        world.call("POST", f"{base}/return", reviewer, {"reason": "Ulang"})
     else:  # submitted: the last case may have returned it
-        world.call("POST", f"{base}/submission", "pemda_blitar", answers)
+        world.call("POST", f"{base}/submission", coordinator, answers)
     return ctx
 
 

@@ -137,6 +137,21 @@ def test_bad_answers_are_refused(answers, code):
         submit(state, *answers)
 
 
+def test_a_refused_answer_names_its_indicator_and_a_sheet_wide_one_does_not():
+    state = given(evolve, opened())
+    bad = IndicatorAnswer(
+        indicator_id="5.S1",
+        answer=Answer.MET,
+        evidence=(Evidence(title="Berkas", url="ftp://x.example/a"),),
+    )
+    with pytest.raises(InvalidInput) as refused:
+        submit(state, bad)
+    assert refused.value.subject == "5.S1"
+    with pytest.raises(InvalidInput) as twice:
+        submit(state, ANSWER, ANSWER)
+    assert twice.value.subject is None
+
+
 def test_linked_actions_must_be_the_regions_own():
     blitar = given(action.evolve, action_planned())  # Kota Blitar's action
     state = given(evolve, opened())

@@ -17,7 +17,7 @@ import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
 from adapters.passwords import Argon2Hasher
-from tests.e2e.browsing import CHROMIUM, FLAGS, SHOTS, Site
+from tests.e2e.browsing import CHROMIUM, FLAGS, PASSWORD, SHOTS, Site
 from tests.support import account_store, settings_for
 from tracker.app import create_app
 from tracker.web.live import StreamingServer
@@ -29,8 +29,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-PASSWORD = "kata-sandi-uji-e2e"  # set on the demo accounts the journeys sign in with
-SIGNING_IN = ("demo-pemda-3572", "demo-pemda-3374", "demo-kanwil-jatim")
+SIGNING_IN = (
+    "demo-pemda-3572",
+    "demo-pemda-3374",
+    "demo-kanwil-jatim",
+    "demo-pemda-3375",
+    "demo-kanwil-jateng",
+)
 
 
 async def _tokens(database_url: str) -> dict[str, str]:

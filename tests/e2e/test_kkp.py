@@ -9,8 +9,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.browsing import Site, shot
-from tests.e2e.test_workspace import PHONE
+from tests.e2e.browsing import PHONE, Site, shot, signed_in
 
 
 def test_a_reader_follows_the_kkp_table_to_pekalongans_grid(site: Site, browser: Browser) -> None:
@@ -58,3 +57,50 @@ def test_a_reader_follows_the_kkp_table_to_pekalongans_grid(site: Site, browser:
     expect(reader).to_have_url(re.compile(r"/aksi/[0-9a-f-]+$"))
     expect(reader.get_by_role("heading", level=1)).to_have_text(title)
     shot(reader, "kkp-03-aksi-dari-sel")
+
+
+def test_the_coordinator_submits_the_sheet_and_the_kanwil_returns_it(
+    site: Site, browser: Browser
+) -> None:
+    """Kota Pekalongan's Bagian Hukum answers data year 2023 on a phone, is refused beside the
+    indicator for a bad evidence link, submits; the Kanwil Jawa Tengah returns it with a
+    reason; the coordinator finds the reason and the sheet as it was sent."""
+    pemda = signed_in(browser, site, "demo-pemda-3375", phone=True)
+    pemda.locator(".worknav").get_by_role("link", name="KKP HAM").click()
+    pemda.get_by_role("textbox", name="Tahun data").fill("2023")
+    pemda.get_by_role("button", name="Tampilkan").click()
+    expect(pemda.get_by_role("heading", level=1)).to_have_text("Penilaian mandiri KKP HAM · 2023")
+    pemda.get_by_role("button", name="Buka penilaian mandiri tahun data 2023").click()
+    sheet = pemda.locator("form.kkp-sheet")
+    expect(sheet).to_be_visible()
+    box = sheet.locator("input[type=checkbox][name^='act-']").first
+    indicator = (box.get_attribute("name") or "").split("-")[1]
+    pemda.locator(f"[id='ans-{indicator}']").select_option(label="Terpenuhi")
+    box.check()
+    pemda.locator(f"[id='evurl-{indicator}']").fill("ftp://arsip.pekalongan/perwal")
+    pemda.locator(f"[id='evtitle-{indicator}']").fill("Perwal 2023")
+    pemda.get_by_role("button", name="Ajukan penilaian mandiri ke Kanwil").click()
+    expect(pemda.locator(f"[id='ans-{indicator}-error']")).to_be_visible()
+    expect(pemda.locator(".error-summary")).to_be_visible()
+    shot(pemda, "kkp-04-lembar-ditolak")
+    pemda.locator(f"[id='evurl-{indicator}']").fill("https://jdih.pekalongankota.go.id/perwal")
+    pemda.get_by_role("button", name="Ajukan penilaian mandiri ke Kanwil").click()
+    expect(pemda.get_by_text("diajukan, menunggu verifikasi Kanwil")).to_be_visible()
+    expect(pemda.get_by_role("link", name="Perwal 2023")).to_be_visible()
+
+    kanwil = signed_in(browser, site, "demo-kanwil-jateng")
+    kanwil.goto(f"{site.base}/kerja/kkp-ham?tahun=2023")
+    kanwil.get_by_role("link", name="Kota Pekalongan").click()
+    back = kanwil.get_by_role("button", name="Kembalikan ke Pemda")
+    back.click()
+    expect(kanwil.locator("#reason-error")).to_be_visible()
+    kanwil.get_by_label("Alasan pengembalian").fill("Lampirkan SK tim KKP HAM")
+    kanwil.get_by_role("button", name="Kembalikan ke Pemda").click()
+    expect(kanwil.get_by_text("dikembalikan Kanwil").first).to_be_visible()
+    shot(kanwil, "kkp-05-dikembalikan")
+
+    pemda.goto(f"{site.base}/kerja/kkp-ham?tahun=2023")
+    expect(pemda.get_by_role("status")).to_contain_text("Lampirkan SK tim KKP HAM")
+    expect(pemda.locator(f"[id='ans-{indicator}']")).to_have_value("met")
+    expect(pemda.locator(f"input[name='{box.get_attribute('name')}']")).to_be_checked()
+    shot(pemda, "kkp-06-lembar-kembali")

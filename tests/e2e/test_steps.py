@@ -10,8 +10,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.browsing import Site, shot
-from tests.e2e.test_workspace import PHONE, _signed_in
+from tests.e2e.browsing import PHONE, Site, shot, signed_in
 
 TITLE = "Layanan ramah anak di puskesmas"
 
@@ -19,7 +18,7 @@ TITLE = "Layanan ramah anak di puskesmas"
 def test_an_officer_splits_an_action_into_weighted_steps_and_reports_one(
     site: Site, browser: Browser
 ) -> None:
-    pemda = _signed_in(browser, site, "demo-pemda-3572", phone=True)
+    pemda = signed_in(browser, site, "demo-pemda-3572", phone=True)
     assert pemda.viewport_size == PHONE
     pemda.get_by_role("link", name="Rencanakan aksi baru").click()
     pemda.get_by_label("Komitmen").select_option(index=1)

@@ -13,27 +13,12 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.browsing import Site, shot
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.browsing import PHONE, Site, shot, signed_in
 
 TITLE = "Sosialisasi HAM di sekolah dasar"
-PHONE = {"width": 390, "height": 844}
 PDF = b"%PDF-1.4\n% Daftar hadir sosialisasi HAM, SD Negeri Sananwetan 1\n" + bytes(range(256))
-
-
-def _signed_in(browser: Browser, site: Site, user: str, phone: bool = False) -> Page:
-    context: BrowserContext = browser.new_context(viewport=PHONE if phone else None)
-    page = context.new_page()
-    page.goto(site.base + "/kerja")  # not signed in: sent to the sign-in page, then back
-    expect(page).to_have_url(re.compile(r"/masuk\?next=%2Fkerja"))
-    page.get_by_label("Nama pengguna").fill(user)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).to_have_url(re.compile(r"/kerja"))
-    expect(page.locator(".who")).to_contain_text(user)
-    return page
 
 
 def _head(site: Site) -> int:
@@ -48,7 +33,7 @@ def test_report_draft_upload_return_resubmit_verify(
     sha = hashlib.sha256(PDF).hexdigest()
 
     # The Pemda officer, on a phone: home, plan an action.
-    pemda = _signed_in(browser, site, "demo-pemda-3572", phone=True)
+    pemda = signed_in(browser, site, "demo-pemda-3572", phone=True)
     expect(pemda.locator(".who")).to_contain_text("Kota Blitar")
     shot(pemda, "kerja-01-beranda-pemda")
     pemda.get_by_role("link", name="Rencanakan aksi baru").click()
@@ -82,7 +67,7 @@ def test_report_draft_upload_return_resubmit_verify(
     expect(pemda.locator("section[aria-labelledby=draf]")).to_have_count(0)
 
     # The verifier returns it from the queue, with a reason.
-    kanwil = _signed_in(browser, site, "demo-kanwil-jatim")
+    kanwil = signed_in(browser, site, "demo-kanwil-jatim")
     queued = kanwil.locator("tr", has_text=TITLE)
     expect(queued).to_be_visible()
     shot(kanwil, "kerja-05-antrean-kanwil")
@@ -118,7 +103,7 @@ def test_report_draft_upload_return_resubmit_verify(
     expect(kanwil).to_have_url(re.compile(r"/kerja\?after="))
 
     # Another region's Pemda: a 403 page on every one of these pages, nothing written.
-    semarang = _signed_in(browser, site, "demo-pemda-3374")
+    semarang = signed_in(browser, site, "demo-pemda-3374")
     before = _head(site)
     report_path = review_url.split("/kerja/tinjau/")[1]
     for path in (

@@ -102,3 +102,30 @@ def plan_action(site: Site) -> tuple[str, str]:
         201,
     )
     return forum["id"], action["id"]
+
+
+def kkp_action(site: Site) -> str:
+    """A Dindukcapil structure-type action on right 5, reported 60% in 2025-Q4 (verified)
+    and 90% in 2026-Q1 (a claim, and in another data year)."""
+    _, first = plan_action(site)
+    commitment_id = site.ok(site.client.get(f"/api/v1/actions/{first}"))["commitment_id"]
+    pemda, kanwil = site.as_("pemda_blitar"), site.as_("kanwil_jatim")
+    body = {
+        "commitment_id": commitment_id,
+        "region_code": "35.72",
+        "title": "Perwal layanan adminduk inklusif",
+        "owner_opd": "Dindukcapil",
+        "due_on": "2026-12-31",
+        "kkp_criterion": 5,
+        "indicator_type": "structure",
+    }
+    action = site.ok(site.client.post("/api/v1/actions", json=body, headers=pemda), 201)
+    base = f"/api/v1/actions/{action['id']}"
+    report = {"period": "2025-Q4", "percent": 60, "narrative": "Rancangan perwal dibahas"}
+    written = site.ok(site.client.post(f"{base}/progress", json=report, headers=pemda), 201)
+    report_id = written["data"]["reports"][0]["id"]
+    verify = f"{base}/progress/{report_id}/verification"
+    site.ok(site.client.post(verify, json={}, headers=kanwil))
+    later = {"period": "2026-Q1", "percent": 90, "narrative": "Perwal ditetapkan"}
+    site.ok(site.client.post(f"{base}/progress", json=later, headers=pemda), 201)
+    return str(action["id"])

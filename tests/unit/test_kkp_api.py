@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.unit.sites import Site, plan_action
+from tests.unit.sites import Site, kkp_action
 
 K = "/api/v1/kkp-ham/2025/35.72"
 
@@ -15,35 +15,8 @@ def _after(site: Site, written: dict[str, Any]) -> str:
     return f"?after={written['position']}"
 
 
-def _kkp_action(site: Site) -> str:
-    """A Dindukcapil structure-type action on right 5, reported 60% in 2025-Q4 (verified)
-    and 90% in 2026-Q1 (a claim, and in another data year)."""
-    _, first = plan_action(site)
-    commitment_id = site.ok(site.client.get(f"/api/v1/actions/{first}"))["commitment_id"]
-    pemda, kanwil = site.as_("pemda_blitar"), site.as_("kanwil_jatim")
-    body = {
-        "commitment_id": commitment_id,
-        "region_code": "35.72",
-        "title": "Perwal layanan adminduk inklusif",
-        "owner_opd": "Dindukcapil",
-        "due_on": "2026-12-31",
-        "kkp_criterion": 5,
-        "indicator_type": "structure",
-    }
-    action = site.ok(site.client.post("/api/v1/actions", json=body, headers=pemda), 201)
-    base = f"/api/v1/actions/{action['id']}"
-    report = {"period": "2025-Q4", "percent": 60, "narrative": "Rancangan perwal dibahas"}
-    written = site.ok(site.client.post(f"{base}/progress", json=report, headers=pemda), 201)
-    report_id = written["data"]["reports"][0]["id"]
-    verify = f"{base}/progress/{report_id}/verification"
-    site.ok(site.client.post(verify, json={}, headers=kanwil))
-    later = {"period": "2026-Q1", "percent": 90, "narrative": "Perwal ditetapkan"}
-    site.ok(site.client.post(f"{base}/progress", json=later, headers=pemda), 201)
-    return str(action["id"])
-
-
 def test_readiness_counts_verified_work_of_the_data_year_only(site: Site) -> None:
-    action_id = _kkp_action(site)
+    action_id = kkp_action(site)
     head = site.store.head()
     grid = site.ok(site.client.get(f"{K}?after={head}"))["readiness"]
     cell = next(c for c in grid["cells"] if (c["criterion"], c["type"]) == (5, "structure"))
@@ -67,7 +40,7 @@ def test_readiness_counts_verified_work_of_the_data_year_only(site: Site) -> Non
 
 
 def test_the_cycle_from_opening_to_the_central_result(site: Site) -> None:
-    action_id = _kkp_action(site)
+    action_id = kkp_action(site)
     pemda, kanwil = site.as_("pemda_blitar"), site.as_("kanwil_jatim")
     admin, dinkes = site.as_("admin"), site.as_("dinkes_blitar")
     base = f"{K}/self-assessment"
@@ -84,6 +57,7 @@ def test_the_cycle_from_opening_to_the_central_result(site: Site) -> None:
     bad = {"answers": [{"indicator_id": "99.X1", "answer": "met"}]}
     problem = site.client.post(f"{base}/submission", json=bad, headers=pemda)
     assert problem.status_code == 422 and problem.json()["code"] == "unknown-kkp-indicator"
+    assert problem.json()["subject"] == "99.X1"  # which answer of the sheet
     site.ok(site.client.post(f"{base}/submission", json=answers, headers=pemda))
     again = site.client.post(f"{base}/submission", json=answers, headers=pemda)
     assert again.status_code == 409 and again.json()["code"] == "assessment-submitted"
@@ -128,7 +102,7 @@ def test_the_cycle_from_opening_to_the_central_result(site: Site) -> None:
 
 
 def test_the_pages_show_the_grid_the_table_and_refuse_a_bad_year(site: Site) -> None:
-    action_id = _kkp_action(site)
+    action_id = kkp_action(site)
     head = site.store.head()
     region = site.client.get(f"/wilayah/35.72?tahun=2025&after={head}").text
     assert "bukan nilai resmi" in region and "ilustratif" in region
@@ -144,7 +118,7 @@ def test_the_pages_show_the_grid_the_table_and_refuse_a_bad_year(site: Site) -> 
 
 
 def test_open_data_has_a_row_per_region_and_data_year(site: Site) -> None:
-    _kkp_action(site)
+    kkp_action(site)
     head = site.store.head()
     body = site.ok(site.client.get(f"/data/kkp_ham.json?after={head}"))
     rows = {(r["region_code"], r["data_year"]): r for r in body["rows"]}

@@ -79,7 +79,8 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
     if isinstance(exc, NotAllowed):
         return problem(request, 403, exc.code, exc.key, exc.params)
     status = 409 if isinstance(exc, RuleViolated) else 422
-    return problem(request, status, exc.code, exc.key, exc.params)
+    about: dict[str, Any] = {"subject": exc.subject} if exc.subject is not None else {}
+    return problem(request, status, exc.code, exc.key, exc.params, **about)
 
 
 def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Response[bytes]:

@@ -22,6 +22,7 @@ from tracker.web import (
     workspace_admin,
     workspace_compliance,
     workspace_history,
+    workspace_kkp,
 )
 
 HERE = Path(__file__).parent
@@ -54,6 +55,7 @@ def handlers() -> list[Any]:
         *workspace_actions.HANDLERS,
         *workspace_compliance.HANDLERS,
         *workspace_history.HANDLERS,
+        *workspace_kkp.HANDLERS,
         *workspace_admin.HANDLERS,
         *evidence.HANDLERS,
     ]

@@ -5,6 +5,7 @@ sign-in pages, loading an action's full state, and sending a form's command to t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -109,10 +110,12 @@ async def send(
     done: str,
     again: Any,
     files: FileStore | None = None,
+    locate: Callable[[Refusal], str | None] | None = None,
 ) -> Response[Any]:
     """Build the command from the form, dispatch it, redirect on success; on a domain
-    refusal, show the form again with the reason beside its field. With a file store, the
-    files chosen in the form are checked, stored and added to the command's evidence."""
+    refusal, show the form again with the reason beside its field (`locate` may name the
+    field first, e.g. an answer sheet's row). With a file store, the files chosen in the
+    form are checked, stored and added to the command's evidence."""
     form = await request.form()
     values = text_fields(form)
     try:
@@ -127,7 +130,7 @@ async def send(
         return refused_page(request, who, error)
     except (DomainError, AccountError) as error:
         message = catalogue.refusal(error, lang_of(request))
-        field = field_of(error) or "_form"
+        field = (locate(error) if locate else None) or field_of(error) or "_form"
         conflict = isinstance(error, RuleViolated | AccountExists)
         status = 409 if conflict else 422  # as the JSON API answers
         refused: Response[Any] = await again(values=values, errors={field: message}, status=status)

@@ -69,6 +69,9 @@ FIELD_OF_CODE = {
     "too-many-steps": "_form",
     "duplicate-step": "_form",
     "source-url": "sources",
+    "score-range": "score",
+    "decree-before-assessment": "decree_date",
+    "answer-value": "_form",
 }
 
 
