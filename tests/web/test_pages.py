@@ -246,6 +246,9 @@ def test_the_search_uses_indonesian_stems(site: TestClient[Any]) -> None:
     found = html(site.get("/cari?q=latih&lang=id"))
     assert "Pelatihan Kota Semarang sebagai Kota HAM" in found and 'href="/forum/' in found
     assert "Layanan pengaduan pelanggaran HAM terpadu" in html(site.get("/cari?q=mengadu"))
+    # a forum is found by the people its programme names, and the page shows them
+    speakers = html(site.get("/cari?q=Soegiharti&lang=id"))
+    assert "Rapat Kerja Pemerintah Daerah bidang HAM" in speakers
 
 
 def test_board_filters_narrow_like_the_api(demo: dict[str, Any], site: TestClient[Any]) -> None:
