@@ -7,6 +7,7 @@ read side and (later) the relay follow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -17,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent
 
 from adapters import codec
 from adapters.errors import ConcurrencyConflict
+from adapters.store_types import Write
 from domain.events import DomainEvent
 from domain.registry import EVOLVERS, fold
 
@@ -137,21 +139,34 @@ class EventStore(Application[UUID]):
         The (id, version) primary key makes a concurrent append of the same version fail,
         which is how exactly one of many writers with the same If-Match wins.
         """
-        version = state.version if state is not None else 0
-        evolve = EVOLVERS[kind]
-        new: Any = state
-        envelopes = []
-        for offset, event in enumerate(events, start=1):
-            new = evolve(new, event)
-            envelopes.append(Recorded(aggregate_id, version + offset, event))
+        (written,) = self.append_all([Write(kind, aggregate_id, state, events)])
+        return written
+
+    def append_all(self, writes: Sequence[Write]) -> list[tuple[Any, int]]:
+        """Several aggregates' events in one transaction: all are stored or none (a stale
+        version of any one conflicts); per write, its new state and last position."""
+        envelopes: list[Recorded] = []
+        states: list[tuple[Write, Any]] = []
+        for write in writes:
+            version = write.state.version if write.state is not None else 0
+            new: Any = write.state
+            for offset, event in enumerate(write.events, start=1):
+                new = EVOLVERS[write.kind](new, event)
+                envelopes.append(Recorded(write.aggregate_id, version + offset, event))
+            states.append((write, new))
         try:
             recordings = self.save(*envelopes)
         except IntegrityError as error:
-            raise ConcurrencyConflict(str(aggregate_id)) from error
-        if version // SNAPSHOT_INTERVAL != new.version // SNAPSHOT_INTERVAL:
-            assert self.snapshots is not None
-            self.snapshots.put([Snapshot(aggregate_id, new.version, kind, new)])
-        return new, recordings[-1].notification.id
+            raise ConcurrencyConflict(str(writes[0].aggregate_id)) from error
+        answers, seen = [], 0
+        for write, new in states:
+            seen += len(write.events)
+            before = write.state.version if write.state is not None else 0
+            if before // SNAPSHOT_INTERVAL != new.version // SNAPSHOT_INTERVAL:
+                assert self.snapshots is not None
+                self.snapshots.put([Snapshot(write.aggregate_id, new.version, write.kind, new)])
+            answers.append((new, recordings[seen - 1].notification.id))
+        return answers
 
 
 def open_event_store(database_url: str, pool_size: int = 5) -> EventStore:
@@ -184,6 +199,9 @@ class PostgresEventStore:
         self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]
     ) -> tuple[Any, int]:
         return self.app.append(kind, aggregate_id, state, events)
+
+    def append_all(self, writes: Sequence[Write]) -> list[tuple[Any, int]]:
+        return self.app.append_all(writes)
 
     def close(self) -> None:
         if self._app is not None:

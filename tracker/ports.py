@@ -7,7 +7,7 @@ mypy checks the match where tracker/bootstrap.py wires them in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -16,6 +16,7 @@ from uuid import UUID
 from adapters.account_types import Account, AccountChange, TokenInfo
 from adapters.file_types import StoredFile
 from adapters.readmodels import ActionFilter, BoardCursor
+from adapters.store_types import Write
 from domain.access import Principal
 from domain.events import DomainEvent
 
@@ -32,6 +33,8 @@ class EventStore(Protocol):
     def append(
         self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]
     ) -> tuple[Any, int]: ...
+
+    def append_all(self, writes: Sequence[Write]) -> list[tuple[Any, int]]: ...
 
     def close(self) -> None: ...
 

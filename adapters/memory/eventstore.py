@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from adapters import codec
 from adapters.errors import ConcurrencyConflict
+from adapters.store_types import Write
 from domain.events import DomainEvent
 from domain.registry import EVOLVERS, fold
 
@@ -44,24 +45,41 @@ class MemoryEventStore:
     def append(
         self, kind: str, aggregate_id: UUID, state: Any | None, events: list[DomainEvent]
     ) -> tuple[Any, int]:
-        version = state.version if state is not None else 0
-        evolve = EVOLVERS[kind]
-        encoded = []
-        for event in events:
-            state = evolve(state, event)
-            encoded.append((codec.topic_of(event), codec.encode(event)))
+        (written,) = self.append_all([Write(kind, aggregate_id, state, events)])
+        return written
+
+    def append_all(self, writes: Sequence[Write]) -> list[tuple[Any, int]]:
+        """All the writes or none, under one lock: a stale version of any one conflicts."""
+        planned = []
+        for write in writes:
+            state = write.state
+            encoded = []
+            for event in write.events:
+                state = EVOLVERS[write.kind](state, event)
+                encoded.append((codec.topic_of(event), codec.encode(event)))
+            version = write.state.version if write.state is not None else 0
+            planned.append((write.aggregate_id, version, state, encoded))
+        answers = []
         with self._lock:
-            stream = self._streams.setdefault(aggregate_id, [])
-            if len(stream) != version:
-                raise ConcurrencyConflict(str(aggregate_id))
-            for offset, (topic, data) in enumerate(encoded, start=1):
-                note = Notification(len(self._log) + 1, aggregate_id, version + offset, topic, data)
-                stream.append(note)
-                self._log.append(note)
+            versions: dict[UUID, int] = {}
+            for aggregate_id, version, _, encoded in planned:
+                current = versions.get(aggregate_id, len(self._streams.get(aggregate_id, ())))
+                if current != version:
+                    raise ConcurrencyConflict(str(aggregate_id))
+                versions[aggregate_id] = version + len(encoded)
+            for aggregate_id, version, state, encoded in planned:
+                stream = self._streams.setdefault(aggregate_id, [])
+                for offset, (topic, data) in enumerate(encoded, start=1):
+                    note = Notification(
+                        len(self._log) + 1, aggregate_id, version + offset, topic, data
+                    )
+                    stream.append(note)
+                    self._log.append(note)
+                answers.append((state, len(self._log)))
             position = len(self._log)
         for listener in list(self._listeners):
             listener(position)
-        return state, position
+        return answers
 
     def listen(self, listener: Callable[[int], None]) -> None:
         """Call `listener(position)` after each append (from the appending thread): what a

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from adapters.errors import ConcurrencyConflict
+from adapters.store_types import Write
 from domain import forum
 from domain.forum import ForumKind
 from domain.regions import Region, RegionCatalogue
@@ -83,3 +84,39 @@ def test_an_id_of_another_kind_loads_nothing(event_store: Any) -> None:
     forum_id = uuid4()
     event_store.append("forum", forum_id, None, [convened(forum_id)])
     assert event_store.load("commitment", forum_id) is None
+
+
+def test_several_aggregates_are_written_all_or_none(event_store: Any) -> None:
+    first, second, stale = uuid4(), uuid4(), uuid4()
+    state, _ = event_store.append("forum", stale, None, [convened(stale)])
+    event_store.append("forum", stale, state, [corrected(state, "Aula")])
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append_all(
+            [
+                Write("forum", first, None, [convened(first)]),
+                Write("forum", stale, state, [corrected(state, "Lobi")]),  # behind by one
+            ]
+        )
+    assert event_store.load("forum", first) is None  # the good write went nowhere either
+    one = event_store.load("forum", first)
+    written = event_store.append_all(
+        [
+            Write("forum", first, one, [convened(first)]),
+            Write("forum", second, None, [convened(second)]),
+        ]
+    )
+    (a, pos_a), (b, pos_b) = written
+    assert (a.id, b.id) == (first, second) and pos_b == pos_a + 1
+    assert event_store.load("forum", second) == b
+
+
+def test_two_writes_of_one_aggregate_in_a_batch_follow_each_other(event_store: Any) -> None:
+    forum_id = uuid4()
+    created = forum.evolve(None, convened(forum_id))
+    (_, _), (after, _) = event_store.append_all(
+        [
+            Write("forum", forum_id, None, [convened(forum_id)]),
+            Write("forum", forum_id, created, [corrected(created, "Aula")]),
+        ]
+    )
+    assert after.version == 2 and event_store.load("forum", forum_id).venue == "Aula"
