@@ -4,7 +4,7 @@ projections/catalog.py says what fills each column."""
 
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -112,6 +112,20 @@ CREATE TABLE IF NOT EXISTS {s}.assessment (
 );
 CREATE INDEX IF NOT EXISTS assessment_year ON {s}.assessment (data_year, province_code);
 CREATE INDEX IF NOT EXISTS assessment_region ON {s}.assessment (region_code, data_year);
+CREATE TABLE IF NOT EXISTS {s}.import_batch (
+    id uuid PRIMARY KEY,
+    version int NOT NULL,
+    region_code text NOT NULL,
+    province_code text NOT NULL,
+    title text NOT NULL,
+    template text NOT NULL,
+    sha256 text NOT NULL,
+    rows int NOT NULL,
+    updated_at timestamptz NOT NULL,
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS import_batch_region ON {s}.import_batch (region_code, updated_at);
 CREATE TABLE IF NOT EXISTS {s}.activity (
     position bigint PRIMARY KEY,
     aggregate text NOT NULL,

@@ -148,6 +148,7 @@ class Policy(StrEnum):
     MINISTRY = "ministry"  # Kementerian HAM central (and the operator's system principal)
     REGION_WRITER = "region-writer"  # the region's own Pemda, OPD-scoped if the account is
     COORDINATOR = "coordinator"  # the region's own Pemda account not scoped to one OPD
+    REGION_MEMBER = "region-member"  # any account of the region's Pemda, any OPD
     REVIEWER = "reviewer"  # the Kanwil whose provinces hold the region
     PERIOD_CLOSER = "period-closer"  # that Kanwil for the province or region, or the ministry
     OWN_ACCOUNT = "own-account"  # the account itself, or an admin
@@ -176,6 +177,8 @@ def authorize(rule: Rule, who: Principal, target: Target) -> None:
         require_region_writer(who, target.region_code, target.owner_opd)
     elif rule.policy is Policy.COORDINATOR:
         require_coordinator(who, target.region_code)
+    elif rule.policy is Policy.REGION_MEMBER:  # what each part of the work touches is checked
+        require_region_writer(who, target.region_code, who.opd or "")
     elif rule.policy is Policy.REVIEWER:
         require_reviewer(who, target.region_code)
     elif rule.policy is Policy.PERIOD_CLOSER:

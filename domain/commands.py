@@ -308,6 +308,24 @@ class RecordAssessmentResult(Command, frozen=True, kw_only=True):
     reason: str | None = None  # required when it replaces a recorded result
 
 
+# -- spreadsheet import (one batch, all rows or none) ----------------------------------------
+class ApplyImport(Command, frozen=True, kw_only=True):
+    """A spreadsheet's rows as the commands they are, applied together or checked only.
+
+    Each row keeps its own policy and rules (an OPD operator's row for another OPD is
+    refused like that form would be); the batch is recorded as one `ImportApplied`."""
+
+    RULE = Rule(Policy.REGION_MEMBER, "apply-import")
+    region_code: str
+    template: str
+    template_version: str
+    file_name: str
+    file_size: int
+    sha256: str
+    rows: tuple[Command, ...]
+    dry_run: bool = False
+
+
 DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ConveneForum,
     CorrectForum,
@@ -338,4 +356,5 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     VerifySelfAssessment,
     ReturnSelfAssessment,
     RecordAssessmentResult,
+    ApplyImport,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from domain import action, commitment, forum, kkp_assessment_state, period_close
+from domain import action, commitment, forum, import_batch, kkp_assessment_state, period_close
 from domain.action_events import ActionEvent
 from domain.commitment import CommitmentEvent
 from domain.events import DomainEvent
@@ -23,6 +23,7 @@ AGGREGATE_EVENTS: dict[str, Any] = {
     "action": ActionEvent,
     "period": PeriodClosureEvent,
     "assessment": AssessmentEvent,
+    "import_batch": import_batch.ImportEvent,
 }
 
 AGGREGATE_STATES: dict[str, type[Any]] = {
@@ -31,6 +32,7 @@ AGGREGATE_STATES: dict[str, type[Any]] = {
     "action": action.Action,
     "period": period_close.PeriodClosure,
     "assessment": kkp_assessment_state.Assessment,
+    "import_batch": import_batch.ImportBatch,
 }
 
 EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
@@ -39,11 +41,13 @@ EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "action": action.evolve,
     "period": period_close.evolve,
     "assessment": kkp_assessment_state.evolve,
+    "import_batch": import_batch.evolve,
 }
 
 
 def _members(union: Any) -> tuple[type[DomainEvent], ...]:
-    return tuple(union.__args__)
+    """The event types of a union, or the one type of an aggregate with a single event."""
+    return tuple(getattr(union, "__args__", (union,)))
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {

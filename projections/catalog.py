@@ -17,6 +17,7 @@ from domain.action_events import ProgressReportSubmitted
 from domain.commitment import Commitment
 from domain.events import DomainEvent
 from domain.forum import Forum
+from domain.import_batch import ImportBatch
 from domain.kkp_assessment_state import Assessment
 from domain.period_close import PeriodClosure
 from domain.registry import EVOLVERS
@@ -183,18 +184,33 @@ def assessment_columns(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def import_columns(batch: ImportBatch) -> dict[str, Any]:
+    return {
+        "id": batch.id,
+        "version": batch.version,
+        "region_code": batch.region_code,
+        "province_code": batch.province_code,
+        "title": batch.title,
+        "template": batch.template,
+        "sha256": batch.sha256,
+        "rows": batch.rows,
+        "updated_at": batch.updated_at,
+    }
+
+
 COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum": forum_columns,
     "commitment": commitment_columns,
     "action": action_columns,
     "period": period_columns,
     "assessment": assessment_columns,
+    "import_batch": import_columns,
 }
 
 
 def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
     """(regions, provinces) whose timelines show this aggregate's activity."""
-    if kind in ("action", "assessment"):
+    if kind in ("action", "assessment", "import_batch"):
         return [state.region_code], [state.province_code]
     if kind == "forum":
         return [state.host_region_code], [state.host_region_code.split(".")[0]]

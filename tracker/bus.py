@@ -13,8 +13,9 @@ Event-store work is synchronous (eventsourcing): `dispatch` runs it in a worker 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import anyio.to_thread
@@ -24,13 +25,15 @@ import structlog
 from adapters.errors import ConcurrencyConflict
 from domain import access
 from domain.access import Principal
-from domain.commands import Command
+from domain.commands import ApplyImport, Command
 from domain.errors import InvalidInput
+from domain.events import DomainEvent
 from domain.evidence_files import stored_file_of
 from domain.offices import OfficeNames
 from domain.regions import WIB, RegionCatalogue
 from domain.values import Actor, Role
 from tracker.accounts import ACCOUNT_HANDLERS, AccountContext, account_target
+from tracker.batch import ImportOutcome, Progress, apply_import
 from tracker.commands import COMMANDS
 from tracker.errors import NotFound, StaleVersion
 from tracker.handlers import HANDLERS, Context
@@ -52,6 +55,15 @@ class CommandResult(msgspec.Struct, frozen=True):
     version: int
     position: int
     state: Any
+
+
+class Decision(NamedTuple):
+    """What a command would write: the aggregate, the state it was decided on, the events."""
+
+    kind: str
+    aggregate_id: UUID
+    state: Any | None
+    events: list[DomainEvent]
 
 
 class UnknownCommand(TypeError):
@@ -101,6 +113,8 @@ class MessageBus:
         self, command: Command, who: Principal, expected_version: int | None = None
     ) -> Any:
         """Handle any command; domain commands answer a CommandResult."""
+        if isinstance(command, ApplyImport):
+            return await anyio.to_thread.run_sync(self.execute, command, who)
         if type(command) in HANDLERS:
             await self._check_stored_files(command)
             return await anyio.to_thread.run_sync(self.execute, command, who, expected_version)
@@ -132,7 +146,7 @@ class MessageBus:
     def account_context(self) -> AccountContext:
         return AccountContext(self.accounts, self.hasher, self.regions, self.clock(), in_thread)
 
-    def _actor(self, who: Principal, at: datetime) -> Actor:
+    def actor_of(self, who: Principal, at: datetime) -> Actor:
         """The actor an event records: a Kanwil's office named as it was that day (WIB)."""
         actor = who.actor()
         if who.role is not Role.KANWIL:
@@ -149,35 +163,58 @@ class MessageBus:
             raise NotFound(kind, str(aggregate_id))
         return state
 
-    def execute(
-        self, command: Command, who: Principal, expected_version: int | None = None
-    ) -> CommandResult:
-        """The unit of work of one domain command (synchronous: call from a thread)."""
+    def decide(
+        self,
+        command: Command,
+        who: Principal,
+        expected_version: int | None = None,
+        find: Callable[[str, UUID], Any | None] | None = None,
+    ) -> Decision:
+        """Load, authorize, check the version and decide, writing nothing. `find` is where
+        states come from (the store, or a batch's states with its earlier rows applied)."""
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise UnknownCommand(type(command).__name__)
+        look = find or self.find
+
+        def load(kind: str, aggregate_id: UUID) -> Any:
+            found = look(kind, aggregate_id)
+            if found is None:
+                raise NotFound(kind, str(aggregate_id))
+            return found
+
         state = None
         if handler.aggregate_id is None:
             access.authorize(command.RULE, who, handler.target(command, None))
             aggregate_id = self.ids()
         else:
             aggregate_id = handler.aggregate_id(command)
-            if handler.derived:
-                state = self.find(handler.kind, aggregate_id)
-            else:
-                state = self.load(handler.kind, aggregate_id)
+            state = look(handler.kind, aggregate_id) if handler.derived else None
+            if not handler.derived:
+                state = load(handler.kind, aggregate_id)
             access.authorize(command.RULE, who, handler.target(command, state))
             current = state.version if state is not None else 0
             if expected_version is not None and expected_version != current:
                 raise StaleVersion(expected_version, current)
         at = self.clock()
-        ctx = Context(
-            self._actor(who, at), at, self.regions, self.ids, self.load, self.find, aggregate_id
-        )
+        ctx = Context(self.actor_of(who, at), at, self.regions, self.ids, load, look, aggregate_id)
         decided = handler.decide(ctx, command, state)
         events = decided if isinstance(decided, list) else [decided]
+        return Decision(handler.kind, aggregate_id, state, events)
+
+    def run_import(
+        self, command: ApplyImport, who: Principal, progress: Progress | None = None
+    ) -> ImportOutcome:
+        """A spreadsheet's rows as one batch (tracker/batch.py; call from a thread)."""
+        return apply_import(self, command, who, progress)
+
+    def execute(self, command: Command, who: Principal, expected_version: int | None = None) -> Any:
+        """The unit of work of one domain command (synchronous: call from a thread)."""
+        if isinstance(command, ApplyImport):
+            return self.run_import(command, who)
+        kind, aggregate_id, state, events = self.decide(command, who, expected_version)
         try:
-            new_state, position = self.store.append(handler.kind, aggregate_id, state, events)
+            new_state, position = self.store.append(kind, aggregate_id, state, events)
         except ConcurrencyConflict:
             raise StaleVersion(expected_version, None) from None
         structlog.get_logger("bus").info(

@@ -107,6 +107,7 @@ class MemoryRows:
             "action": {},
             "period": {},
             "assessment": {},
+            "import_batch": {},
             "activity": {},
         }
         self.states: dict[UUID, Any] = {}

@@ -37,6 +37,7 @@ from domain.commitment import (
 from domain.events import DomainEvent
 from domain.forum import Forum, ForumArchived, ForumConvened, ForumCorrected
 from domain.forum_session import ForumSession, ForumSessionRecorded, Speaker, SpeakerRole
+from domain.import_batch import EventRef, ImportApplied, batch_id
 from domain.kkp_assessment import assessment_id
 from domain.kkp_assessment_events import (
     Answer,
@@ -82,6 +83,20 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         at=at(2025, 6, 2),
     ),
     ForumArchived: ForumArchived(reason="Forum selesai", actor=ADMIN, at=at(2025, 7, 2)),
+    ImportApplied: ImportApplied(
+        batch_id=batch_id("35.72", "laporan", "ab" * 32),
+        region_code="35.72",
+        province_code="35",
+        template="laporan",
+        template_version="1",
+        file_name="laporan-B08.xlsx",
+        file_size=20_480,
+        sha256="ab" * 32,
+        rows=1,
+        caused=(EventRef(aggregate_id=UUID(int=0xA0), version=3, type="ProgressReportSubmitted"),),
+        actor=PEMDA,
+        at=at(2026, 9, 1),
+    ),
     ForumSessionRecorded: ForumSessionRecorded(
         session=ForumSession(
             number=2,
@@ -202,7 +217,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 29
+    assert len(registry.EVENT_TYPES) == 30
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

@@ -10,6 +10,7 @@ nothing. A command without a sample here fails `test_every_command_has_a_sample`
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -189,6 +190,15 @@ SAMPLES: dict[type[c.Command], Sample] = {
     c.RecordAssessmentResult: lambda w, p: c.RecordAssessmentResult(
         region_code=PLACES[p][0], data_year=2025, score=81.5, predicate=True
     ),
+    c.ApplyImport: lambda w, p: c.ApplyImport(
+        region_code=PLACES[p][0],
+        template="rencana-aksi",
+        template_version="1",
+        file_name="rencana.xlsx",
+        file_size=2048,
+        sha256=uuid.uuid4().hex * 2,  # a new file each time
+        rows=(plan(w.commitment_id, PLACES[p][0], "Dinkes"),),  # any of the region's accounts
+    ),
     app.CreateAccount: lambda w, p: app.CreateAccount(
         user_id="baru.blitar", role="pemda", region_code="35.72"
     ),
@@ -216,6 +226,8 @@ def expected(policy: Policy, who: Principal, place: str) -> bool:
         )
     if policy is Policy.COORDINATOR:
         return who.role is Role.PEMDA and who.region_code == region and who.opd is None
+    if policy is Policy.REGION_MEMBER:
+        return who.role is Role.PEMDA and who.region_code == region
     if policy is Policy.REVIEWER:
         return who.role is Role.KANWIL and province_of(region) in who.provinces
     if policy is Policy.PERIOD_CLOSER:
@@ -227,7 +239,13 @@ def expected(policy: Policy, who: Principal, place: str) -> bool:
 
 def places_of(policy: Policy) -> tuple[str, ...]:
     """A command about a region is tried on each place; the others on one."""
-    by_region = (Policy.REGION_WRITER, Policy.COORDINATOR, Policy.REVIEWER, Policy.PERIOD_CLOSER)
+    by_region = (
+        Policy.REGION_WRITER,
+        Policy.REGION_MEMBER,
+        Policy.COORDINATOR,
+        Policy.REVIEWER,
+        Policy.PERIOD_CLOSER,
+    )
     return tuple(PLACES) if policy in by_region else ("blitar",)
 
 

@@ -12,6 +12,7 @@ from tracker.api.audit import AuditController
 from tracker.api.corrections import ActionCorrectionController
 from tracker.api.dashboards import DashboardController
 from tracker.api.forums import CommitmentController, ForumController
+from tracker.api.imports import ImportController
 from tracker.api.kkp import KkpController
 from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
 from tracker.api.periods import PeriodController
@@ -34,6 +35,7 @@ def handlers() -> list[Any]:
             AccountController,
             PeriodController,
             KkpController,
+            ImportController,
         ],
     )
     return [api, *LEDGER_HANDLERS]

@@ -1,7 +1,7 @@
 """Ruang kerja (/kerja): the signed-in workspace of Pemda and Kanwil staff.
 
 Pages read the same read models as the portal; forms build the same typed commands as the
-JSON API (tracker/web/workspace_forms.py) and hand them to the same bus. A refused command
+JSON API (tracker/fields/reports.py) and hand them to the same bus. A refused command
 re-renders the form with the domain's reason beside its field and what was typed kept
 (422/409); a policy refusal is a 403 page; a success redirects (POST-redirect-GET) to a page
 that waits for the write's position. Nothing here is cached: pages are personal.
@@ -24,6 +24,11 @@ from domain.action_events import ReturnReason
 from domain.period import ReportingPeriod
 from domain.values import Evidence, Role
 from tracker import queries
+from tracker.fields.reports import (
+    progress_command,
+    resubmit_command,
+    review_command,
+)
 from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
@@ -37,11 +42,6 @@ from tracker.web.workspace_common import (
     sign_in_first,
     text,
     uuid_or_none,
-)
-from tracker.web.workspace_forms import (
-    progress_command,
-    resubmit_command,
-    review_command,
 )
 
 OPEN_STATUSES = ("planned", "in_progress")

@@ -23,11 +23,11 @@ from domain.action_events import ReturnReason
 from domain.period import PeriodKind
 from domain.values import IndicatorType
 from tracker import queries
+from tracker.fields import plans as af
 from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads
 from tracker.uploads import FORM_BODY_LIMIT
-from tracker.web import action_forms as af
 from tracker.web.workspace_common import (
     full_action,
     missing,

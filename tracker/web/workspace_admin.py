@@ -26,6 +26,7 @@ from domain.forum import ForumKind
 from domain.values import Signatory, Source
 from tracker import catalogue, queries
 from tracker import commands as app
+from tracker.fields.reports import field_of, text_fields
 from tracker.http.deps import Accounts, Bus
 from tracker.http.principal import Who
 from tracker.http.reading import Reads
@@ -39,7 +40,6 @@ from tracker.web.workspace_common import (
     text,
     uuid_or_none,
 )
-from tracker.web.workspace_forms import field_of, text_fields
 
 ROLES = ("pemda", "kanwil", "admin")
 

@@ -21,6 +21,7 @@ from domain.access import NotAllowed, Principal, SignInRequired
 from domain.errors import DomainError, Refusal, RuleViolated
 from domain.values import Role
 from tracker import catalogue
+from tracker.fields.reports import field_of, text_fields
 from tracker.http.deps import Bus
 from tracker.http.reading import Reads
 from tracker.ports import FileStore
@@ -28,7 +29,6 @@ from tracker.uploads import stored_evidence, uploads
 from tracker.web import i18n
 from tracker.web.pages_common import fmt
 from tracker.web.render import lang_of
-from tracker.web.workspace_forms import field_of, text_fields
 
 
 def scope_of(who: Principal) -> str:

@@ -22,12 +22,12 @@ from domain.errors import InvalidInput, Refusal
 from domain.kkp_assessment_events import Answer, IndicatorAnswer
 from domain.regions import Region
 from domain.values import Evidence, Role
+from tracker.fields.reports import number_of
 from tracker.http.deps import Bus
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
 from tracker.web.pages_kkp import chosen_year, region_section
 from tracker.web.workspace_common import render, send, sign_in_first
-from tracker.web.workspace_forms import number_of
 
 PATH = "/kerja/kkp-ham"
 

@@ -1,5 +1,5 @@
 """Form fields → the action commands (plan, amend, add a step, reschedule, cancel, declare
-completion, review a completion). Like tracker/web/workspace_forms.py it decides nothing: it
+completion, review a completion). Like tracker/fields/reports.py it decides nothing: it
 parses text into the command the JSON API would build, and the domain and the bus judge it."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from domain.action_events import ReturnReason
 from domain.errors import InvalidInput
 from domain.period import PeriodKind
 from domain.values import Evidence, Indicator, IndicatorType, Partner, RpjmnTag
-from tracker.web.workspace_forms import evidence_of, number_of
+from tracker.fields.reports import evidence_of, number_of
 
 PLAN_FIELDS = (
     "commitment_id",

@@ -1,0 +1,52 @@
+"""A template as a region downloads it: the progress sheet lists the region's open actions
+(one row per step on an action split into steps) so an OPD only fills in the figures; the
+plan sheet offers the commitments the region signed in its drop-down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from adapters import readmodels
+from tracker import queries
+from tracker.imports.templates import PLAN, Template, csv_file, workbook
+from tracker.ports import ReadStore
+
+OPEN = ("planned", "in_progress")
+
+
+async def _open_actions(data: ReadStore, region_code: str) -> list[dict[str, Any]]:
+    where = readmodels.ActionFilter(region_code=region_code)
+    found, following = await queries.actions(data, where)
+    while following is not None:
+        more, following = await queries.actions(data, where, after=following)
+        found.extend(more)
+    return [a for a in found if a["status"] in OPEN]
+
+
+async def progress_rows(data: ReadStore, region_code: str) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for action in await _open_actions(data, region_code):
+        steps = action.get("steps") or []
+        if not steps:
+            rows.append([action["id"], action["title"], None, action["owner_opd"]])
+        for step in steps:
+            title = f"{action['title']} — {step['title']}"
+            rows.append([action["id"], title, step["id"], step["owner_opd"]])
+    return rows
+
+
+async def template_file(
+    data: ReadStore, template: Template, region_code: str, lang: str, as_xlsx: bool
+) -> bytes:
+    if template is PLAN:
+        docs = await data.list_commitments(None, region_code)
+        commitments = [msgspec.json.decode(d) for d in docs]
+        commitments = [c for c in commitments if c.get("status") != "withdrawn"]
+        rows: list[list[Any]] = []
+    else:
+        commitments, rows = [], await progress_rows(data, region_code)
+    if as_xlsx:
+        return workbook(template, lang, rows, commitments)
+    return csv_file(template, lang, rows)
