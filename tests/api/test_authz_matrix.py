@@ -127,6 +127,7 @@ class Row(NamedTuple):
     appends: bool = True  # writes: an allowed call appends events (accounts live elsewhere)
     form: bool = False  # a workspace form: sent form-encoded, answered by a page or a redirect
     upload: bool = False  # sent as multipart with one evidence file (body: the other fields)
+    sheet: bool = False  # sent as multipart with body["csv"] as the spreadsheet `file`
 
 
 A = "/api/v1/actions/{action_id:uuid}"
@@ -251,6 +252,20 @@ MATRIX: tuple[Row, ...] = (
         BLITAR,
         upload=True,
         appends=False,  # bytes are stored; events come with the report that cites them
+    ),
+    Row(
+        "POST",
+        "/api/v1/imports",
+        "planned",
+        {
+            "csv": "ID aksi,Aksi (jangan diubah),ID tahapan,OPD penanggung jawab,Periode,"
+            "Persen capaian,Nilai indikator,Narasi,Tautan bukti,Judul bukti\n"
+            "{action_id},,,,2025-Q4,30,,Diimpor dari lembar kerja,,\n"
+        },
+        BLITAR_AND_DINKES,
+        on="blitar-dinkes",  # a Dinkes action: the region's Pemda and its Dinkes may both
+        query="region=35.72",
+        sheet=True,
     ),
     # -- reporting periods (tracker/api/periods.py): the province's Kanwil or the ministry ------
     Row(
@@ -652,6 +667,9 @@ MATRIX += (
 EXEMPT = {
     ("POST", "/masuk"): "the sign-in form: takes a password, not a principal (test_auth.py)",
     ("POST", "/keluar"): "ends the caller's own session only (test_auth.py)",
+    ("POST", "/kerja/impor"): "imports into the caller's own region only, so another region's "
+    "rows are refused one by one (422, nothing written: test_workspace_import.py, "
+    "test_imports.py); the same policy over HTTP is the /api/v1/imports row",
 }
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Reads that are never public: every route under these prefixes must have a row too.
@@ -682,8 +700,12 @@ class World:
         body: Any = None,
         form: bool = False,
         upload: bool = False,
+        sheet: bool = False,
     ) -> Any:
         headers = {} if who == ANONYMOUS else self.tokens[who]
+        if sheet:
+            files = [("file", ("laporan.csv", body["csv"].encode(), "text/csv"))]
+            return self.client.request(method, url, files=files, headers=headers)
         if upload:
             files = [("evidence_file", ("foto-kegiatan.png", PNG, "image/png"))]
             return self.client.request(method, url, data=body, files=files, headers=headers)
@@ -984,7 +1006,7 @@ def test_authorization(world: World, row: Row, who: str) -> None:
     ctx = build_state(world, row)
     before = world.count_events()
     response = world.call(
-        row.method, target(row, ctx), who, fill(row.body, ctx), row.form, row.upload
+        row.method, target(row, ctx), who, fill(row.body, ctx), row.form, row.upload, row.sheet
     )
     after = world.count_events()
     if who not in row.allowed and row.form:  # a page in the visitor's language, not JSON

@@ -90,6 +90,8 @@ def _path(template: str, demo: Demo) -> str:
         scope = template.split("/")[2]
         key = {"provinsi": "33", "wilayah": "33.74", "forum": values["forum_id"]}.get(scope, action)
         path = path.replace("{name:str}", f"{key}.atom")
+    if template.startswith("/api/v1/imports/templates/"):
+        return "/api/v1/imports/templates/laporan.xlsx?region=33.74"
     if template.endswith("/changes"):  # its two dates are required
         path += "?dari=2022-01-01&sampai=2024-01-01"
     return path.replace("/data/{name:str}", "/data/aksi.csv")

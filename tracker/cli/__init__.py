@@ -139,6 +139,14 @@ def run_audit(configured: Settings, args: argparse.Namespace) -> None:
             )
 
 
+def run_import(configured: Settings, args: argparse.Namespace) -> int:
+    from tracker.cli import imports as import_commands
+
+    with servers_for(configured, owner=False) as settings:
+        assert settings.database_url is not None
+        return asyncio.run(import_commands.run(settings, args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracker",
@@ -166,9 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("name", nargs="?", default="catalog")
     from tracker.cli import accounts as account_commands
     from tracker.cli import audit as audit_commands
+    from tracker.cli import imports as import_commands
 
     account_commands.add_parsers(commands)
     audit_commands.add_parsers(commands)
+    import_commands.add_parsers(commands)
     return parser
 
 
@@ -194,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             administer(settings, args)
         elif args.command == "audit":
             run_audit(settings, args)
+        elif args.command == "import":
+            return run_import(settings, args)
         else:
             run_projections(settings, args.action, getattr(args, "name", None))
     except Refusal as error:  # CLI, account or domain: the catalogue's words, in one line

@@ -72,6 +72,8 @@ FIELD_OF_CODE = {
     "score-range": "score",
     "decree-before-assessment": "decree_date",
     "answer-value": "_form",
+    "import-commitment": "commitment_id",  # a spreadsheet row's columns (tracker/imports)
+    "import-not-found": "action_id",
 }
 
 

@@ -160,8 +160,9 @@ def workbook(
             rule.add(f"{letter}2:{letter}{last}")
             data.add_data_validation(rule)
         elif column.kind == "date":
-            for n in range(2, last + 1):
-                data.cell(row=n, column=index).number_format = "yyyy-mm-dd"
+            rule = DataValidation(type="date", operator="greaterThan", formula1="36526")
+            rule.add(f"{letter}2:{letter}{last}")  # a day after 2000-01-01
+            data.add_data_validation(rule)
     lists.sheet_state = "hidden"
     help_sheet = book.create_sheet(catalogue.text(lang, "import.sheet.help"))
     help_sheet.column_dimensions["A"].width = 110

@@ -22,6 +22,7 @@ from tracker.web import (
     workspace_admin,
     workspace_compliance,
     workspace_history,
+    workspace_import,
     workspace_kkp,
 )
 
@@ -56,6 +57,7 @@ def handlers() -> list[Any]:
         *workspace_compliance.HANDLERS,
         *workspace_history.HANDLERS,
         *workspace_kkp.HANDLERS,
+        *workspace_import.HANDLERS,
         *workspace_admin.HANDLERS,
         *evidence.HANDLERS,
     ]
