@@ -37,6 +37,7 @@ EXPECTED = {
     "/kerja/tinjau/{action_id:str}/{report_id:str}": 404,
     "/bukti/{action_id:str}/{sha256:str}": 404,
     "/kerja/aksi/baru": 403,
+    "/kerja/impor": 403,  # a Pemda imports its own region's sheets
     "/kerja/admin/akun": 403,  # the ministry centre only
     "/kerja/admin/akun/{user_id:str}": 403,
     "/kerja/admin/forum": 403,
