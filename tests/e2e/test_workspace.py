@@ -138,3 +138,29 @@ def test_report_draft_upload_return_resubmit_verify(
     downloaded = httpx.get(site.base + link)
     assert downloaded.status_code == 200
     assert hashlib.sha256(downloaded.content).hexdigest() == sha
+
+
+def test_a_pemda_checks_and_applies_a_progress_sheet(
+    site: Site, browser: Browser, tmp_path: Path
+) -> None:
+    """Kota Blitar's officer downloads the progress template (its open actions listed), fills
+    one row, checks the file (a dry run), applies it, and sees the batch once."""
+    pemda = signed_in(browser, site, "demo-pemda-3572", phone=True)
+    pemda.locator(".worknav").get_by_role("link", name="Impor").click()
+    expect(pemda.get_by_role("heading", level=1)).to_have_text("Impor lembar kerja")
+    link = pemda.get_by_role("link", name="CSV").nth(1)  # the progress template
+    template = httpx.get(site.base + (link.get_attribute("href") or ""), timeout=30)
+    lines = template.content.decode("utf-8-sig").splitlines()
+    assert len(lines) > 1, "the region's open actions are listed"
+    action_id = lines[1].split(",")[0]
+    sheet = tmp_path / "laporan-2026-B12.csv"
+    sheet.write_text(f"{lines[0]}\n{action_id},,,,2026-B12,55,,Diimpor dari lembar kerja,,\n")
+    pemda.get_by_label("Berkas (.xlsx atau .csv, paling besar 10 MB)").set_input_files(str(sheet))
+    pemda.get_by_role("button", name="Periksa (uji coba)").click()
+    expect(pemda.get_by_text("1 baris siap diterapkan")).to_be_visible()
+    shot(pemda, "kerja-impor-01-diperiksa")
+    pemda.get_by_role("button", name="Terapkan 1 baris").click()
+    expect(pemda.get_by_role("status")).to_contain_text("Diterapkan: 1 baris")
+    shot(pemda, "kerja-impor-02-diterapkan")
+    report = site.api("GET", f"/api/v1/actions/{action_id}", "demo-pemda-3572")
+    assert any(r["narrative"] == "Diimpor dari lembar kerja" for r in report["reports"])
