@@ -117,7 +117,7 @@ def evolve(state: ImportBatch | None, event: ImportEvent) -> ImportBatch:
         version=(state.version if state else 0) + 1,
         region_code=event.region_code,
         province_code=event.province_code,
-        title=f"Impor {event.file_name}",
+        title=f"{event.template}: {event.rows} baris",  # no file name in public lists
         template=event.template,
         template_version=event.template_version,
         file_name=event.file_name,
