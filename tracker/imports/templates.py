@@ -126,6 +126,22 @@ def choices(key: str, lang: str, commitments: Sequence[dict[str, Any]]) -> list[
     return []
 
 
+def _rule(lists: Any, index: int, column: Column, offered: list[str]) -> DataValidation | None:
+    """The drop-down (its values written to the hidden list sheet) or the range a column's
+    cells are checked against while someone types."""
+    letter = get_column_letter(index)
+    if offered:
+        for n, value in enumerate(offered, start=1):
+            lists.cell(row=n, column=index, value=value)
+        source = f"Daftar!${letter}$1:${letter}${len(offered)}"
+        return DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+    if column.kind == "number":
+        return DataValidation(type="decimal", operator="between", formula1="0", formula2="1e12")
+    if column.kind == "date":  # a day after 2000-01-01
+        return DataValidation(type="date", operator="greaterThan", formula1="36526")
+    return None
+
+
 def workbook(
     template: Template,
     lang: str,
@@ -142,26 +158,17 @@ def workbook(
     data.freeze_panes = "A2"
     for row in rows:
         data.append(list(row))
+        for cell in data[data.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # an action titled "=…" is text, never a formula
     lists = book.create_sheet("Daftar")
     last = max(len(rows) + 1, 2000)
     for index, column in enumerate(template.columns, start=1):
-        letter = get_column_letter(index)
-        data.column_dimensions[letter].width = column.width
-        offered = choices(column.key, lang, commitments)
-        if offered:
-            for n, value in enumerate(offered, start=1):
-                lists.cell(row=n, column=index, value=value)
-            source = f"Daftar!${letter}$1:${letter}${len(offered)}"
-            rule = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+        data.column_dimensions[get_column_letter(index)].width = column.width
+        rule = _rule(lists, index, column, choices(column.key, lang, commitments))
+        if rule is not None:
+            letter = get_column_letter(index)
             rule.add(f"{letter}2:{letter}{last}")
-            data.add_data_validation(rule)
-        elif column.kind == "number":
-            rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="1e12")
-            rule.add(f"{letter}2:{letter}{last}")
-            data.add_data_validation(rule)
-        elif column.kind == "date":
-            rule = DataValidation(type="date", operator="greaterThan", formula1="36526")
-            rule.add(f"{letter}2:{letter}{last}")  # a day after 2000-01-01
             data.add_data_validation(rule)
     lists.sheet_state = "hidden"
     help_sheet = book.create_sheet(catalogue.text(lang, "import.sheet.help"))

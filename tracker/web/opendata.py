@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import anyio.to_thread
 import msgspec
 from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
@@ -24,7 +25,8 @@ from domain.period import ReportingPeriod
 from domain.regions import WIB, TimeZone, time_zone
 from projections import rollups
 from projections.audit import to_csv
-from tracker import queries_kkp
+from tracker import catalogue, queries_kkp
+from tracker.exports import XLSX_MEDIA, xlsx
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
 from tracker.ports import ReadStore
@@ -38,7 +40,7 @@ from tracker.web.opendata_columns import (
     WILAYAH,
     Column,
 )
-from tracker.web.render import page, validators
+from tracker.web.render import lang_of, page, validators
 
 
 def _name(code: str | None) -> str | None:
@@ -179,10 +181,36 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _workbook(
+    request: Request[Any, Any, Any],
+    slug: str,
+    columns: tuple[Column, ...],
+    rows: list[dict[str, Any]],
+) -> bytes:
+    """The CSV's columns and rows, and the /data page's dictionary as a second sheet."""
+    lang = lang_of(request)
+
+    def t(key: str) -> str:
+        return catalogue.text(lang, key)
+
+    words = [
+        (c.name, catalogue.text(lang, f"data.type.{c.type}"), catalogue.text(lang, c.text))
+        for c in columns
+    ]
+    names = [c.name for c in columns]
+    return xlsx(
+        slug,
+        names,
+        ([row[n] for n in names] for row in rows),
+        [(t("data.column"), t("data.type"), t("data.meaning")), *words],
+        catalogue.text(lang, "data.dictionary"),
+    )
+
+
 @get("/data/{name:str}", include_in_schema=False)
 async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath[str]) -> Any:
     slug, _, extension = name.rpartition(".")
-    if slug not in DATASETS or extension not in ("csv", "json"):
+    if slug not in DATASETS or extension not in ("csv", "json", "xlsx"):
         return problem(request, 404, "unknown-dataset", "problem.unknown-dataset", {"name": name})
     headers = await validators(request, reads)
     if (early := not_modified(request, headers)) is not None:
@@ -200,6 +228,9 @@ async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath
     if extension == "csv":
         text = to_csv(({n: _csv_cell(v) for n, v in r.items()} for r in rows), names)
         return Response(text.encode("utf-8"), media_type=CSV_MEDIA, headers=headers)
+    if extension == "xlsx":
+        content = await anyio.to_thread.run_sync(_workbook, request, slug, columns, rows)
+        return Response(content, media_type=XLSX_MEDIA, headers=headers)
     body = {"dataset": slug, "position": position, "columns": names, "rows": rows}
     return Response(msgspec.json.encode(body), media_type="application/json", headers=headers)
 

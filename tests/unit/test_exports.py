@@ -1,0 +1,51 @@
+"""XLSX downloads on the in-memory application: the open-data tables as the CSV has them,
+the data dictionary as a second sheet, and text that looks like a formula kept as text (in
+the exports and in the import template that prefills the region's actions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from tests.unit.sites import Site, plan_action
+
+
+def test_open_data_downloads_as_xlsx_with_its_dictionary(site: Site) -> None:
+    _, first = plan_action(site)
+    commitment_id = site.ok(site.client.get(f"/api/v1/actions/{first}"))["commitment_id"]
+    body = {
+        "commitment_id": commitment_id,
+        "region_code": "35.72",
+        "title": '=HYPERLINK("http://x.example","klik")',
+        "owner_opd": "Dinkes",
+        "due_on": "2026-12-31",
+    }
+    site.ok(site.client.post("/api/v1/actions", json=body, headers=site.as_("pemda_blitar")), 201)
+    head = site.store.head()
+    text = site.client.get(f"/data/aksi.csv?after={head}").text
+    table = list(csv.reader(io.StringIO(text)))
+    answer = site.client.get(f"/data/aksi.xlsx?after={head}")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(answer.content))
+    data, words = book.worksheets
+    rows = [[c.value for c in r] for r in data.iter_rows()]
+    assert rows[0] == table[0] and len(rows) == len(table)
+    title = rows[0].index("title")
+    cells = [data.cell(row=n, column=title + 1) for n in range(2, data.max_row + 1)]
+    tricky = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
+    assert tricky.data_type == "s"  # stored as text: no spreadsheet runs it
+    assert words.title == "Kamus data"
+    dictionary = [[c.value for c in r] for r in words.iter_rows()]
+    assert dictionary[0] == ["Kolom", "Jenis", "Arti"]
+    assert [r[0] for r in dictionary[1:]] == table[0]
+    english = load_workbook(io.BytesIO(site.client.get("/data/aksi.xlsx?lang=en").content))
+    assert english.worksheets[1].title == "Data dictionary"
+
+    template = site.client.get("/api/v1/imports/templates/laporan.xlsx?region=35.72")
+    prefilled = load_workbook(io.BytesIO(template.content)).worksheets[0]
+    titles = [prefilled.cell(row=n, column=2) for n in range(2, prefilled.max_row + 1)]
+    assert all(c.data_type == "s" for c in titles if c.value)  # titles as text, "=…" too
+    assert any(str(c.value).startswith("=HYPERLINK") for c in titles)
