@@ -49,3 +49,50 @@ def test_open_data_downloads_as_xlsx_with_its_dictionary(site: Site) -> None:
     titles = [prefilled.cell(row=n, column=2) for n in range(2, prefilled.max_row + 1)]
     assert all(c.data_type == "s" for c in titles if c.value)  # titles as text, "=…" too
     assert any(str(c.value).startswith("=HYPERLINK") for c in titles)
+
+
+def _xlsx_rows(content: bytes) -> tuple[list[list[object]], list[list[object]]]:
+    book = load_workbook(io.BytesIO(content))
+    data, words = book.worksheets
+    return [[c.value for c in r] for r in data.iter_rows()], [
+        [c.value for c in r] for r in words.iter_rows()
+    ]
+
+
+def test_the_workspace_lists_download_with_the_same_columns(site: Site) -> None:
+    _, action_id = plan_action(site)
+    pemda = site.as_("pemda_blitar")
+    report = {"period": "2025-Q4", "percent": 20, "narrative": "Tahap 1"}
+    site.ok(
+        site.client.post(f"/api/v1/actions/{action_id}/progress", json=report, headers=pemda), 201
+    )
+    site.browser("pemda_blitar")
+    home = site.client.get("/kerja").text
+    assert 'href="/kerja?format=xlsx"' in home
+    plan_csv = list(csv.reader(io.StringIO(site.client.get("/kerja?format=csv").text)))
+    plan, words = _xlsx_rows(site.client.get("/kerja?format=xlsx").content)
+    assert plan[0] == plan_csv[0] and plan[0][:3] == ["id", "title", "owner_opd"]
+    assert [r[1] for r in plan[1:]] == ["Pelatihan HAM bagi ASN"]
+    assert [r[0] for r in words[1:]] == plan[0]
+
+    site.browser("kanwil_jatim")
+    queue_csv = list(csv.reader(io.StringIO(site.client.get("/kerja?format=csv").text)))
+    assert queue_csv[0][:3] == ["region_code", "action_id", "action_title"]
+    assert queue_csv[1][1] == action_id and queue_csv[1][4] == "report"
+    queue, _ = _xlsx_rows(site.client.get("/kerja?format=xlsx").content)
+    assert queue[0] == queue_csv[0] and len(queue) == len(queue_csv)
+    page = site.client.get("/kerja/kepatuhan?periode=2026-Q1").text
+    assert "format=xlsx" in page
+    compliance = site.client.get("/kerja/kepatuhan?periode=2026-Q1&format=csv").text
+    lines = list(csv.reader(io.StringIO(compliance)))
+    assert lines[0] == [
+        "region_code",
+        "region_name",
+        "period",
+        "due",
+        "reported",
+        "returned",
+        "missing",
+    ]
+    blitar = next(line for line in lines if line[0] == "35.72")
+    assert blitar[2:] == ["2026-Q1", "1", "0", "0", "1"]  # its one report is of 2025-Q4

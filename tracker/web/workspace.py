@@ -33,6 +33,7 @@ from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
 from tracker.uploads import FORM_BODY_LIMIT
+from tracker.web.downloads import Col, table, wanted
 from tracker.web.pages_common import Fmt
 from tracker.web.workspace_common import (
     full_action,
@@ -135,14 +136,71 @@ async def _queue(
     return sorted(chosen, key=lambda item: str(item["since"]))
 
 
+PLAN_COLUMNS = (
+    Col("id", "uuid"),
+    Col("title", "text"),
+    Col("owner_opd", "text"),
+    Col("status", "text"),
+    Col("due_on", "date"),
+    Col("kkp_criterion", "int"),
+    Col("indicator_type", "text"),
+    Col("weight", "int"),
+    Col("claimed", "number"),
+    Col("verified", "number"),
+)
+QUEUE_COLUMNS = (
+    Col("region_code", "text"),
+    Col("action_id", "uuid"),
+    Col("action_title", "text"),
+    Col("owner_opd", "text"),
+    Col("kind", "text"),
+    Col("period", "text"),
+    Col("percent", "number"),
+    Col("since", "datetime"),
+    Col("age_days", "int"),
+)
+
+
+def _plan_rows(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **{c.key: a.get(c.key) for c in PLAN_COLUMNS},
+            "claimed": (a.get("figures") or {}).get("completion"),
+            "verified": (a.get("figures") or {}).get("verified_completion"),
+        }
+        for a in actions
+    ]
+
+
+def _queue_rows(queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "region_code": item["action"]["region_code"],
+            "action_id": item["action"]["id"],
+            "action_title": item["action"]["title"],
+            "owner_opd": item["action"]["owner_opd"],
+            "kind": "report" if item["report"] else "completion",
+            "period": Fmt.period(item["report"]["period"]) if item["report"] else "",
+            "percent": item["report"]["percent"] if item["report"] else None,
+            "since": item["since"],
+            "age_days": item["age"],
+        }
+        for item in queue
+    ]
+
+
 @get("/kerja", include_in_schema=False, media_type=MediaType.HTML, name="work:home")
 async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Response[Any]:
     if not who.signed_in:
         return sign_in_first(request)
     await wait_after(request, reads)
     today = reads.today(who.region_code or min(who.provinces, default=None))
+    chosen = wanted(request)
     if who.role is Role.PEMDA:
         actions = await _region_actions(reads, who)
+        if chosen:
+            stem = f"rencana-aksi-{who.region_code}"
+            return await table(request, stem, PLAN_COLUMNS, _plan_rows(actions), chosen)
         returned = [
             {"action": a, "report": r}
             for a in actions
@@ -177,11 +235,14 @@ async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Respo
             today=today,
         )
     params = {k: str(v) for k, v in request.query_params.items()}
+    queue = await _queue(reads, who, params, today)
+    if chosen:
+        return await table(request, "antrean-tinjauan", QUEUE_COLUMNS, _queue_rows(queue), chosen)
     return render(
         request,
         who,
         "kerja_queue.html",
-        queue=await _queue(reads, who, params, today),
+        queue=queue,
         criteria=kkp_criteria(),
         provinces=[p for p in region_catalogue().provinces() if p.code in who.provinces],
         params=params,

@@ -22,6 +22,7 @@ from tracker import catalogue, queries
 from tracker.http.deps import Bus
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
+from tracker.web.downloads import Col, table, wanted
 from tracker.web.pages_common import Fmt
 from tracker.web.render import lang_of
 from tracker.web.workspace import OPEN_STATUSES, every_action, last_closed_period
@@ -70,6 +71,17 @@ async def _compliance(
                 }
             )
     return sorted(rows, key=lambda row: (-row["missing"], -row["returned"], row["region"].code))
+
+
+COMPLIANCE_COLUMNS = (
+    Col("region_code", "text"),
+    Col("region_name", "text"),
+    Col("period", "text"),
+    Col("due", "int"),
+    Col("reported", "int"),
+    Col("returned", "int"),
+    Col("missing", "int"),
+)
 
 
 async def _closures(reads: Reads, provinces: list[str], label: str) -> list[dict[str, Any]]:
@@ -121,6 +133,13 @@ async def _page(
         label = period.label
         rows = await _compliance(reads, provinces, period)
         closings = await _closures(reads, provinces, label)
+    if (download := wanted(request)) and not errors:
+        flat = [
+            {"region_code": r["region"].code, "region_name": r["region"].name, "period": label}
+            | {k: r[k] for k in ("due", "reported", "returned", "missing")}
+            for r in rows
+        ]
+        return await table(request, f"kepatuhan-{label}", COMPLIANCE_COLUMNS, flat, download)
     return render(
         request,
         who,
