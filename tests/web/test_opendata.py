@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from openpyxl import load_workbook
 
 from domain.regions import time_zone
 from tests.api.conftest import FORUM, issue_tokens, ok
@@ -166,7 +167,18 @@ def test_repeat_download_is_304(demo: Demo) -> None:
         assert again.status_code == 304 and again.content == b""
 
 
-@pytest.mark.parametrize("path", ["/data/rahasia.csv", "/data/aksi.xlsx", "/data/aksi"])
+def test_every_table_downloads_as_xlsx_with_the_csv_rows(demo: Demo) -> None:
+    """On PostgreSQL: the XLSX holds the CSV's header and as many rows, and its dictionary."""
+    for slug in ("aksi", "laporan", "kkp_ham"):
+        text = demo.client.get(f"/data/{slug}.csv").text
+        table = list(csv.reader(io.StringIO(text)))
+        book = load_workbook(io.BytesIO(demo.client.get(f"/data/{slug}.xlsx").content))
+        rows = [[c.value for c in r] for r in book.worksheets[0].iter_rows()]
+        assert rows[0] == table[0] and len(rows) == len(table), slug
+        assert book.worksheets[1].max_row == len(table[0]) + 1, slug  # header + a column each
+
+
+@pytest.mark.parametrize("path", ["/data/rahasia.csv", "/data/aksi.xls", "/data/aksi"])
 def test_unknown_download_is_404_problem(demo: Demo, path: str) -> None:
     response = demo.client.get(path)
     assert response.status_code == 404
