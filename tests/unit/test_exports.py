@@ -96,3 +96,20 @@ def test_the_workspace_lists_download_with_the_same_columns(site: Site) -> None:
     ]
     blitar = next(line for line in lines if line[0] == "35.72")
     assert blitar[2:] == ["2026-Q1", "1", "0", "0", "1"]  # its one report is of 2025-Q4
+
+
+def test_the_public_board_downloads_every_action_its_filters_select(site: Site) -> None:
+    plan_action(site)
+    plan_action(site)
+    head = site.store.head()
+    page = site.client.get(f"/aksi?wilayah=35.72&after={head}").text
+    assert "format=xlsx" in page and "wilayah=35.72" in page
+    lines = list(csv.reader(io.StringIO(site.client.get("/aksi?wilayah=35.72&format=csv").text)))
+    api = site.ok(site.client.get("/api/v1/actions?region=35.72"))["items"]
+    assert lines[0][:3] == ["region_code", "id", "title"]
+    assert sorted(line[1] for line in lines[1:]) == sorted(a["id"] for a in api) and len(api) == 2
+    rows, words = _xlsx_rows(site.client.get("/aksi?wilayah=35.72&format=xlsx").content)
+    assert rows[0] == lines[0] and len(rows) == len(lines)
+    assert [w[0] for w in words[1:]] == lines[0]  # the dictionary names every column
+    none = list(csv.reader(io.StringIO(site.client.get("/aksi?wilayah=33.74&format=csv").text)))
+    assert none == [lines[0]]  # the header alone

@@ -23,6 +23,33 @@ class Col(NamedTuple):
     type: str  # as the open-data dictionary names types (data.type.<type>)
 
 
+PLAN_COLUMNS = (
+    Col("id", "uuid"),
+    Col("title", "text"),
+    Col("owner_opd", "text"),
+    Col("status", "text"),
+    Col("due_on", "date"),
+    Col("kkp_criterion", "int"),
+    Col("indicator_type", "text"),
+    Col("weight", "int"),
+    Col("claimed", "number"),
+    Col("verified", "number"),
+)
+BOARD_COLUMNS = (Col("region_code", "text"), *PLAN_COLUMNS)
+
+
+def action_rows(actions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Action documents as rows: their plan, and the figures as the domain counted them."""
+    return [
+        {
+            **{c.key: a.get(c.key) for c in BOARD_COLUMNS},
+            "claimed": (a.get("figures") or {}).get("completion"),
+            "verified": (a.get("figures") or {}).get("verified_completion"),
+        }
+        for a in actions
+    ]
+
+
 def wanted(request: Request[Any, Any, Any]) -> str | None:
     chosen = request.query_params.get("format", "")
     return chosen if chosen in FORMATS else None

@@ -16,6 +16,7 @@ from projections.rollups import STATUSES
 from tracker import queries
 from tracker.http.helpers import BadHeader, decode_cursor, encode_cursor
 from tracker.http.reading import Reads
+from tracker.web.downloads import BOARD_COLUMNS, action_rows, table, wanted
 from tracker.web.pages_common import (
     Fmt,
     completion_chart,
@@ -172,6 +173,13 @@ async def board_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
         cursor = decode_cursor(params.get("halaman") or None)
     except BadHeader:
         cursor = None
+    if chosen_format := wanted(request):  # every page of the board, with its filters
+        everything, more = await queries.actions(data, where)
+        while more is not None:
+            page_of, more = await queries.actions(data, where, after=more)
+            everything.extend(page_of)
+        rows = action_rows(everything)
+        return await table(request, "aksi-terpilih", BOARD_COLUMNS, rows, chosen_format)
     actions, following = await queries.actions(data, where, BOARD_PAGE, cursor)
     ranking = await queries.ranked_regions(data, today)
     regions = sorted((e for e in ranking if "." in e["code"]), key=lambda e: e["name"])

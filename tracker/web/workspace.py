@@ -33,7 +33,7 @@ from tracker.http.deps import Bus, Files
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, wait_after
 from tracker.uploads import FORM_BODY_LIMIT
-from tracker.web.downloads import Col, table, wanted
+from tracker.web.downloads import PLAN_COLUMNS, Col, action_rows, table, wanted
 from tracker.web.pages_common import Fmt
 from tracker.web.workspace_common import (
     full_action,
@@ -136,18 +136,6 @@ async def _queue(
     return sorted(chosen, key=lambda item: str(item["since"]))
 
 
-PLAN_COLUMNS = (
-    Col("id", "uuid"),
-    Col("title", "text"),
-    Col("owner_opd", "text"),
-    Col("status", "text"),
-    Col("due_on", "date"),
-    Col("kkp_criterion", "int"),
-    Col("indicator_type", "text"),
-    Col("weight", "int"),
-    Col("claimed", "number"),
-    Col("verified", "number"),
-)
 QUEUE_COLUMNS = (
     Col("region_code", "text"),
     Col("action_id", "uuid"),
@@ -159,17 +147,6 @@ QUEUE_COLUMNS = (
     Col("since", "datetime"),
     Col("age_days", "int"),
 )
-
-
-def _plan_rows(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            **{c.key: a.get(c.key) for c in PLAN_COLUMNS},
-            "claimed": (a.get("figures") or {}).get("completion"),
-            "verified": (a.get("figures") or {}).get("verified_completion"),
-        }
-        for a in actions
-    ]
 
 
 def _queue_rows(queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -200,7 +177,7 @@ async def home(request: Request[Any, Any, Any], reads: Reads, who: Who) -> Respo
         actions = await _region_actions(reads, who)
         if chosen:
             stem = f"rencana-aksi-{who.region_code}"
-            return await table(request, stem, PLAN_COLUMNS, _plan_rows(actions), chosen)
+            return await table(request, stem, PLAN_COLUMNS, action_rows(actions), chosen)
         returned = [
             {"action": a, "report": r}
             for a in actions
