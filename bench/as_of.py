@@ -213,12 +213,13 @@ def markdown(command: str, facts: dict[str, str], phases: list[tuple[str, int, l
     return "\n".join(lines)
 
 
-def write_section(section: str) -> Path:
+def write_section(section: str, begin: str = MARK_BEGIN, end: str = MARK_END) -> Path:
+    """Replace the section between `begin` and `end` in docs/benchmarks.md, or append it."""
     path = REPO_ROOT / "docs" / "benchmarks.md"
     text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN in text:
-        head, _, rest = text.partition(MARK_BEGIN)
-        _, _, tail = rest.partition(MARK_END)
+    if begin in text:
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
         text = head + section + tail
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"

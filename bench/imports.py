@@ -31,6 +31,7 @@ from adapters.memory.accounts import MemoryAccounts
 from adapters.passwords import Argon2Hasher
 from adapters.reads import PostgresReadStore
 from adapters.reference_data import region_catalogue
+from bench.as_of import write_section
 from bench.raw import RawSaveLoop, Tally, drop_database, recreate_database
 from bench.stack import machine_facts
 from tracker.bus import MessageBus
@@ -170,21 +171,6 @@ def markdown(command: str, facts: dict[str, str], f: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_section(section: str) -> Path:
-    from bench.stack import REPO_ROOT
-
-    path = REPO_ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN in text:
-        head, _, rest = text.partition(MARK_BEGIN)
-        _, _, tail = rest.partition(MARK_END)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.imports", description=__doc__)
     parser.add_argument("--rows", type=int, default=5000, help="rows per file (5000)")
@@ -203,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = "python -m bench.imports" + (f" --rows {args.rows}" if args.rows != 5000 else "")
     section = markdown(command, facts, figures)
     print(section)
-    print(f"written to {write_section(section)}")
+    print(f"written to {write_section(section, MARK_BEGIN, MARK_END)}")
 
 
 if __name__ == "__main__":

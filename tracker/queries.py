@@ -165,6 +165,15 @@ async def actions(
     return [msgspec.json.decode(doc) for doc in docs], following
 
 
+async def all_actions(data: ReadStore, where: readmodels.ActionFilter) -> list[dict[str, Any]]:
+    """Every page of `actions`: a queue, a download or a template must not stop at the first."""
+    found, following = await actions(data, where)
+    while following is not None:
+        more, following = await actions(data, where, after=following)
+        found.extend(more)
+    return found
+
+
 async def public_aggregate(data: ReadStore, kind: str, aggregate_id: UUID) -> dict[str, Any] | None:
     """One aggregate's current state in its public form, straight from the event store."""
     value = await data.load_state(kind, aggregate_id)

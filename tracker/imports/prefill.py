@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from adapters import readmodels
 from tracker import queries
 from tracker.imports.templates import PLAN, Template, csv_file, workbook
@@ -16,18 +14,12 @@ from tracker.ports import ReadStore
 OPEN = ("planned", "in_progress")
 
 
-async def _open_actions(data: ReadStore, region_code: str) -> list[dict[str, Any]]:
-    where = readmodels.ActionFilter(region_code=region_code)
-    found, following = await queries.actions(data, where)
-    while following is not None:
-        more, following = await queries.actions(data, where, after=following)
-        found.extend(more)
-    return [a for a in found if a["status"] in OPEN]
-
-
 async def progress_rows(data: ReadStore, region_code: str) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    for action in await _open_actions(data, region_code):
+    where = readmodels.ActionFilter(region_code=region_code)
+    for action in await queries.all_actions(data, where):
+        if action["status"] not in OPEN:
+            continue
         steps = action.get("steps") or []
         if not steps:
             rows.append([action["id"], action["title"], None, action["owner_opd"]])
@@ -41,9 +33,8 @@ async def template_file(
     data: ReadStore, template: Template, region_code: str, lang: str, as_xlsx: bool
 ) -> bytes:
     if template is PLAN:
-        docs = await data.list_commitments(None, region_code)
-        commitments = [msgspec.json.decode(d) for d in docs]
-        commitments = [c for c in commitments if c.get("status") != "withdrawn"]
+        signed = await queries.commitments(data, region_code=region_code)
+        commitments = [c for c in signed if c.get("status") != "withdrawn"]
         rows: list[list[Any]] = []
     else:
         commitments, rows = [], await progress_rows(data, region_code)

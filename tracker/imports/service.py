@@ -9,7 +9,6 @@ The API, the workspace page and `tracker import` all call `run`.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import anyio.to_thread
 import msgspec
@@ -18,7 +17,7 @@ from domain import access
 from domain.access import Principal, Target
 from domain.commands import ApplyImport, Command
 from domain.errors import DomainError, InvalidInput, Refusal
-from tracker import catalogue
+from tracker import catalogue, queries
 from tracker.batch import ImportOutcome, Progress
 from tracker.bus import MessageBus
 from tracker.fields.reports import field_of
@@ -60,11 +59,6 @@ def _error(row: int, error: Refusal, template: Template, lang: str) -> RowError:
     return RowError(row, names.get(key, ""), error.code, catalogue.refusal(error, lang))
 
 
-async def _commitments(data: ReadStore, region_code: str) -> list[dict[str, Any]]:
-    docs = await data.list_commitments(None, region_code)
-    return [msgspec.json.decode(d) for d in docs]
-
-
 async def run(
     bus: MessageBus,
     data: ReadStore,
@@ -84,7 +78,9 @@ async def run(
     template = identify(sheet.header, sheet.meta)
     if not sheet.rows:
         raise InvalidInput("import-empty")
-    commitments = await _commitments(data, region.code) if template is PLAN else []
+    commitments = (
+        await queries.commitments(data, region_code=region.code) if template is PLAN else []
+    )
     commands: list[Command] = []
     numbers: list[int] = []
     errors: list[RowError] = []

@@ -4,7 +4,7 @@ The review queue, compliance per period and the region's action plan use it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import anyio.to_thread
@@ -71,13 +71,25 @@ async def table(
     if chosen == "csv":
         return Response(to_csv(rows, keys).encode("utf-8"), media_type="text/csv", headers=headers)
 
+    entries = [(c.key, c.type, f"work.dl.{c.key}") for c in columns]
+    values = [[row.get(k) for k in keys] for row in rows]
+    content = await anyio.to_thread.run_sync(described_xlsx, lang, stem, entries, values)
+    return Response(content, media_type=XLSX_MEDIA, headers=headers)
+
+
+def described_xlsx(
+    lang: str,
+    title: str,
+    entries: Sequence[tuple[str, str, str]],
+    values: Iterable[Sequence[Any]],
+) -> bytes:
+    """The rows under their column names, and the dictionary sheet: per (name, type, key of
+    its meaning) the name, the type and the meaning in `lang`."""
+
     def t(key: str) -> str:
         return catalogue.text(lang, key)
 
     words = [(t("data.column"), t("data.type"), t("data.meaning"))]
-    words += [(c.key, t(f"data.type.{c.type}"), t(f"work.dl.{c.key}")) for c in columns]
-    values = [[row.get(k) for k in keys] for row in rows]
-    content = await anyio.to_thread.run_sync(
-        lambda: xlsx(stem, keys, values, words, t("data.dictionary"))
-    )
-    return Response(content, media_type=XLSX_MEDIA, headers=headers)
+    words += [(name, t(f"data.type.{kind}"), t(meaning)) for name, kind, meaning in entries]
+    names = [name for name, _, _ in entries]
+    return xlsx(title, names, values, words, t("data.dictionary"))

@@ -25,11 +25,12 @@ from domain.period import ReportingPeriod
 from domain.regions import WIB, TimeZone, time_zone
 from projections import rollups
 from projections.audit import to_csv
-from tracker import catalogue, queries_kkp
-from tracker.exports import XLSX_MEDIA, xlsx
+from tracker import queries_kkp
+from tracker.exports import XLSX_MEDIA
 from tracker.http.problems import problem
 from tracker.http.reading import Reads, not_modified
 from tracker.ports import ReadStore
+from tracker.web.downloads import described_xlsx
 from tracker.web.opendata_columns import (
     AKSI,
     AKTIVITAS,
@@ -181,30 +182,10 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _workbook(
-    request: Request[Any, Any, Any],
-    slug: str,
-    columns: tuple[Column, ...],
-    rows: list[dict[str, Any]],
-) -> bytes:
+def _workbook(lang: str, slug: str, columns: tuple[Column, ...], rows: list[Any]) -> bytes:
     """The CSV's columns and rows, and the /data page's dictionary as a second sheet."""
-    lang = lang_of(request)
-
-    def t(key: str) -> str:
-        return catalogue.text(lang, key)
-
-    words = [
-        (c.name, catalogue.text(lang, f"data.type.{c.type}"), catalogue.text(lang, c.text))
-        for c in columns
-    ]
-    names = [c.name for c in columns]
-    return xlsx(
-        slug,
-        names,
-        ([row[n] for n in names] for row in rows),
-        [(t("data.column"), t("data.type"), t("data.meaning")), *words],
-        catalogue.text(lang, "data.dictionary"),
-    )
+    entries = [(c.name, c.type, c.text) for c in columns]
+    return described_xlsx(lang, slug, entries, ([row[c.name] for c in columns] for row in rows))
 
 
 @get("/data/{name:str}", include_in_schema=False)
@@ -229,7 +210,8 @@ async def download(request: Request[Any, Any, Any], reads: Reads, name: FromPath
         text = to_csv(({n: _csv_cell(v) for n, v in r.items()} for r in rows), names)
         return Response(text.encode("utf-8"), media_type=CSV_MEDIA, headers=headers)
     if extension == "xlsx":
-        content = await anyio.to_thread.run_sync(_workbook, request, slug, columns, rows)
+        lang = lang_of(request)
+        content = await anyio.to_thread.run_sync(_workbook, lang, slug, columns, rows)
         return Response(content, media_type=XLSX_MEDIA, headers=headers)
     body = {"dataset": slug, "position": position, "columns": names, "rows": rows}
     return Response(msgspec.json.encode(body), media_type="application/json", headers=headers)

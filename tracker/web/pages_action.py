@@ -174,11 +174,7 @@ async def board_page(request: Request[Any, Any, Any], reads: Reads) -> Any:
     except BadHeader:
         cursor = None
     if chosen_format := wanted(request):  # every page of the board, with its filters
-        everything, more = await queries.actions(data, where)
-        while more is not None:
-            page_of, more = await queries.actions(data, where, after=more)
-            everything.extend(page_of)
-        rows = action_rows(everything)
+        rows = action_rows(await queries.all_actions(data, where))
         return await table(request, "aksi-terpilih", BOARD_COLUMNS, rows, chosen_format)
     actions, following = await queries.actions(data, where, BOARD_PAGE, cursor)
     ranking = await queries.ranked_regions(data, today)

@@ -57,7 +57,7 @@ def _late(action: dict[str, Any], today: date) -> bool:
 # -- home -------------------------------------------------------------------------------------
 async def _region_actions(reads: Reads, who: Principal) -> list[dict[str, Any]]:
     where = readmodels.ActionFilter(region_code=who.region_code, owner_opd=who.opd)
-    return await every_action(reads, where)
+    return await queries.all_actions(reads.data, where)
 
 
 def current_period(today: date) -> str:
@@ -90,15 +90,6 @@ async def _drafts(reads: Reads, actions: list[dict[str, Any]]) -> list[dict[str,
     return sorted(found, key=lambda item: item["draft"]["saved_at"], reverse=True)
 
 
-async def every_action(reads: Reads, where: readmodels.ActionFilter) -> list[dict[str, Any]]:
-    """All pages of the board for `where`: a queue must not stop at the first page."""
-    found, following = await queries.actions(reads.data, where)
-    while following is not None:
-        more, following = await queries.actions(reads.data, where, after=following)
-        found.extend(more)
-    return found
-
-
 def _wanted(item: dict[str, Any], params: dict[str, str]) -> bool:
     """The queue's filters: region, period, KKP HAM criterion, minimum age in days."""
     action, report = item["action"], item["report"]
@@ -125,7 +116,7 @@ async def _queue(
         if province and code not in (None, province):
             continue
         where = readmodels.ActionFilter(province_code=province or code)
-        for action in await every_action(reads, where):
+        for action in await queries.all_actions(reads.data, where):
             waiting = [(r, r["submitted_at"]) for r in action["reports"] if r["status"] in AWAITING]
             if action["status"] == "completed":
                 waiting.append((None, action["completed_at"]))

@@ -25,7 +25,7 @@ from tracker.http.reading import Reads, wait_after
 from tracker.web.downloads import Col, table, wanted
 from tracker.web.pages_common import Fmt
 from tracker.web.render import lang_of
-from tracker.web.workspace import OPEN_STATUSES, every_action, last_closed_period
+from tracker.web.workspace import OPEN_STATUSES, last_closed_period
 from tracker.web.workspace_common import refused_page, render, send, sign_in_first
 
 
@@ -37,7 +37,8 @@ async def _compliance(
     rows = []
     catalogue_ = region_catalogue()
     for province in provinces:
-        actions = await every_action(reads, readmodels.ActionFilter(province_code=province))
+        where = readmodels.ActionFilter(province_code=province)
+        actions = await queries.all_actions(reads.data, where)
         by_region: dict[str, list[dict[str, Any]]] = {}
         for action in actions:
             by_region.setdefault(action["region_code"], []).append(action)
