@@ -105,6 +105,12 @@ async def list_closures(pool: Any, province_code: str | None) -> list[str]:
     return [r["doc"] for r in await pool.fetch(sql, province_code)]
 
 
+async def list_schedules(pool: Any) -> list[str]:
+    """The reporting schedules set, one per year, oldest year first."""
+    rows = await pool.fetch(f"SELECT public_doc AS doc FROM {S}.schedule ORDER BY year")
+    return [r["doc"] for r in rows]
+
+
 async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | None) -> list[str]:
     sql = f"SELECT public_doc AS doc FROM {S}.commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
     sql += " AND ($2::text IS NULL OR $2 = ANY(region_codes)) ORDER BY made_on DESC, id"

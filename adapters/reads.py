@@ -37,6 +37,9 @@ class PostgresReadStore:
     async def list_closures(self, province_code: str | None) -> list[str]:
         return await readmodels.list_closures(self.db, province_code)
 
+    async def list_schedules(self) -> list[str]:
+        return await readmodels.list_schedules(self.db)
+
     async def kkp_action_rows(self, place: str | None) -> list[dict[str, Any]]:
         return await kkp_reads.kkp_action_rows(self.db, place)
 

@@ -142,9 +142,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS {kind}_history_key ON {s}.{kind}_history (id, 
 """
 KINDS = tuple(AGGREGATE_EVENTS)
 
-# Who was in the place up to the position: GIN probes on the activity lines' places (forums
-# and period closures are few and all kept), then one index probe per aggregate for its row
-# at the position.
+# Who was in the place up to the position: GIN probes on the activity lines' places (forums,
+# period closures and reporting schedules are few and all kept), then one index probe per
+# aggregate for its row at the position.
 _MEMBERS = f"""
 SELECT aggregate_id, aggregate FROM {LIVE}.activity
 WHERE position <= $1 AND (region_codes @> ARRAY[$2::text] OR province_codes @> ARRAY[$2::text])
@@ -152,6 +152,8 @@ UNION
 SELECT DISTINCT id, 'forum' FROM {LIVE}.forum_history WHERE position <= $1
 UNION
 SELECT DISTINCT id, 'period' FROM {LIVE}.period_history WHERE position <= $1
+UNION
+SELECT DISTINCT id, 'schedule' FROM {LIVE}.schedule_history WHERE position <= $1
 """
 _EVERYONE = f"SELECT DISTINCT aggregate_id, aggregate FROM {LIVE}.activity WHERE position <= $1"
 _ROWS_AT = """

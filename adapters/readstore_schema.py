@@ -4,7 +4,7 @@ projections/catalog.py says what fills each column."""
 
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -126,6 +126,15 @@ CREATE TABLE IF NOT EXISTS {s}.import_batch (
     public_doc jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS import_batch_region ON {s}.import_batch (region_code, updated_at);
+CREATE TABLE IF NOT EXISTS {s}.schedule (
+    id uuid PRIMARY KEY,
+    version int NOT NULL,
+    year int NOT NULL UNIQUE,
+    title text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
+);
 CREATE TABLE IF NOT EXISTS {s}.activity (
     position bigint PRIMARY KEY,
     aggregate text NOT NULL,

@@ -117,6 +117,9 @@ class ProgressReportSubmitted(DomainEvent, frozen=True, kw_only=True):
     after_close: bool = False
     corrects: UUID | None = None
     step_id: UUID | None = None  # the step reported on, on an action split into steps
+    # The day the report was due under the year's schedule when it was filed (None on events
+    # from before schedules: the default, domain/period.py), so lateness never changes later.
+    due_on: date | None = None
 
 
 class ReportDraftSaved(DomainEvent, frozen=True, kw_only=True):

@@ -46,7 +46,8 @@ class ProgressReport(msgspec.Struct, frozen=True, kw_only=True):
     reporter: Actor
     submitted_at: datetime
     correction_reason: str | None = None
-    late: bool = False  # filed after the period's deadline (domain/period.py), kept as filed
+    late: bool = False  # filed after its due day (domain/schedule.py), kept as filed
+    due_on: date | None = None  # that due day, as the report's event recorded it
     after_close: bool = False  # a correction: filed after the period closed for the region
     corrects: UUID | None = None  # the report this correction stands beside
     corrected_by: UUID | None = None  # on the original: its correction, once there is one

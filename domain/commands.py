@@ -21,6 +21,7 @@ from domain.forum import ForumKind
 from domain.forum_session import ForumSession
 from domain.kkp_assessment_events import IndicatorAnswer
 from domain.period import PeriodKind, ReportingPeriod
+from domain.schedule import PeriodDeadline
 from domain.values import (
     Evidence,
     Indicator,
@@ -267,6 +268,16 @@ class ReopenReportingPeriod(Command, frozen=True, kw_only=True):
     reason: str | None
 
 
+class SetReportingSchedule(Command, frozen=True, kw_only=True):
+    """The year's due days, for every period whose deadline is not the default; the whole
+    table each time (domain/schedule.py)."""
+
+    RULE = Rule(Policy.MINISTRY, "set-reporting-schedule")
+    year: int
+    deadlines: tuple[PeriodDeadline, ...] = ()
+    reason: str | None = None
+
+
 # -- KKP HAM assessment (one per region and data year) ---------------------------------------
 class OpenSelfAssessment(Command, frozen=True, kw_only=True):
     RULE = Rule(Policy.COORDINATOR, "open-self-assessment")
@@ -351,6 +362,7 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     ReturnReport,
     CloseReportingPeriod,
     ReopenReportingPeriod,
+    SetReportingSchedule,
     OpenSelfAssessment,
     SubmitSelfAssessment,
     VerifySelfAssessment,

@@ -49,6 +49,21 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
         """From a stored document (`{"kind", "year", "number"}`), with the kind as an enum."""
         return cls(kind=PeriodKind(doc["kind"]), year=int(doc["year"]), number=int(doc["number"]))
 
+    @classmethod
+    def containing(cls, day: date, kind: PeriodKind) -> ReportingPeriod:
+        """The period of `kind` that `day` falls in."""
+        if kind is PeriodKind.FOUR_MONTHLY:
+            number = ((day.month - 1) // 4 + 1) * 4
+        elif kind is PeriodKind.QUARTER:
+            number = (day.month - 1) // 3 + 1
+        else:
+            number = day.month
+        return cls(kind=kind, year=day.year, number=number)
+
+    def following(self) -> ReportingPeriod:
+        """The next period of the same kind."""
+        return ReportingPeriod.containing(self.ends_on + timedelta(days=1), self.kind)
+
     @property
     def order(self) -> tuple[date, date]:
         """Periods of any cadence in time order: by their last day, then their first."""
@@ -84,10 +99,11 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
         ends, as RANHAM's four-monthly reports are due in the month after the period."""
         return self.ends_on + timedelta(days=REPORTING_GRACE_DAYS)
 
-    def filed_late(self, at: datetime, zone: TimeZone) -> bool:
+    def filed_late(self, at: datetime, zone: TimeZone, due_on: date | None = None) -> bool:
         """A report recorded at `at` is late (*terlambat*) when that moment, on the region's
-        civil calendar, falls after the deadline."""
-        return zone.local(at).date() > self.deadline
+        civil calendar, falls after its due day: `due_on` from the year's schedule, or the
+        default deadline."""
+        return zone.local(at).date() > (due_on or self.deadline)
 
     @property
     def starts_on(self) -> date:

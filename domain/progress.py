@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from domain.action import AWAITING_REVIEW, OPEN_REPORT, Action, ActionStatus, ReportStatus
@@ -71,6 +71,7 @@ def submit_report(
     draft_id: UUID | None = None,
     closed: bool = False,
     step_id: UUID | None = None,
+    due_on: date | None = None,
     actor: Actor,
     at: datetime,
 ) -> list[ActionEvent]:
@@ -120,6 +121,7 @@ def submit_report(
             after_close=closed,
             corrects=original.id if original is not None else None,
             step_id=step_id,
+            due_on=due_on,
             actor=actor,
             at=at,
         )

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from domain import action, commitment, forum, import_batch, kkp_assessment_state, period_close
+from domain import (
+    action,
+    commitment,
+    forum,
+    import_batch,
+    kkp_assessment_state,
+    period_close,
+    schedule,
+)
 from domain.action_events import ActionEvent
 from domain.commitment import CommitmentEvent
 from domain.events import DomainEvent
@@ -24,6 +32,7 @@ AGGREGATE_EVENTS: dict[str, Any] = {
     "period": PeriodClosureEvent,
     "assessment": AssessmentEvent,
     "import_batch": import_batch.ImportEvent,
+    "schedule": schedule.ScheduleEvent,
 }
 
 AGGREGATE_STATES: dict[str, type[Any]] = {
@@ -33,6 +42,7 @@ AGGREGATE_STATES: dict[str, type[Any]] = {
     "period": period_close.PeriodClosure,
     "assessment": kkp_assessment_state.Assessment,
     "import_batch": import_batch.ImportBatch,
+    "schedule": schedule.ReportingSchedule,
 }
 
 EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
@@ -42,6 +52,7 @@ EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "period": period_close.evolve,
     "assessment": kkp_assessment_state.evolve,
     "import_batch": import_batch.evolve,
+    "schedule": schedule.evolve,
 }
 
 

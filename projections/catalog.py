@@ -19,8 +19,10 @@ from domain.events import DomainEvent
 from domain.forum import Forum
 from domain.import_batch import ImportBatch
 from domain.kkp_assessment_state import Assessment
+from domain.obligations import ReportingFacts
 from domain.period_close import PeriodClosure
 from domain.registry import EVOLVERS
+from domain.schedule import ReportingSchedule
 from projections import public
 
 NAME = "catalog"
@@ -110,6 +112,7 @@ def figures(action: Action) -> dict[str, Any]:
             for p, value in action.claimed_series()
         ],
         "years": {str(year): facts for year, facts in action.data_years().items()},
+        "reporting": ReportingFacts.of(action),  # what it owes (projections/schedule.py)
     }
 
 
@@ -198,6 +201,16 @@ def import_columns(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
+def schedule_columns(schedule: ReportingSchedule) -> dict[str, Any]:
+    return {
+        "id": schedule.id,
+        "version": schedule.version,
+        "year": schedule.year,
+        "title": schedule.title,
+        "updated_at": schedule.updated_at,
+    }
+
+
 COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum": forum_columns,
     "commitment": commitment_columns,
@@ -205,6 +218,7 @@ COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "period": period_columns,
     "assessment": assessment_columns,
     "import_batch": import_columns,
+    "schedule": schedule_columns,
 }
 
 
@@ -212,6 +226,8 @@ def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
     """(regions, provinces) whose timelines show this aggregate's activity."""
     if kind in ("action", "assessment", "import_batch"):
         return [state.region_code], [state.province_code]
+    if kind == "schedule":  # national: on no region's or province's own timeline
+        return [], []
     if kind == "forum":
         return [state.host_region_code], [state.host_region_code.split(".")[0]]
     if kind == "period":  # a province's closure is on the timeline of each of its regions

@@ -18,7 +18,7 @@ PRIVATE_EVENTS = frozenset({"ReportDraftSaved", "ReportDraftDiscarded"})
 DRAFT_KEYS = frozenset({"drafts"})
 ACTOR_KEYS = frozenset(
     {"actor", "reporter", "reviewer", "closed_by", "submitted_by", "reviewed_by", "recorded_by"}
-    | {"applied_by"}
+    | {"applied_by", "set_by"}
 )
 
 

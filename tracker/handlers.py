@@ -12,7 +12,16 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from adapters.reference_data import kkp_indicators
-from domain import action, commitment, drafts, forum, kkp_assessment, period_close, progress
+from domain import (
+    action,
+    commitment,
+    drafts,
+    forum,
+    kkp_assessment,
+    period_close,
+    progress,
+    schedule,
+)
 from domain import commands as c
 from domain.access import Target
 from domain.errors import RuleViolated
@@ -232,6 +241,11 @@ def _closed(ctx: Context, state: action.Action, period: Any) -> bool:
     return period_close.closed_for(found) is not None
 
 
+def _due_on(ctx: Context, period: Any) -> Any:
+    """The period's due day under its year's reporting schedule, recorded on the report."""
+    return schedule.due_on(ctx.find("schedule", schedule.schedule_id(period.year)), period)
+
+
 def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> list[Any]:
     return progress.submit_report(
         state,
@@ -245,6 +259,7 @@ def _submit(ctx: Context, cmd: c.SubmitProgressReport, state: action.Action) -> 
         draft_id=cmd.draft_id,
         closed=_closed(ctx, state, cmd.period),
         step_id=cmd.step_id,
+        due_on=_due_on(ctx, cmd.period),
         actor=ctx.actor,
         at=ctx.at,
     )
@@ -324,6 +339,16 @@ def _closure_id(cmd: c.CloseReportingPeriod | c.ReopenReportingPeriod) -> UUID:
 
 def _place_target(cmd: c.CloseReportingPeriod | c.ReopenReportingPeriod, state: Any) -> Target:
     return Target(region_code=cmd.place_code)
+
+
+def _set_schedule(ctx: Context, cmd: c.SetReportingSchedule, state: Any) -> DomainEvent:
+    return schedule.set_schedule(
+        state, year=cmd.year, deadlines=cmd.deadlines, reason=cmd.reason, actor=ctx.actor, at=ctx.at
+    )
+
+
+def _schedule_id(cmd: c.SetReportingSchedule) -> UUID:
+    return schedule.schedule_id(cmd.year)
 
 
 def _open_assessment(ctx: Context, cmd: c.OpenSelfAssessment, state: Any) -> DomainEvent:
@@ -432,6 +457,7 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.ReturnReport: Handler("action", _action_id, _action_target, _return_report),
     c.CloseReportingPeriod: Handler("period", _closure_id, _place_target, _close_period, True),
     c.ReopenReportingPeriod: Handler("period", _closure_id, _place_target, _reopen_period, True),
+    c.SetReportingSchedule: Handler("schedule", _schedule_id, _nothing, _set_schedule, True),
     c.OpenSelfAssessment: Handler(
         "assessment", _assessment_id, _region_target, _open_assessment, True
     ),

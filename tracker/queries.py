@@ -18,10 +18,11 @@ from adapters import codec, readmodels
 from adapters.reference_data import region_catalogue
 from domain import access
 from domain.access import Principal
+from domain.obligations import WAITING
 from domain.period_close import holds_for
 from domain.regions import Region
 from domain.registry import fold
-from projections import audit, catalog, public, rollups
+from projections import audit, catalog, public, rollups, schedule
 from tracker.errors import NotFound
 from tracker.ports import ReadStore
 
@@ -172,6 +173,24 @@ async def all_actions(data: ReadStore, where: readmodels.ActionFilter) -> list[d
         more, following = await actions(data, where, after=following)
         found.extend(more)
     return found
+
+
+async def schedules(data: ReadStore) -> schedule.Schedules:
+    """The reporting schedules set, as the due day of any period."""
+    return schedule.Schedules(msgspec.json.decode(doc) for doc in await data.list_schedules())
+
+
+async def due(
+    data: ReadStore, where: readmodels.ActionFilter, today: date, *, waiting: bool = False
+) -> dict[str, Any]:
+    """What the matching actions owe on `today`, soonest first, with the count per state."""
+    items = schedule.due(await all_actions(data, where), await schedules(data), today)
+    kept = [i for i in items if not waiting or i.state in WAITING]
+    return {
+        "on": today,
+        "counts": schedule.counts(items),
+        "items": [msgspec.to_builtins(i) for i in kept],
+    }
 
 
 async def public_aggregate(data: ReadStore, kind: str, aggregate_id: UUID) -> dict[str, Any] | None:

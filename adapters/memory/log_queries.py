@@ -134,7 +134,7 @@ class LogQueries(MemoryRows):
             if r["position"] <= position
             and (
                 place is None
-                or r["aggregate"] in ("forum", "period")
+                or r["aggregate"] in ("forum", "period", "schedule")
                 or place in r["region_codes"]
                 or place in r["province_codes"]
             )

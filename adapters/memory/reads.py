@@ -52,6 +52,10 @@ class MemoryReadStore(LogQueries):
         row = self.tables["forum"].get(forum_id)
         return None if row is None else str(row["public_doc"])
 
+    async def list_schedules(self) -> list[str]:
+        rows = sorted(self._rows("schedule"), key=lambda r: r["year"])
+        return [r["public_doc"] for r in rows]
+
     async def list_closures(self, province_code: str | None) -> list[str]:
         rows = sorted(self._rows("period"), key=lambda r: (r["place_code"], r["id"]))
         rows.sort(key=lambda r: r["closed_at"], reverse=True)

@@ -108,6 +108,7 @@ class MemoryRows:
             "period": {},
             "assessment": {},
             "import_batch": {},
+            "schedule": {},
             "activity": {},
         }
         self.states: dict[UUID, Any] = {}

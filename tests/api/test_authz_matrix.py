@@ -282,6 +282,22 @@ MATRIX: tuple[Row, ...] = (
         {"reason": "Ditutup sebelum semua OPD melapor"},
         JATIM | ADMIN,
     ),
+    # -- the reporting schedule (tracker/api/schedule.py): the ministry only --------------------
+    Row(
+        "POST",
+        "/api/v1/schedule/{year:int}",
+        "schedule",
+        {"deadlines": [{"period": "2031-B04", "due_on": "2031-05-20"}], "reason": "Cuti bersama"},
+        ADMIN,
+    ),
+    Row(
+        "POST",
+        "/kerja/jadwal",
+        "schedule",
+        {"year": "2031", "due-2031-B04": "2031-05-21", "reason": "Cuti bersama"},
+        ADMIN,
+        form=True,
+    ),
     # -- an evidence file: private ones only for the region's auditors (tracker/web/evidence.py)
     Row("GET", "/bukti/{action_id:str}/{sha256:str}", "filed", None, AUDITORS_BLITAR),
     # -- the workspace's forms (tracker/web/workspace.py): the same commands, the same policy --
@@ -809,6 +825,7 @@ def file_cited(world: World, ctx: dict[str, Any], base: str, writer: str) -> dic
 
 BEFORE_ANY_ACTION = frozenset(
     {"world", "account", "token", "forum", "commitment", "period-open", "period-closed"}
+    | {"schedule"}
     | {"kkp-fresh", "kkp-open", "kkp-submitted", "kkp-verifiable", "kkp-result"}
 )
 # Kota Blitar's KKP HAM data years: a fresh one where the allowed call ends the cycle (open,
@@ -841,6 +858,9 @@ def registry_state(world: World, state: str, ctx: dict[str, Any]) -> dict[str, A
         return ctx
     if state.startswith("kkp-"):
         return kkp_state(world, state, ctx)
+    if state == "schedule":  # a year no other row or the demo touches
+        ctx["year"] = 2031
+        return ctx
     if state.startswith("period-"):  # Kota Blitar's own period, closed by the ministry
         ctx["place_code"], ctx["period"] = "35.72", next(ENDED_MONTHS)
         if state == "period-closed":

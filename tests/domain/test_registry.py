@@ -50,6 +50,7 @@ from domain.kkp_assessment_events import (
 )
 from domain.period import ReportingPeriod
 from domain.period_close import ReportingPeriodClosed, ReportingPeriodReopened, closure_id
+from domain.schedule import PeriodDeadline, ReportingScheduleSet, schedule_id
 from domain.values import Evidence, RpjmnTag, Signatory
 
 from .helpers import (
@@ -96,6 +97,16 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         caused=(EventRef(aggregate_id=UUID(int=0xA0), version=3, type="ProgressReportSubmitted"),),
         actor=PEMDA,
         at=at(2026, 9, 1),
+    ),
+    ReportingScheduleSet: ReportingScheduleSet(
+        schedule_id=schedule_id(2026),
+        year=2026,
+        deadlines=(
+            PeriodDeadline(period=ReportingPeriod.parse("2026-B04"), due_on=date(2026, 5, 22)),
+        ),
+        reason="Cuti bersama",
+        actor=ADMIN,
+        at=at(2026, 3, 2),
     ),
     ForumSessionRecorded: ForumSessionRecorded(
         session=ForumSession(
@@ -217,7 +228,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 30
+    assert len(registry.EVENT_TYPES) == 31
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

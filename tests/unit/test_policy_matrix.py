@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from domain.action_events import ReturnReason
 from domain.forum_session import ForumSession, Speaker
 from domain.kkp_assessment_events import Answer, IndicatorAnswer
 from domain.period import ReportingPeriod
+from domain.schedule import PeriodDeadline
 from domain.values import Role
 from tests.unit.world import (
     ACCOUNTS,
@@ -174,6 +175,11 @@ SAMPLES: dict[type[c.Command], Sample] = {
     ),
     c.ReopenReportingPeriod: lambda w, p: c.ReopenReportingPeriod(
         place_code=_closed(w, p), period=PERIOD, reason="Ditutup terlalu dini"
+    ),
+    c.SetReportingSchedule: lambda w, p: c.SetReportingSchedule(
+        year=PERIOD.year,
+        deadlines=(PeriodDeadline(period=PERIOD, due_on=PERIOD.deadline + timedelta(days=5)),),
+        reason="Cuti bersama Idul Fitri",
     ),
     c.OpenSelfAssessment: lambda w, p: c.OpenSelfAssessment(
         region_code=PLACES[p][0], data_year=2025

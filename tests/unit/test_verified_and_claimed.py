@@ -24,6 +24,11 @@ def test_a_claim_is_shown_as_a_claim_until_a_kanwil_verifies_it(site: Site) -> N
     _wait(site, written)
 
     figures = site.ok(site.client.get(base))["figures"]
+    reporting = figures.pop("reporting")  # what it owes: the one report, then none after
+    assert [(r["period"]["number"], r["status"]) for r in reporting["reports"]] == [
+        (4, "submitted")
+    ]
+    assert reporting["stops_on"] is not None
     assert figures == {
         "completion": 100.0,
         "verified_completion": 0.0,

@@ -74,6 +74,32 @@ class RegionController(Controller):
         )
         return await board_page(request, reads, where, limit, cursor)
 
+    @get("/{code:str}/due", summary="Laporan yang jatuh tempo / what is due when")
+    async def due(
+        self,
+        request: Request[Any, Any, Any],
+        reads: Reads,
+        code: FromPath[str],
+        waiting: FromQuery[bool] = False,
+        after: After = None,
+        pada: Pada = None,
+    ) -> Any:
+        """Every report the place's actions owe, per action (per step on an action split into
+        steps) and period: its due day under the year's schedule and how it stands on the day
+        (`upcoming`, `open`, `late`, `returned`, `filed`, `filed_late`, `verified`); `waiting`
+        keeps what the region has to act on. As of any day with `pada`."""
+        region = region_or_404(code)
+        reads = await as_of(reads, pada, code)
+        if (early := await before_read(request, reads, after)) is not None:
+            return early
+        where = (
+            readmodels.ActionFilter(province_code=code)
+            if region.is_province
+            else readmodels.ActionFilter(region_code=code)
+        )
+        body = await queries.due(reads.data, where, reads.today(code), waiting=waiting)
+        return fresh(request, {"code": code, **body})
+
     @get("/{code:str}/timeline", summary="Linimasa kegiatan / activity timeline")
     async def timeline(
         self,

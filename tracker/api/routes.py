@@ -17,6 +17,7 @@ from tracker.api.kkp import KkpController
 from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
 from tracker.api.periods import PeriodController
 from tracker.api.regions import ReferenceController, RegionController
+from tracker.api.schedule import ScheduleController
 
 
 def handlers() -> list[Any]:
@@ -36,6 +37,7 @@ def handlers() -> list[Any]:
             PeriodController,
             KkpController,
             ImportController,
+            ScheduleController,
         ],
     )
     return [api, *LEDGER_HANDLERS]

@@ -24,6 +24,7 @@ from tracker.web import (
     workspace_history,
     workspace_import,
     workspace_kkp,
+    workspace_schedule,
 )
 
 HERE = Path(__file__).parent
@@ -57,6 +58,7 @@ def handlers() -> list[Any]:
         *workspace_compliance.HANDLERS,
         *workspace_history.HANDLERS,
         *workspace_kkp.HANDLERS,
+        *workspace_schedule.HANDLERS,
         *workspace_import.HANDLERS,
         *workspace_admin.HANDLERS,
         *evidence.HANDLERS,
