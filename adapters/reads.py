@@ -40,6 +40,9 @@ class PostgresReadStore:
     async def list_schedules(self) -> list[str]:
         return await readmodels.list_schedules(self.db)
 
+    async def list_reminders(self, places: list[str] | None, limit: int) -> list[str]:
+        return await readmodels.list_reminders(self.db, places, limit)
+
     async def kkp_action_rows(self, place: str | None) -> list[dict[str, Any]]:
         return await kkp_reads.kkp_action_rows(self.db, place)
 

@@ -154,8 +154,16 @@ UNION
 SELECT DISTINCT id, 'period' FROM {LIVE}.period_history WHERE position <= $1
 UNION
 SELECT DISTINCT id, 'schedule' FROM {LIVE}.schedule_history WHERE position <= $1
+UNION
+SELECT DISTINCT id, 'reminder' FROM {LIVE}.reminder_history
+WHERE position <= $1 AND (region_code = $2 OR province_code = $2)
 """
-_EVERYONE = f"SELECT DISTINCT aggregate_id, aggregate FROM {LIVE}.activity WHERE position <= $1"
+# Reminders are private (no activity line): they are found by their own history.
+_EVERYONE = f"""
+SELECT DISTINCT aggregate_id, aggregate FROM {LIVE}.activity WHERE position <= $1
+UNION
+SELECT DISTINCT id, 'reminder' FROM {LIVE}.reminder_history WHERE position <= $1
+"""
 _ROWS_AT = """
 SELECT h.* FROM unnest($2::uuid[]) AS ids(id)
 CROSS JOIN LATERAL (

@@ -135,6 +135,22 @@ CREATE TABLE IF NOT EXISTS {s}.schedule (
     doc jsonb NOT NULL,
     public_doc jsonb NOT NULL
 );
+CREATE TABLE IF NOT EXISTS {s}.reminder (
+    id uuid PRIMARY KEY,
+    version int NOT NULL,
+    region_code text NOT NULL,
+    province_code text NOT NULL,
+    stage text NOT NULL,
+    action_id uuid NOT NULL,
+    title text NOT NULL,
+    due_on date NOT NULL,
+    issued_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    doc jsonb NOT NULL,
+    public_doc jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reminder_region ON {s}.reminder (region_code, issued_at DESC);
+CREATE INDEX IF NOT EXISTS reminder_province ON {s}.reminder (province_code, issued_at DESC);
 CREATE TABLE IF NOT EXISTS {s}.activity (
     position bigint PRIMARY KEY,
     aggregate text NOT NULL,

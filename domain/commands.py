@@ -21,6 +21,7 @@ from domain.forum import ForumKind
 from domain.forum_session import ForumSession
 from domain.kkp_assessment_events import IndicatorAnswer
 from domain.period import PeriodKind, ReportingPeriod
+from domain.reminder import Audience, Stage
 from domain.schedule import PeriodDeadline
 from domain.values import (
     Evidence,
@@ -278,6 +279,24 @@ class SetReportingSchedule(Command, frozen=True, kw_only=True):
     reason: str | None = None
 
 
+class IssueReminder(Command, frozen=True, kw_only=True):
+    """From the reminder process manager (tracker/reminders.py), as the system principal;
+    the id is derived from what it is about, so issuing it twice is refused."""
+
+    RULE = Rule(Policy.MINISTRY, "issue-reminder")
+    reminder_id: UUID
+    stage: Stage
+    region_code: str
+    action_id: UUID
+    step_id: UUID | None = None
+    title: str
+    owner_opd: str
+    period: ReportingPeriod
+    due_on: date
+    to: tuple[Audience, ...]
+    report_id: UUID | None = None
+
+
 # -- KKP HAM assessment (one per region and data year) ---------------------------------------
 class OpenSelfAssessment(Command, frozen=True, kw_only=True):
     RULE = Rule(Policy.COORDINATOR, "open-self-assessment")
@@ -363,6 +382,7 @@ DOMAIN_COMMANDS: tuple[type[Command], ...] = (
     CloseReportingPeriod,
     ReopenReportingPeriod,
     SetReportingSchedule,
+    IssueReminder,
     OpenSelfAssessment,
     SubmitSelfAssessment,
     VerifySelfAssessment,

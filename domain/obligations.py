@@ -68,6 +68,7 @@ class Filed(msgspec.Struct, frozen=True, kw_only=True):
     status: ReportStatus
     late: bool
     due_on: date | None  # as its event recorded it
+    returned_at: datetime | None = None  # when the Kanwil returned it, while it stands returned
 
 
 class ReportingFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -119,6 +120,7 @@ class ReportingFacts(msgspec.Struct, frozen=True, kw_only=True):
                     status=r.status,
                     late=r.late,
                     due_on=r.due_on,
+                    returned_at=r.reviewed_at if r.status is ReportStatus.RETURNED else None,
                 )
                 for r in action.reports
             ),

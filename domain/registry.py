@@ -16,6 +16,7 @@ from domain import (
     import_batch,
     kkp_assessment_state,
     period_close,
+    reminder,
     schedule,
 )
 from domain.action_events import ActionEvent
@@ -33,6 +34,7 @@ AGGREGATE_EVENTS: dict[str, Any] = {
     "assessment": AssessmentEvent,
     "import_batch": import_batch.ImportEvent,
     "schedule": schedule.ScheduleEvent,
+    "reminder": reminder.ReminderEvent,
 }
 
 AGGREGATE_STATES: dict[str, type[Any]] = {
@@ -43,6 +45,7 @@ AGGREGATE_STATES: dict[str, type[Any]] = {
     "assessment": kkp_assessment_state.Assessment,
     "import_batch": import_batch.ImportBatch,
     "schedule": schedule.ReportingSchedule,
+    "reminder": reminder.Reminder,
 }
 
 EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
@@ -53,6 +56,7 @@ EVOLVERS: dict[str, Callable[[Any, Any], Any]] = {
     "assessment": kkp_assessment_state.evolve,
     "import_batch": import_batch.evolve,
     "schedule": schedule.evolve,
+    "reminder": reminder.evolve,
 }
 
 

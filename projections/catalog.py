@@ -22,6 +22,7 @@ from domain.kkp_assessment_state import Assessment
 from domain.obligations import ReportingFacts
 from domain.period_close import PeriodClosure
 from domain.registry import EVOLVERS
+from domain.reminder import Reminder
 from domain.schedule import ReportingSchedule
 from projections import public
 
@@ -211,6 +212,21 @@ def schedule_columns(schedule: ReportingSchedule) -> dict[str, Any]:
     }
 
 
+def reminder_columns(reminder: Reminder) -> dict[str, Any]:
+    return {
+        "id": reminder.id,
+        "version": reminder.version,
+        "region_code": reminder.region_code,
+        "province_code": reminder.province_code,
+        "stage": reminder.stage.value,
+        "action_id": reminder.action_id,
+        "title": reminder.title,
+        "due_on": reminder.due_on,
+        "issued_at": reminder.created_at,
+        "updated_at": reminder.updated_at,
+    }
+
+
 COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum": forum_columns,
     "commitment": commitment_columns,
@@ -219,12 +235,13 @@ COLUMNS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "assessment": assessment_columns,
     "import_batch": import_columns,
     "schedule": schedule_columns,
+    "reminder": reminder_columns,
 }
 
 
 def places(kind: str, state: Any) -> tuple[list[str], list[str]]:
     """(regions, provinces) whose timelines show this aggregate's activity."""
-    if kind in ("action", "assessment", "import_batch"):
+    if kind in ("action", "assessment", "import_batch", "reminder"):
         return [state.region_code], [state.province_code]
     if kind == "schedule":  # national: on no region's or province's own timeline
         return [], []

@@ -14,11 +14,12 @@ from typing import Any
 EVIDENCE_KEYS = frozenset({"evidence", "completion_evidence"})
 # Events only the region's own accounts see: they are in the log (and the audit chain) but
 # in no public list, feed, history or figure; the public event stream carries them withheld.
-PRIVATE_EVENTS = frozenset({"ReportDraftSaved", "ReportDraftDiscarded"})
+# Drafts are the region's working copies; reminders are addressed to its accounts, not news.
+PRIVATE_EVENTS = frozenset({"ReportDraftSaved", "ReportDraftDiscarded", "ReminderIssued"})
 DRAFT_KEYS = frozenset({"drafts"})
 ACTOR_KEYS = frozenset(
     {"actor", "reporter", "reviewer", "closed_by", "submitted_by", "reviewed_by", "recorded_by"}
-    | {"applied_by", "set_by"}
+    | {"applied_by", "set_by", "issued_by"}
 )
 
 

@@ -18,8 +18,10 @@ from tracker.settings import Settings
 
 
 def settings_for(database_url: str, **overrides: Any) -> Settings:
-    """A test's settings: its own database, nothing on disk unless `data_dir` is given."""
-    return Settings(**{"data_dir": None, "database_url": database_url, **overrides})
+    """A test's settings: its own database, nothing on disk unless `data_dir` is given, and
+    no reminder worker writing on the wall clock unless a test asks for it."""
+    defaults = {"data_dir": None, "database_url": database_url, "reminders": False}
+    return Settings(**{**defaults, **overrides})
 
 
 @asynccontextmanager

@@ -20,6 +20,7 @@ from domain import (
     kkp_assessment,
     period_close,
     progress,
+    reminder,
     schedule,
 )
 from domain import commands as c
@@ -347,6 +348,29 @@ def _set_schedule(ctx: Context, cmd: c.SetReportingSchedule, state: Any) -> Doma
     )
 
 
+def _issue_reminder(ctx: Context, cmd: c.IssueReminder, state: Any) -> DomainEvent:
+    return reminder.issue(
+        state,
+        reminder_id=cmd.reminder_id,
+        stage=cmd.stage,
+        region_code=cmd.region_code,
+        action_id=cmd.action_id,
+        step_id=cmd.step_id,
+        title=cmd.title,
+        owner_opd=cmd.owner_opd,
+        period=cmd.period,
+        due_on=cmd.due_on,
+        to=cmd.to,
+        report_id=cmd.report_id,
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+
+
+def _reminder_id(cmd: c.IssueReminder) -> UUID:
+    return cmd.reminder_id
+
+
 def _schedule_id(cmd: c.SetReportingSchedule) -> UUID:
     return schedule.schedule_id(cmd.year)
 
@@ -458,6 +482,7 @@ HANDLERS: dict[type[c.Command], Handler[Any]] = {
     c.CloseReportingPeriod: Handler("period", _closure_id, _place_target, _close_period, True),
     c.ReopenReportingPeriod: Handler("period", _closure_id, _place_target, _reopen_period, True),
     c.SetReportingSchedule: Handler("schedule", _schedule_id, _nothing, _set_schedule, True),
+    c.IssueReminder: Handler("reminder", _reminder_id, _nothing, _issue_reminder, True),
     c.OpenSelfAssessment: Handler(
         "assessment", _assessment_id, _region_target, _open_assessment, True
     ),

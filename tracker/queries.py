@@ -22,6 +22,8 @@ from domain.obligations import WAITING
 from domain.period_close import holds_for
 from domain.regions import Region
 from domain.registry import fold
+from domain.reminder import Audience
+from domain.values import Role
 from projections import audit, catalog, public, rollups, schedule
 from tracker.errors import NotFound
 from tracker.ports import ReadStore
@@ -191,6 +193,23 @@ async def due(
         "counts": schedule.counts(items),
         "items": [msgspec.to_builtins(i) for i in kept],
     }
+
+
+async def inbox(data: ReadStore, who: Principal, limit: int = 200) -> list[dict[str, Any]]:
+    """The reminders addressed to this account (to its OPD, its role in the region, its
+    Kanwil's provinces or itself), newest first."""
+    if who.role is Role.PEMDA and who.region_code:
+        places = [who.region_code]
+    elif who.role is Role.KANWIL and who.provinces:
+        places = sorted(who.provinces)
+    else:
+        return []  # nothing is addressed to the ministry or the public
+    found = []
+    for raw in await data.list_reminders(places, limit):
+        doc = msgspec.json.decode(raw)
+        if any(a.includes(who) for a in msgspec.convert(doc["to"], tuple[Audience, ...])):
+            found.append(doc)
+    return found
 
 
 async def public_aggregate(data: ReadStore, kind: str, aggregate_id: UUID) -> dict[str, Any] | None:

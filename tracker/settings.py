@@ -25,6 +25,8 @@ class Settings:
     cookie_secure_setting: str = "auto"  # auto | true | false
     audit_key_file: Path | None = None  # Ed25519 private key (PEM); default in data_dir
     checkpoint_seconds: float = 60.0
+    reminder_seconds: float = 300.0  # deadline reminders are checked at least this often
+    reminders: bool = True  # run the reminder process manager with the other workers
     audit_origin: str = "pelacak-komitmen-ham"  # names this log in signed checkpoints
     demo: bool = False  # `serve --demo`: replay the demo scenario into an empty store
     workers: bool = True  # relay, projector and sealer in-process (`serve --no-workers`)
@@ -45,12 +47,16 @@ class Settings:
             if env.get("TRACKER_AUDIT_KEY_FILE")
             else None,
             checkpoint_seconds=float(env.get("TRACKER_CHECKPOINT_SECONDS", "60")),
+            reminder_seconds=float(env.get("TRACKER_REMINDER_SECONDS", "300")),
+            reminders=env.get("TRACKER_REMINDERS", "on").lower() not in ("off", "false", "0"),
             audit_origin=env.get("TRACKER_AUDIT_ORIGIN", "pelacak-komitmen-ham"),
         )
         if settings.cookie_secure_setting not in ("auto", "true", "false"):
             raise ValueError("TRACKER_COOKIE_SECURE must be auto, true or false")
         if not settings.checkpoint_seconds > 0:
             raise ValueError("TRACKER_CHECKPOINT_SECONDS must be a positive number")
+        if not settings.reminder_seconds > 0:
+            raise ValueError("TRACKER_REMINDER_SECONDS must be a positive number")
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
     @property

@@ -1,6 +1,7 @@
 """The background workers `tracker serve` runs in-process (unless --no-workers): the relays
-of both NATS channels, the NATS projector and the sealer; without NATS, the projector reads
-the notification log directly. Started in order, stopped in reverse."""
+of both NATS channels, the NATS projector, the sealer and the reminder process manager;
+without NATS, the projector reads the notification log directly. Started in order, stopped
+in reverse."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from adapters.projector import StoreTailProjector
 from adapters.relay import Relay
 from adapters.sealer.worker import Sealer
 from adapters.tasks import finish
+from tracker.reminders import ReminderWorker
 
 if TYPE_CHECKING:
     from tracker.bootstrap import Services
@@ -52,14 +54,20 @@ class Workers:
             services.clock,
             settings.checkpoint_seconds,
         )
+        reminding = (
+            [ReminderWorker(services.bus, services.data, services.clock, settings.reminder_seconds)]
+            if settings.reminders
+            else []
+        )
         if settings.nats_url is None:
-            return cls([StoreTailProjector(services.pool), sealing])
+            return cls([StoreTailProjector(services.pool), sealing, *reminding])
         assert settings.database_url is not None
         relays = [
             RelayTask(Relay(settings.database_url, settings.nats_url, channel=channel))
             for channel in CHANNELS
         ]
-        return cls([*relays, NatsProjector(services.pool, settings.nats_url), sealing])
+        projecting = NatsProjector(services.pool, settings.nats_url)
+        return cls([*relays, projecting, sealing, *reminding])
 
     async def start(self) -> None:
         for worker in self.workers:

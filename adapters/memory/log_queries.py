@@ -139,6 +139,9 @@ class LogQueries(MemoryRows):
                 or place in r["province_codes"]
             )
         }
+        for row in self.tables["reminder"].values():  # private: no activity line of their own
+            if place is None or place in (row["region_code"], row["province_code"]):
+                ids[row["id"]] = "reminder"
         out: dict[str, list[Row]] = {kind: [] for kind in AGGREGATE_EVENTS}
         for aggregate_id, kind in ids.items():
             versions = self.history.get(aggregate_id, [])

@@ -56,6 +56,16 @@ class MemoryReadStore(LogQueries):
         rows = sorted(self._rows("schedule"), key=lambda r: r["year"])
         return [r["public_doc"] for r in rows]
 
+    async def list_reminders(self, places: list[str] | None, limit: int) -> list[str]:
+        rows = [
+            r
+            for r in self._rows("reminder")
+            if places is None or r["region_code"] in places or r["province_code"] in places
+        ]
+        rows.sort(key=lambda r: r["id"])
+        rows.sort(key=lambda r: r["issued_at"], reverse=True)
+        return [r["public_doc"] for r in rows[:limit]]
+
     async def list_closures(self, province_code: str | None) -> list[str]:
         rows = sorted(self._rows("period"), key=lambda r: (r["place_code"], r["id"]))
         rows.sort(key=lambda r: r["closed_at"], reverse=True)

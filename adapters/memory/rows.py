@@ -109,6 +109,7 @@ class MemoryRows:
             "assessment": {},
             "import_batch": {},
             "schedule": {},
+            "reminder": {},
             "activity": {},
         }
         self.states: dict[UUID, Any] = {}

@@ -103,6 +103,8 @@ def queries(ids: dict[str, list[Any]]) -> dict[str, Query]:  # noqa: C901, PLR09
     q["list_closures/all"] = lambda s: s.list_closures(None)
     q["list_closures/province"] = lambda s: s.list_closures("33")
     q["list_schedules"] = lambda s: s.list_schedules()
+    q["list_reminders/all"] = lambda s: s.list_reminders(None, 500)
+    q["list_reminders/places"] = lambda s: s.list_reminders(["35.72", "33"], 5)
     for place in (None, "33", "33.75", "35.72"):
         q[f"kkp_action_rows/{place}"] = lambda s, p=place: s.kkp_action_rows(p)
         for year in (None, 2022, 2026):

@@ -50,6 +50,7 @@ from domain.kkp_assessment_events import (
 )
 from domain.period import ReportingPeriod
 from domain.period_close import ReportingPeriodClosed, ReportingPeriodReopened, closure_id
+from domain.reminder import Audience, AudienceKind, ReminderIssued, Stage, reminder_id
 from domain.schedule import PeriodDeadline, ReportingScheduleSet, schedule_id
 from domain.values import Evidence, RpjmnTag, Signatory
 
@@ -73,6 +74,8 @@ from .helpers import (
 
 DRAFT_ID = UUID("00000000-0000-0000-0000-00000000d0af")
 PRIVATE = Evidence(title="Daftar penerima", url="http://intra.example.go.id/x", public=False)
+
+B04_2026 = ReportingPeriod.parse("2026-B04")
 
 SAMPLES: dict[type[DomainEvent], DomainEvent] = {
     ForumConvened: forum_convened(),
@@ -107,6 +110,23 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
         reason="Cuti bersama",
         actor=ADMIN,
         at=at(2026, 3, 2),
+    ),
+    ReminderIssued: ReminderIssued(
+        reminder_id=reminder_id(
+            UUID(int=0xA0), None, ReportingPeriod.parse("2026-B04"), Stage.LATE
+        ),
+        stage=Stage.LATE,
+        region_code="35.72",
+        province_code="35",
+        action_id=UUID(int=0xA0),
+        step_id=None,
+        title="Posyandu ramah disabilitas",
+        owner_opd="Dinas Kesehatan",
+        period=ReportingPeriod.parse("2026-B04"),
+        due_on=date(2026, 5, 15),
+        to=(Audience(kind=AudienceKind.COORDINATOR, region_code="35.72"),),
+        actor=ADMIN,
+        at=at(2026, 5, 16),
     ),
     ForumSessionRecorded: ForumSessionRecorded(
         session=ForumSession(
@@ -228,7 +248,7 @@ SAMPLES: dict[type[DomainEvent], DomainEvent] = {
 
 def test_every_registered_event_type_has_a_sample():
     assert set(registry.EVENT_TYPES.values()) == set(SAMPLES)
-    assert len(registry.EVENT_TYPES) == 31
+    assert len(registry.EVENT_TYPES) == 32
     assert all(name == cls.__name__ for name, cls in registry.EVENT_TYPES.items())
     assert set(registry.AGGREGATE_OF_EVENT) == set(registry.EVENT_TYPES)
 

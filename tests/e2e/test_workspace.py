@@ -164,3 +164,26 @@ def test_a_pemda_checks_and_applies_a_progress_sheet(
     shot(pemda, "kerja-impor-02-diterapkan")
     report = site.api("GET", f"/api/v1/actions/{action_id}", "demo-pemda-3572")
     assert any(r["narrative"] == "Diimpor dari lembar kerja" for r in report["reports"])
+
+
+def test_the_pemda_reads_its_reminders_and_what_is_due(site: Site, browser: Browser) -> None:
+    """On a phone: Kota Blitar's coordinator opens the inbox from the workspace menu, finds
+    the notice of its returned 2025-B12 report and follows it to the action; the schedule
+    page lists what is late, and the 2026 table marks the B08 due day the ministry moved."""
+    page = signed_in(browser, site, "demo-pemda-3572", phone=True)
+    menu = page.get_by_role("navigation", name="Ruang kerja")
+    menu.get_by_role("link", name="Kotak masuk").click()
+    expect(page).to_have_url(re.compile(r"/kerja/kotak-masuk"))
+    returned = page.locator("li.reminder", has_text="Laporan 2025-B12 dikembalikan")
+    expect(returned).to_have_count(1)
+    expect(page.locator("li.reminder", has_text="terlambat").first).to_be_visible()
+    shot(page, "inbox-01-kotak-masuk")
+    returned.get_by_role("link", name="Perbaiki dan ajukan ulang").click()
+    expect(page).to_have_url(re.compile(r"/kerja/aksi/[0-9a-f-]+/laporan/[0-9a-f-]+/ulang"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    page.goto(site.base + "/kerja/jadwal?tahun=2026")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jadwal pelaporan dan tenggat")
+    expect(page.locator("tr", has_text="2026-B08").locator(".badge")).to_have_text("diubah")
+    expect(page.locator("span.due-late").first).to_be_visible()
+    shot(page, "inbox-02-jadwal")

@@ -31,6 +31,7 @@ class Site:
         self.client, self.store, self.tokens = client, store, tokens
         self.accounts: MemoryAccounts | None = None
         self.clock: Clock | None = None
+        self.services: Any = None
 
     def browser(self, name: str) -> str:
         """Sign `name` in as a browser would be (a session cookie); returns its CSRF token."""
@@ -64,7 +65,7 @@ def make_site() -> Iterator[Site]:
         _, tokens[name] = asyncio.run(accounts.issue_token(account.user_id, "t", None, clock()))
     with TestClient(create_app(settings, services=services)) as client:
         made = Site(client, store, tokens)
-        made.accounts, made.clock = accounts, clock
+        made.accounts, made.clock, made.services = accounts, clock, services
         yield made
 
 

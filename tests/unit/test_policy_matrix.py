@@ -23,6 +23,7 @@ from domain.action_events import ReturnReason
 from domain.forum_session import ForumSession, Speaker
 from domain.kkp_assessment_events import Answer, IndicatorAnswer
 from domain.period import ReportingPeriod
+from domain.reminder import Audience, AudienceKind, Stage
 from domain.schedule import PeriodDeadline
 from domain.values import Role
 from tests.unit.world import (
@@ -180,6 +181,17 @@ SAMPLES: dict[type[c.Command], Sample] = {
         year=PERIOD.year,
         deadlines=(PeriodDeadline(period=PERIOD, due_on=PERIOD.deadline + timedelta(days=5)),),
         reason="Cuti bersama Idul Fitri",
+    ),
+    c.IssueReminder: lambda w, p: c.IssueReminder(
+        reminder_id=uuid.uuid4(),  # a reminder of its own each time
+        stage=Stage.DUE_7,
+        region_code=PLACES[p][0],
+        action_id=uuid.uuid4(),
+        title="Pelatihan HAM bagi ASN",
+        owner_opd="Bagian Hukum Setda",
+        period=PERIOD,
+        due_on=PERIOD.deadline,
+        to=(Audience(kind=AudienceKind.COORDINATOR, region_code=PLACES[p][0]),),
     ),
     c.OpenSelfAssessment: lambda w, p: c.OpenSelfAssessment(
         region_code=PLACES[p][0], data_year=2025

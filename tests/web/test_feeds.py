@@ -107,7 +107,7 @@ def test_every_atom_feed_parses_with_its_entries(demo: Demo) -> None:
         assert newest.author and "(" in newest.author
         assert newest.summary.startswith(newest.title)
         # an action's or a forum's page; a period closure's place (region or province)
-        pages = ("aksi", "forum", "wilayah", "provinsi")
+        pages = ("aksi", "forum", "wilayah", "provinsi", "jadwal?tahun=2026")
         assert all(e.link.split("/")[3] in pages for e in parsed.entries), path
         for entry, row in zip(parsed.entries, rows, strict=True):
             if row["aggregate"] == "period":

@@ -104,6 +104,8 @@ def _entry(row: Any, t: Any, base: str, query: str, places: dict[str, str]) -> d
     elif row["aggregate"] == "period":  # a closure: on its region's or province's page
         codes = row["region_codes"] or row["province_codes"]
         link = f"/wilayah/{codes[0]}" if row["region_codes"] else f"/provinsi/{codes[0]}"
+    elif row["aggregate"] == "schedule":  # titled "Jadwal pelaporan <year>" by the domain
+        link = f"/jadwal?tahun={row['title'].rpartition(' ')[2]}"
     elif row["aggregate"] == "assessment":  # titled "KKP HAM <data year>" by the domain
         year = row["title"].rpartition(" ")[2]
         link = f"/wilayah/{row['region_codes'][0]}?tahun={year}"
