@@ -10,6 +10,7 @@ from litestar import Litestar
 
 from adapters.accounts import PostgresAccounts
 from adapters.database import Database
+from adapters.delivery import PostgresDelivery
 from adapters.files import PostgresFileStore
 from tracker.app import create_app
 from tracker.bootstrap import bootstrap
@@ -21,6 +22,7 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
     """A test's settings: its own database, nothing on disk unless `data_dir` is given, and
     no reminder worker writing on the wall clock unless a test asks for it."""
     defaults = {"data_dir": None, "database_url": database_url, "reminders": False}
+    defaults["delivery"] = False
     return Settings(**{**defaults, **overrides})
 
 
@@ -42,6 +44,18 @@ async def file_store(database_url: str) -> AsyncIterator[PostgresFileStore]:
     await database.open()
     try:
         store = PostgresFileStore(database)
+        await store.create_schema()
+        yield store
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def delivery_store(database_url: str) -> AsyncIterator[PostgresDelivery]:
+    database = Database(database_url, max_size=2)
+    await database.open()
+    try:
+        store = PostgresDelivery(database)
         await store.create_schema()
         yield store
     finally:

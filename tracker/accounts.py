@@ -20,12 +20,20 @@ from adapters.account_types import (
     AccountMissing,
     SignInThrottled,
 )
+from adapters.delivery_types import Preference
 from domain import access
 from domain.access import Principal
 from domain.regions import RegionCatalogue
 from domain.values import Role
-from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken, SetPassword
-from tracker.ports import AccountStore, PasswordHasher
+from tracker.commands import (
+    CreateAccount,
+    DisableAccount,
+    IssueToken,
+    RevokeToken,
+    SetNotifications,
+    SetPassword,
+)
+from tracker.ports import AccountStore, DeliveryStore, PasswordHasher
 
 USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
@@ -40,6 +48,7 @@ class AccountContext:
     regions: RegionCatalogue
     now: datetime
     in_thread: InThread
+    delivery: DeliveryStore | None = None  # notification preferences (tracker/delivery.py)
 
 
 def _pemda_office(
@@ -170,10 +179,29 @@ async def revoke_token(ctx: AccountContext, cmd: RevokeToken, who: Principal) ->
     return await ctx.accounts.revoke_token(cmd.token_id, ctx.now, change)
 
 
+_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+
+
+async def set_notifications(ctx: AccountContext, cmd: SetNotifications, who: Principal) -> None:
+    """An account's mail address, language and digest choice; no address: the inbox only."""
+    email = (cmd.email or "").strip() or None
+    if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+        raise AccountError("email-format", email=email)
+    if cmd.lang not in ("id", "en"):
+        raise AccountError("lang-unknown", lang=cmd.lang)
+    await _subject(ctx, cmd.user_id)
+    if ctx.delivery is None:
+        raise AccountError("delivery-unavailable")
+    preference = Preference(
+        user_id=cmd.user_id, email=email, lang=cmd.lang, digest=cmd.digest, updated_at=ctx.now
+    )
+    await ctx.delivery.set_preference(preference)
+
+
 async def account_target(ctx: AccountContext, command: Any, who: Principal) -> access.Target:
     """What the policy looks at: the account a token command is about. An unknown token is
     refused like a stranger's (no existence leak) and then reported missing to admins."""
-    if isinstance(command, IssueToken):
+    if isinstance(command, IssueToken | SetNotifications):
         return access.Target(user_id=command.user_id)
     if isinstance(command, RevokeToken):
         owner = await ctx.accounts.token_owner(command.token_id)
@@ -190,6 +218,7 @@ ACCOUNT_HANDLERS: dict[type[Any], Callable[[AccountContext, Any, Principal], Awa
     SetPassword: set_password,
     IssueToken: issue_token,
     RevokeToken: revoke_token,
+    SetNotifications: set_notifications,
 }
 
 

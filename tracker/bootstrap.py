@@ -18,10 +18,14 @@ import structlog
 from adapters import readstore, sealer
 from adapters.accounts import PostgresAccounts
 from adapters.database import Database
+from adapters.delivery import PostgresDelivery
 from adapters.eventstore import PostgresEventStore
 from adapters.files import PostgresFileStore
+from adapters.mail import SmtpMailer, SmtpSettings
+from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.files import MemoryFileStore
+from adapters.memory.mail import MemoryMailer
 from adapters.memory.positions import MemoryPositions
 from adapters.memory.reads import MemoryReadStore
 from adapters.passwords import Argon2Hasher
@@ -35,9 +39,11 @@ from tracker.clock import utc_now
 from tracker.ports import (
     AccountStore,
     Clock,
+    DeliveryStore,
     EventStore,
     FileStore,
     IdSource,
+    Mailer,
     PasswordHasher,
     Positions,
     ReadStore,
@@ -73,6 +79,8 @@ class Services:
     positions: Positions
     files: FileStore
     runtime: Runtime
+    delivery: DeliveryStore
+    mailer: Mailer
 
     @property
     def pool(self) -> Any:
@@ -104,6 +112,7 @@ class Services:
         await readstore.create_schema(self.pool)
         await self.accounts.create_schema()
         await self.files.create_schema()
+        await self.delivery.create_schema()
         await sealer.create_schema(self.pool)
         await self.positions.start()
         if self.settings.nats_url is not None:
@@ -155,6 +164,21 @@ def _signer(settings: Settings) -> Signer:
     return Signer.generate() if path is None else load_or_create(path)
 
 
+def _mailer(settings: Settings) -> Mailer:
+    """SMTP when a host is configured; otherwise nothing leaves (the worker does not run)."""
+    if settings.smtp_host is None:
+        return MemoryMailer()
+    smtp = SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        tls=settings.smtp_tls,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        sender=settings.mail_from,
+    )
+    return SmtpMailer(smtp)
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -175,14 +199,16 @@ def bootstrap(
     data: ReadStore
     positions: Positions
     files: FileStore
+    delivery: DeliveryStore
     if url is None:
         if not isinstance(store, MemoryEventStore) or accounts is None:
             raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
         memory = MemoryReadStore(store)
         data, positions, files = memory, MemoryPositions(memory), MemoryFileStore()
+        delivery = MemoryDelivery()
     else:
         data, positions = PostgresReadStore(lambda: database.pool), PositionWatcher(database)
-        files = PostgresFileStore(database)
+        files, delivery = PostgresFileStore(database), PostgresDelivery(database)
     store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
@@ -195,6 +221,7 @@ def bootstrap(
         ids=ids,
         files=files,
         offices=kanwil_offices(),
+        delivery=delivery,
     )
     return Services(
         settings=settings,
@@ -211,4 +238,6 @@ def bootstrap(
         positions=positions,
         files=files,
         runtime=Runtime(),
+        delivery=delivery,
+        mailer=_mailer(settings),
     )

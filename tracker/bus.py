@@ -40,6 +40,7 @@ from tracker.handlers import HANDLERS, Context
 from tracker.ports import (
     AccountStore,
     Clock,
+    DeliveryStore,
     EventStore,
     FileStore,
     IdSource,
@@ -86,7 +87,9 @@ class MessageBus:
         ids: IdSource,
         files: FileStore | None = None,
         offices: OfficeNames | None = None,
+        delivery: DeliveryStore | None = None,
     ) -> None:
+        self.delivery = delivery
         self.files = files
         self.offices = offices or OfficeNames()
         self.store = store
@@ -107,6 +110,7 @@ class MessageBus:
             ids=ids or self.ids,
             files=self.files,
             offices=self.offices,
+            delivery=self.delivery,
         )
 
     async def dispatch(
@@ -144,7 +148,9 @@ class MessageBus:
                 raise InvalidInput("evidence-file")
 
     def account_context(self) -> AccountContext:
-        return AccountContext(self.accounts, self.hasher, self.regions, self.clock(), in_thread)
+        return AccountContext(
+            self.accounts, self.hasher, self.regions, self.clock(), in_thread, self.delivery
+        )
 
     def actor_of(self, who: Principal, at: datetime) -> Actor:
         """The actor an event records: a Kanwil's office named as it was that day (WIB)."""

@@ -46,12 +46,23 @@ class RevokeToken(Command, frozen=True, kw_only=True):
     token_id: str
 
 
+class SetNotifications(Command, frozen=True, kw_only=True):
+    """Where and how an account's reminders are mailed; not events: an address is erasable."""
+
+    RULE = Rule(Policy.OWN_ACCOUNT, "set-notifications")
+    user_id: str
+    email: str | None = None
+    lang: str = "id"
+    digest: bool = False
+
+
 ACCOUNT_COMMANDS: tuple[type[Command], ...] = (
     CreateAccount,
     DisableAccount,
     SetPassword,
     IssueToken,
     RevokeToken,
+    SetNotifications,
 )
 
 COMMANDS: dict[type[Command], Rule] = {

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
+from email.message import EmailMessage
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from adapters.account_types import Account, AccountChange, TokenInfo
+from adapters.delivery_types import Outgoing, Preference
 from adapters.file_types import StoredFile
 from adapters.readmodels import ActionFilter, BoardCursor
 from adapters.store_types import Write
@@ -196,3 +198,37 @@ class Positions(Protocol):
     async def stop(self) -> None: ...
     async def wait_for(self, position: int, timeout: float) -> bool: ...
     async def wait_beyond(self, position: int, timeout: float) -> int: ...
+
+
+class Mailer(Protocol):
+    """Sends one message (synchronously: the delivery worker calls it in a thread)."""
+
+    @property
+    def sender(self) -> str: ...
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+@runtime_checkable
+class DeliveryStore(Protocol):
+    """Notification preferences and the mail outbox (adapters/delivery.py, memory twin)."""
+
+    async def create_schema(self) -> None: ...
+
+    async def set_preference(self, preference: Preference) -> None: ...
+
+    async def preferences(self) -> dict[str, Preference]: ...
+
+    async def position(self, consumer: str) -> int: ...
+
+    async def enqueue(self, consumer: str, position: int, items: Sequence[Outgoing]) -> int: ...
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Outgoing]: ...
+
+    async def sent(self, ids: Sequence[int], now: datetime) -> None: ...
+
+    async def failed(
+        self, ids: Sequence[int], error: str, next_attempt_at: datetime | None
+    ) -> None: ...
+
+    async def log(self, limit: int = 200) -> list[Outgoing]: ...

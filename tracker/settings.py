@@ -27,6 +27,14 @@ class Settings:
     checkpoint_seconds: float = 60.0
     reminder_seconds: float = 300.0  # deadline reminders are checked at least this often
     reminders: bool = True  # run the reminder process manager with the other workers
+    delivery: bool = True  # mail the reminders (through SMTP when a host is set)
+    smtp_host: str | None = None  # None: no mail leaves; the inbox is the only channel
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"  # starttls | ssl | none
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "Pelacak Komitmen HAM <noreply@localhost>"
+    public_url: str | None = None  # the links in mails; default http://host:port
     audit_origin: str = "pelacak-komitmen-ham"  # names this log in signed checkpoints
     demo: bool = False  # `serve --demo`: replay the demo scenario into an empty store
     workers: bool = True  # relay, projector and sealer in-process (`serve --no-workers`)
@@ -49,12 +57,22 @@ class Settings:
             checkpoint_seconds=float(env.get("TRACKER_CHECKPOINT_SECONDS", "60")),
             reminder_seconds=float(env.get("TRACKER_REMINDER_SECONDS", "300")),
             reminders=env.get("TRACKER_REMINDERS", "on").lower() not in ("off", "false", "0"),
+            delivery=env.get("TRACKER_DELIVERY", "on").lower() not in ("off", "false", "0"),
+            smtp_host=env.get("TRACKER_SMTP_HOST") or None,
+            smtp_port=int(env.get("TRACKER_SMTP_PORT", "587")),
+            smtp_tls=env.get("TRACKER_SMTP_TLS", "starttls").lower(),
+            smtp_username=env.get("TRACKER_SMTP_USERNAME") or None,
+            smtp_password=env.get("TRACKER_SMTP_PASSWORD") or None,
+            mail_from=env.get("TRACKER_MAIL_FROM", "Pelacak Komitmen HAM <noreply@localhost>"),
+            public_url=env.get("TRACKER_PUBLIC_URL") or None,
             audit_origin=env.get("TRACKER_AUDIT_ORIGIN", "pelacak-komitmen-ham"),
         )
         if settings.cookie_secure_setting not in ("auto", "true", "false"):
             raise ValueError("TRACKER_COOKIE_SECURE must be auto, true or false")
         if not settings.checkpoint_seconds > 0:
             raise ValueError("TRACKER_CHECKPOINT_SECONDS must be a positive number")
+        if settings.smtp_tls not in ("starttls", "ssl", "none"):
+            raise ValueError("TRACKER_SMTP_TLS must be starttls, ssl or none")
         if not settings.reminder_seconds > 0:
             raise ValueError("TRACKER_REMINDER_SECONDS must be a positive number")
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
@@ -66,6 +84,10 @@ class Settings:
         if self.cookie_secure_setting != "auto":
             return self.cookie_secure_setting == "true"
         return self.host not in ("127.0.0.1", "localhost", "::1")
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def audit_key_path(self) -> Path | None:

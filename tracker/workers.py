@@ -9,11 +9,13 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from adapters.messages import CHANNELS
+from adapters.nats_feed import JetStreamFeed
 from adapters.nats_projector import NatsProjector
 from adapters.projector import StoreTailProjector
 from adapters.relay import Relay
 from adapters.sealer.worker import Sealer
 from adapters.tasks import finish
+from tracker.delivery import Delivery, postgres_events
 from tracker.reminders import ReminderWorker
 
 if TYPE_CHECKING:
@@ -54,20 +56,38 @@ class Workers:
             services.clock,
             settings.checkpoint_seconds,
         )
-        reminding = (
-            [ReminderWorker(services.bus, services.data, services.clock, settings.reminder_seconds)]
-            if settings.reminders
-            else []
-        )
+        timed: list[Any] = []  # the reminder process manager and the mail delivery
+        if settings.reminders:
+            timed.append(
+                ReminderWorker(
+                    services.bus, services.data, services.clock, settings.reminder_seconds
+                )
+            )
+        if settings.delivery and settings.smtp_host:  # without SMTP the inbox is the channel
+            feed = (
+                JetStreamFeed(services.pool, settings.nats_url, durable="delivery-mail")
+                if settings.nats_url
+                else None
+            )
+            mailing = Delivery(
+                services.delivery,
+                services.accounts.all_accounts,
+                services.mailer,
+                feed.read if feed else postgres_events(services.pool),
+                services.clock,
+                settings.base_url,
+                feed=feed,
+            )
+            timed.append(mailing)
         if settings.nats_url is None:
-            return cls([StoreTailProjector(services.pool), sealing, *reminding])
+            return cls([StoreTailProjector(services.pool), sealing, *timed])
         assert settings.database_url is not None
         relays = [
             RelayTask(Relay(settings.database_url, settings.nats_url, channel=channel))
             for channel in CHANNELS
         ]
         projecting = NatsProjector(services.pool, settings.nats_url)
-        return cls([*relays, projecting, sealing, *reminding])
+        return cls([*relays, projecting, sealing, *timed])
 
     async def start(self) -> None:
         for worker in self.workers:

@@ -419,6 +419,16 @@ MATRIX: tuple[Row, ...] = (
         form=True,
         appends=False,
     ),
+    # -- mail preferences: every account its own (the form names no other account) ------------
+    Row(
+        "POST",
+        "/kerja/notifikasi",
+        "world",
+        {"email": "petugas@example.go.id", "lang": "id"},
+        EVERYONE - {ANONYMOUS},
+        form=True,
+        appends=False,
+    ),
     Row(
         "POST",
         "/kerja/admin/akun/{user_id:str}/sandi",

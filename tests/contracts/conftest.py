@@ -11,9 +11,10 @@ import pytest
 
 from adapters.eventstore import PostgresEventStore
 from adapters.memory.accounts import MemoryAccounts
+from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.files import MemoryFileStore
-from tests.support import account_store, file_store
+from tests.support import account_store, delivery_store, file_store
 
 BACKENDS = [
     pytest.param("memory"),
@@ -69,6 +70,23 @@ def files(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
             yield MemoryFileStore(), run
             return
         context = file_store(request.getfixturevalue("database_url"))
+        store = run(context.__aenter__())
+        try:
+            yield store, run
+        finally:
+            run(context.__aexit__(None, None, None))
+    finally:
+        run.loop.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def delivery(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+    run = Runner()
+    try:
+        if request.param == "memory":
+            yield MemoryDelivery(), run
+            return
+        context = delivery_store(request.getfixturevalue("database_url"))
         store = run(context.__aenter__())
         try:
             yield store, run

@@ -223,6 +223,9 @@ SAMPLES: dict[type[c.Command], Sample] = {
     app.DisableAccount: lambda w, p: app.DisableAccount(user_id=OWN),
     app.SetPassword: lambda w, p: app.SetPassword(user_id=OWN, password="kata-sandi-baru-99"),
     app.IssueToken: lambda w, p: app.IssueToken(user_id=OWN),
+    app.SetNotifications: lambda w, p: app.SetNotifications(
+        user_id=OWN, email="hukum@blitarkota.go.id", lang="id"
+    ),
     app.RevokeToken: lambda w, p: app.RevokeToken(
         token_id=w.run(w.accounts.issue_token(OWN, "t", None, w.clock()))[0]
     ),
@@ -279,7 +282,8 @@ def snapshot(w: World) -> tuple[Any, ...]:
     accounts = w.run(w.accounts.all_accounts())
     tokens = w.run(w.accounts.tokens())
     _, password_hash = w.run(w.accounts.password_hash(OWN))
-    return w.store.head(), tuple(accounts), tuple(tokens), password_hash
+    mail = w.run(w.bus.delivery.preferences()) if w.bus.delivery else {}
+    return w.store.head(), tuple(accounts), tuple(tokens), password_hash, tuple(mail.items())
 
 
 @pytest.mark.parametrize(("command_type", "name", "place"), CASES)

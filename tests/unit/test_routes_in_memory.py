@@ -41,6 +41,7 @@ EXPECTED = {
     "/kerja/admin/akun": 403,  # the ministry centre only
     "/kerja/admin/akun/{user_id:str}": 403,
     "/kerja/admin/forum": 403,
+    "/kerja/admin/pengiriman": 403,
     "/kerja/admin/forum/{forum_id:str}": 403,
     "/akun": 302,  # kept for old bookmarks: it sends a signed-in account to /kerja
     "/kerja/aksi/{action_id:str}/ubah": 403,

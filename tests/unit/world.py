@@ -11,6 +11,7 @@ from uuid import UUID
 
 from adapters.account_types import Account
 from adapters.memory.accounts import MemoryAccounts
+from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
 from adapters.passwords import Argon2Hasher
 from adapters.reference_data import region_catalogue
@@ -70,6 +71,7 @@ class World:
             regions=region_catalogue(),
             clock=self.clock,
             ids=uuid.uuid4,
+            delivery=MemoryDelivery(),
         )
         for account in ACCOUNTS.values():
             self.run(self.accounts.add(account, None, "tests", self.clock()))

@@ -11,7 +11,7 @@ from adapters.signing import Signer
 from tracker.bootstrap import Services
 from tracker.bus import MessageBus
 from tracker.http.reading import Reading
-from tracker.ports import AccountStore, Clock, FileStore, ReadStore
+from tracker.ports import AccountStore, Clock, DeliveryStore, FileStore, ReadStore
 from tracker.ports import Positions as PositionsPort
 from tracker.settings import Settings
 
@@ -23,6 +23,7 @@ Now = NamedDependency[Clock]
 Config = NamedDependency[Settings]
 Keys = NamedDependency[Signer]
 Files = NamedDependency[FileStore]  # evidence bytes
+Outbox = NamedDependency[DeliveryStore]  # notification preferences and the mail outbox
 App = NamedDependency[Services]  # for /ready only: it reports on every part
 
 
@@ -40,6 +41,7 @@ def provided(services: Services) -> dict[str, Provide]:
         "config": _value(lambda: services.settings),
         "keys": _value(lambda: services.signer),
         "files": _value(lambda: services.files),
+        "outbox": _value(lambda: services.delivery),
         "services": _value(lambda: services),
         "reads": _value(
             lambda: Reading(

@@ -26,6 +26,7 @@ from tracker.web import (
     workspace_import,
     workspace_inbox,
     workspace_kkp,
+    workspace_notifications,
     workspace_schedule,
 )
 
@@ -62,6 +63,7 @@ def handlers() -> list[Any]:
         *workspace_kkp.HANDLERS,
         *workspace_schedule.HANDLERS,
         *workspace_inbox.HANDLERS,
+        *workspace_notifications.HANDLERS,
         *pages_schedule.HANDLERS,
         *workspace_import.HANDLERS,
         *workspace_admin.HANDLERS,
