@@ -12,6 +12,7 @@ them — so a crash means redelivery, which the caller's position skips.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import msgspec
 import nats
@@ -20,7 +21,7 @@ import structlog
 from adapters import messages
 from adapters.readstore import head_position, read_notifications
 
-Event = tuple[int, str, bytes]
+Event = tuple[int, str, bytes, UUID]
 IDLE_FETCHES_BEFORE_LOG = 3
 
 
@@ -49,7 +50,15 @@ class JetStreamFeed:
     async def _from_log(self, after: int, limit: int, before: int | None = None) -> list[Event]:
         async with self.pool.acquire() as conn:
             rows = await read_notifications(conn, after, limit, before)
-        return [(r["notification_id"], r["topic"], bytes(r["state"])) for r in rows]
+        return [
+            (
+                r["notification_id"],
+                r["topic"],
+                bytes(r["state"]),
+                UUID(bytes=r["originator_id"].bytes),
+            )
+            for r in rows
+        ]
 
     async def read(self, after: int, limit: int) -> list[Event]:
         for msg in self._unacked:  # the caller saved the last answer: done with them
@@ -80,6 +89,6 @@ class JetStreamFeed:
                 gap = await self._from_log(position, 1_000_000, before=message.position)
                 self.log.warning("feed.gap_refilled", after=position, rows=len(gap))
                 out.extend(gap)
-            out.append((message.position, message.type, bytes(message.event)))
+            out.append((message.position, message.type, bytes(message.event), message.aggregate_id))
             position = message.position
         return out

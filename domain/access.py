@@ -152,6 +152,7 @@ class Policy(StrEnum):
     REVIEWER = "reviewer"  # the Kanwil whose provinces hold the region
     PERIOD_CLOSER = "period-closer"  # that Kanwil for the province or region, or the ministry
     OWN_ACCOUNT = "own-account"  # the account itself, or an admin
+    ANYONE = "anyone"  # the public too: following a region; the command's secret decides
 
 
 class Rule(msgspec.Struct, frozen=True):
@@ -171,6 +172,8 @@ class Target(msgspec.Struct, frozen=True, kw_only=True):
 
 def authorize(rule: Rule, who: Principal, target: Target) -> None:
     """Raise SignInRequired or NotAllowed unless `who` may do `rule` to `target`."""
+    if rule.policy is Policy.ANYONE:
+        return
     if rule.policy is Policy.MINISTRY:
         require_admin(who, rule.doing)
     elif rule.policy is Policy.REGION_WRITER:

@@ -12,6 +12,7 @@ from adapters.accounts import PostgresAccounts
 from adapters.database import Database
 from adapters.delivery import PostgresDelivery
 from adapters.files import PostgresFileStore
+from adapters.subscriptions import PostgresSubscriptions
 from tracker.app import create_app
 from tracker.bootstrap import bootstrap
 from tracker.ports import Clock
@@ -56,6 +57,18 @@ async def delivery_store(database_url: str) -> AsyncIterator[PostgresDelivery]:
     await database.open()
     try:
         store = PostgresDelivery(database)
+        await store.create_schema()
+        yield store
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def subscription_store(database_url: str) -> AsyncIterator[PostgresSubscriptions]:
+    database = Database(database_url, max_size=2)
+    await database.open()
+    try:
+        store = PostgresSubscriptions(database)
         await store.create_schema()
         yield store
     finally:

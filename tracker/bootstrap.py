@@ -28,11 +28,13 @@ from adapters.memory.files import MemoryFileStore
 from adapters.memory.mail import MemoryMailer
 from adapters.memory.positions import MemoryPositions
 from adapters.memory.reads import MemoryReadStore
+from adapters.memory.subscriptions import MemorySubscriptions
 from adapters.passwords import Argon2Hasher
 from adapters.positions import PositionWatcher
 from adapters.reads import PostgresReadStore
 from adapters.reference_data import kanwil_offices, region_catalogue
 from adapters.signing import Signer, load_or_create
+from adapters.subscriptions import PostgresSubscriptions
 from domain.regions import RegionCatalogue
 from tracker.bus import MessageBus
 from tracker.clock import utc_now
@@ -81,6 +83,7 @@ class Services:
     runtime: Runtime
     delivery: DeliveryStore
     mailer: Mailer
+    subscriptions: Any  # public subscriptions (adapters/subscriptions.py, memory twin)
 
     @property
     def pool(self) -> Any:
@@ -113,6 +116,7 @@ class Services:
         await self.accounts.create_schema()
         await self.files.create_schema()
         await self.delivery.create_schema()
+        await self.subscriptions.create_schema()
         await sealer.create_schema(self.pool)
         await self.positions.start()
         if self.settings.nats_url is not None:
@@ -200,15 +204,17 @@ def bootstrap(
     positions: Positions
     files: FileStore
     delivery: DeliveryStore
+    subscriptions: Any
     if url is None:
         if not isinstance(store, MemoryEventStore) or accounts is None:
             raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
         memory = MemoryReadStore(store)
         data, positions, files = memory, MemoryPositions(memory), MemoryFileStore()
-        delivery = MemoryDelivery()
+        delivery, subscriptions = MemoryDelivery(), MemorySubscriptions()
     else:
         data, positions = PostgresReadStore(lambda: database.pool), PositionWatcher(database)
         files, delivery = PostgresFileStore(database), PostgresDelivery(database)
+        subscriptions = PostgresSubscriptions(database)
     store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
@@ -222,6 +228,8 @@ def bootstrap(
         files=files,
         offices=kanwil_offices(),
         delivery=delivery,
+        subscriptions=subscriptions,
+        mail=settings.smtp_host is not None,
     )
     return Services(
         settings=settings,
@@ -240,4 +248,5 @@ def bootstrap(
         runtime=Runtime(),
         delivery=delivery,
         mailer=_mailer(settings),
+        subscriptions=subscriptions,
     )

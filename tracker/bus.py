@@ -46,6 +46,8 @@ from tracker.ports import (
     IdSource,
     PasswordHasher,
 )
+from tracker.subscriptions import HANDLERS as SUBSCRIPTION_HANDLERS
+from tracker.subscriptions import SubscriptionContext
 
 
 class CommandResult(msgspec.Struct, frozen=True):
@@ -88,8 +90,10 @@ class MessageBus:
         files: FileStore | None = None,
         offices: OfficeNames | None = None,
         delivery: DeliveryStore | None = None,
+        subscriptions: Any = None,
+        mail: bool = False,
     ) -> None:
-        self.delivery = delivery
+        self.delivery, self.subscriptions, self.mail = delivery, subscriptions, mail
         self.files = files
         self.offices = offices or OfficeNames()
         self.store = store
@@ -111,6 +115,8 @@ class MessageBus:
             files=self.files,
             offices=self.offices,
             delivery=self.delivery,
+            subscriptions=self.subscriptions,
+            mail=self.mail,
         )
 
     async def dispatch(
@@ -122,6 +128,12 @@ class MessageBus:
         if type(command) in HANDLERS:
             await self._check_stored_files(command)
             return await anyio.to_thread.run_sync(self.execute, command, who, expected_version)
+        if type(command) in SUBSCRIPTION_HANDLERS:
+            access.authorize(command.RULE, who, access.Target())
+            context = SubscriptionContext(
+                self.subscriptions, self.clock(), self._known_place, self.mail
+            )
+            return await SUBSCRIPTION_HANDLERS[type(command)](context, command, who)
         handler = ACCOUNT_HANDLERS.get(type(command))
         if handler is None or type(command) not in COMMANDS:
             raise UnknownCommand(type(command).__name__)
@@ -146,6 +158,9 @@ class MessageBus:
                 or (found.media_type, found.size) != (item.media_type, item.size)
             ):
                 raise InvalidInput("evidence-file")
+
+    def _known_place(self, code: str) -> bool:
+        return self.regions.get(code) is not None
 
     def account_context(self) -> AccountContext:
         return AccountContext(

@@ -56,6 +56,38 @@ class SetNotifications(Command, frozen=True, kw_only=True):
     digest: bool = False
 
 
+# -- public subscriptions (tracker/subscriptions.py): anyone; the link's secret decides ------
+class Subscribe(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.ANYONE, "subscribe")
+    email: str
+    scope: str  # a region or province code, forum:<id> or action:<id>
+    lang: str = "id"
+
+
+class ConfirmSubscription(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.ANYONE, "confirm-subscription")
+    token: str
+
+
+class Unsubscribe(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.ANYONE, "unsubscribe")
+    token: str
+
+
+class RegisterWebhook(Command, frozen=True, kw_only=True):
+    RULE = Rule(Policy.ANYONE, "register-webhook")
+    url: str
+    secret: str
+    scope: str = "*"
+
+
+SUBSCRIPTION_COMMANDS: tuple[type[Command], ...] = (
+    Subscribe,
+    ConfirmSubscription,
+    Unsubscribe,
+    RegisterWebhook,
+)
+
 ACCOUNT_COMMANDS: tuple[type[Command], ...] = (
     CreateAccount,
     DisableAccount,
@@ -66,5 +98,6 @@ ACCOUNT_COMMANDS: tuple[type[Command], ...] = (
 )
 
 COMMANDS: dict[type[Command], Rule] = {
-    command: command.RULE for command in (*DOMAIN_COMMANDS, *ACCOUNT_COMMANDS)
+    command: command.RULE
+    for command in (*DOMAIN_COMMANDS, *ACCOUNT_COMMANDS, *SUBSCRIPTION_COMMANDS)
 }

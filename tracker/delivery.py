@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from html import escape
 from typing import Any
+from uuid import UUID
 
 import msgspec
 import structlog
@@ -45,8 +46,8 @@ DIGEST_HOUR_UTC = 0  # 07:00 WIB, 08:00 WITA, 09:00 WIT: before the working day 
 BATCH = 500
 
 
-# (position, topic, state) of the events after a position, in order: from PostgreSQL or memory
-EventSource = Callable[[int, int], Awaitable[list[tuple[int, str, bytes]]]]
+# (position, topic, state, aggregate id) of the events after a position, in order
+EventSource = Callable[[int, int], Awaitable[list[tuple[int, str, bytes, UUID]]]]
 
 
 def wait_after(attempts: int) -> timedelta:
@@ -182,7 +183,7 @@ class Delivery:
             items: list[Outgoing] = []
             reminders = [
                 event
-                for _, topic, state in notes
+                for _, topic, state, _ in notes
                 if topic.endswith("ReminderIssued")
                 and isinstance(event := codec.decode_event(topic, state), ReminderIssued)
             ]
@@ -246,19 +247,24 @@ class Delivery:
 def memory_events(store: Any) -> EventSource:
     """The event source of an in-memory event store."""
 
-    async def read(after: int, limit: int) -> list[tuple[int, str, bytes]]:
+    async def read(after: int, limit: int) -> list[tuple[int, str, bytes, UUID]]:
         notes = store.notifications(after, limit)
-        return [(n.notification_id, n.topic, bytes(n.state)) for n in notes]
+        return [(n.notification_id, n.topic, bytes(n.state), n.originator_id) for n in notes]
 
     return read
+
+
+def _event(row: Any) -> tuple[int, str, bytes, UUID]:
+    ident = UUID(bytes=row["originator_id"].bytes)
+    return row["notification_id"], row["topic"], bytes(row["state"]), ident
 
 
 def postgres_events(pool: Any) -> EventSource:
     """The event source of the PostgreSQL event store (its notification log)."""
 
-    async def read(after: int, limit: int) -> list[tuple[int, str, bytes]]:
+    async def read(after: int, limit: int) -> list[tuple[int, str, bytes, UUID]]:
         async with pool.acquire() as conn:
             rows = await read_notifications(conn, after, limit)
-        return [(r["notification_id"], r["topic"], bytes(r["state"])) for r in rows]
+        return [_event(r) for r in rows]
 
     return read

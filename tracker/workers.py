@@ -17,6 +17,7 @@ from adapters.sealer.worker import Sealer
 from adapters.tasks import finish
 from tracker.delivery import Delivery, postgres_events
 from tracker.reminders import ReminderWorker
+from tracker.subscriptions import Fanout
 
 if TYPE_CHECKING:
     from tracker.bootstrap import Services
@@ -79,6 +80,13 @@ class Workers:
                 feed=feed,
             )
             timed.append(mailing)
+        if settings.delivery:  # public subscriptions: webhooks need no mail server
+            mailer = services.mailer if settings.smtp_host else None
+            events, find = postgres_events(services.pool), services.bus.find
+            fanning = Fanout(
+                services.subscriptions, mailer, events, find, services.clock, settings.base_url
+            )
+            timed.append(fanning)
         if settings.nats_url is None:
             return cls([StoreTailProjector(services.pool), sealing, *timed])
         assert settings.database_url is not None

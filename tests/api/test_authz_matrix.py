@@ -419,6 +419,15 @@ MATRIX: tuple[Row, ...] = (
         form=True,
         appends=False,
     ),
+    # -- webhooks (tracker/api/webhooks.py): anyone registers; the management token reads ---
+    Row(
+        "POST",
+        "/api/v1/webhooks",
+        "world",
+        {"url": "https://lsm.example.org/hook", "secret": "rahasia-yang-cukup-panjang"},
+        EVERYONE,
+        appends=False,
+    ),
     # -- mail preferences: every account its own (the form names no other account) ------------
     Row(
         "POST",
@@ -693,6 +702,11 @@ MATRIX += (
 EXEMPT = {
     ("POST", "/masuk"): "the sign-in form: takes a password, not a principal (test_auth.py)",
     ("POST", "/keluar"): "ends the caller's own session only (test_auth.py)",
+    ("POST", "/langganan"): "anyone may follow a place; a double-submit cookie and the "
+    "confirmation link decide (test_subscriptions.py)",
+    ("POST", "/langganan/konfirmasi"): "anyone holding the link's secret (test_subscriptions.py)",
+    ("POST", "/langganan/berhenti"): "anyone holding the link's secret, also RFC 8058's one-click "
+    "POST from a mail program (test_subscriptions.py)",
     ("POST", "/kerja/impor"): "imports into the caller's own region only, so another region's "
     "rows are refused one by one (422, nothing written: test_workspace_import.py, "
     "test_imports.py); the same policy over HTTP is the /api/v1/imports row",

@@ -14,7 +14,8 @@ from adapters.memory.accounts import MemoryAccounts
 from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.files import MemoryFileStore
-from tests.support import account_store, delivery_store, file_store
+from adapters.memory.subscriptions import MemorySubscriptions
+from tests.support import account_store, delivery_store, file_store, subscription_store
 
 BACKENDS = [
     pytest.param("memory"),
@@ -87,6 +88,23 @@ def delivery(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
             yield MemoryDelivery(), run
             return
         context = delivery_store(request.getfixturevalue("database_url"))
+        store = run(context.__aenter__())
+        try:
+            yield store, run
+        finally:
+            run(context.__aexit__(None, None, None))
+    finally:
+        run.loop.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def followers(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+    run = Runner()
+    try:
+        if request.param == "memory":
+            yield MemorySubscriptions(), run
+            return
+        context = subscription_store(request.getfixturevalue("database_url"))
         store = run(context.__aenter__())
         try:
             yield store, run

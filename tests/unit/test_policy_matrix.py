@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from domain import commands as c
-from domain.access import NotAllowed, Policy, Principal, SignInRequired, province_of
+from domain.access import ANONYMOUS, NotAllowed, Policy, Principal, SignInRequired, province_of
 from domain.action_events import ReturnReason
 from domain.forum_session import ForumSession, Speaker
 from domain.kkp_assessment_events import Answer, IndicatorAnswer
@@ -37,6 +37,7 @@ from tests.unit.world import (
     submit,
 )
 from tracker import commands as app
+from tracker import subscriptions
 from tracker.commands import COMMANDS
 
 # Whose records a command may concern: (region, owner OPD, writer, reviewer).
@@ -223,6 +224,12 @@ SAMPLES: dict[type[c.Command], Sample] = {
     app.DisableAccount: lambda w, p: app.DisableAccount(user_id=OWN),
     app.SetPassword: lambda w, p: app.SetPassword(user_id=OWN, password="kata-sandi-baru-99"),
     app.IssueToken: lambda w, p: app.IssueToken(user_id=OWN),
+    app.Subscribe: lambda w, p: app.Subscribe(email="warga@example.org", scope="35.72"),
+    app.ConfirmSubscription: lambda w, p: app.ConfirmSubscription(token=_pending(w)),
+    app.Unsubscribe: lambda w, p: app.Unsubscribe(token=_pending(w, confirmed=True)),
+    app.RegisterWebhook: lambda w, p: app.RegisterWebhook(
+        url="https://lsm.example.org/hook", secret="rahasia-yang-cukup-panjang"
+    ),
     app.SetNotifications: lambda w, p: app.SetNotifications(
         user_id=OWN, email="hukum@blitarkota.go.id", lang="id"
     ),
@@ -232,9 +239,29 @@ SAMPLES: dict[type[c.Command], Sample] = {
 }
 
 
+def _pending(w: World, confirmed: bool = False) -> str:
+    """A mail subscription waiting for its confirmation (or confirmed); its link's token."""
+    made = w.run(
+        subscriptions.subscribe(
+            subscriptions.SubscriptionContext(
+                w.bus.subscriptions, w.clock(), lambda code: True, True
+            ),
+            app.Subscribe(email="warga@example.org", scope="35.72"),
+            ANONYMOUS,
+        )
+    )
+    found = w.run(w.bus.subscriptions.get(made))
+    if confirmed:
+        w.run(w.bus.subscriptions.confirm(made, w.clock()))
+    token: str = found.token
+    return token
+
+
 def expected(policy: Policy, who: Principal, place: str) -> bool:
     """Who may, read off the declared policy alone."""
     region, opd, _, _ = PLACES[place]
+    if policy is Policy.ANYONE:  # the public too: the command's own secret decides
+        return True
     if not who.signed_in:
         return False
     if policy is Policy.MINISTRY:
@@ -283,7 +310,16 @@ def snapshot(w: World) -> tuple[Any, ...]:
     tokens = w.run(w.accounts.tokens())
     _, password_hash = w.run(w.accounts.password_hash(OWN))
     mail = w.run(w.bus.delivery.preferences()) if w.bus.delivery else {}
-    return w.store.head(), tuple(accounts), tuple(tokens), password_hash, tuple(mail.items())
+    subs = w.run(w.bus.subscriptions.active()), w.run(w.bus.subscriptions.due(w.clock()))
+    return (
+        w.store.head(),
+        tuple(accounts),
+        tuple(tokens),
+        password_hash,
+        tuple(mail.items()),
+        tuple(subs[0]),
+        tuple(n.subscription_id for n in subs[1]),
+    )
 
 
 @pytest.mark.parametrize(("command_type", "name", "place"), CASES)

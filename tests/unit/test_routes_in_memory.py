@@ -42,6 +42,7 @@ EXPECTED = {
     "/kerja/admin/akun/{user_id:str}": 403,
     "/kerja/admin/forum": 403,
     "/kerja/admin/pengiriman": 403,
+    "/api/v1/webhooks/{webhook_id:uuid}": 404,  # only with its management token
     "/kerja/admin/forum/{forum_id:str}": 403,
     "/akun": 302,  # kept for old bookmarks: it sends a signed-in account to /kerja
     "/kerja/aksi/{action_id:str}/ubah": 403,
@@ -84,6 +85,7 @@ def _path(template: str, demo: Demo) -> str:
         "position": "3",
         "dimension": "kkp",
         "year": "2022",
+        "webhook_id": "00000000-0000-4000-8000-000000000000",
     }
     if template.startswith("/provinsi/"):
         values["code"] = "33"

@@ -13,6 +13,7 @@ from adapters.account_types import Account
 from adapters.memory.accounts import MemoryAccounts
 from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
+from adapters.memory.subscriptions import MemorySubscriptions
 from adapters.passwords import Argon2Hasher
 from adapters.reference_data import region_catalogue
 from domain import commands as c
@@ -72,6 +73,8 @@ class World:
             clock=self.clock,
             ids=uuid.uuid4,
             delivery=MemoryDelivery(),
+            subscriptions=MemorySubscriptions(),
+            mail=True,
         )
         for account in ACCOUNTS.values():
             self.run(self.accounts.add(account, None, "tests", self.clock()))

@@ -18,6 +18,7 @@ from tracker.api.ledger import LEDGER_HANDLERS, LedgerController
 from tracker.api.periods import PeriodController
 from tracker.api.regions import ReferenceController, RegionController
 from tracker.api.schedule import ScheduleController
+from tracker.api.webhooks import WebhookController
 
 
 def handlers() -> list[Any]:
@@ -38,6 +39,7 @@ def handlers() -> list[Any]:
             KkpController,
             ImportController,
             ScheduleController,
+            WebhookController,
         ],
     )
     return [api, *LEDGER_HANDLERS]

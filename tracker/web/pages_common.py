@@ -133,10 +133,17 @@ def not_yet(
     return live, {**picker, "as_of": None, "pada_error": message}
 
 
+SCOPES = {"wilayah": "", "provinsi": "", "forum": "forum:", "aksi": "action:"}
+
+
 def feeds(kind: str, ident: str | None = None) -> dict[str, str]:
-    """The Atom and JSON Feed URLs of a page (written by tracker/web/feeds.py)."""
+    """The Atom and JSON Feed URLs of a page (written by tracker/web/feeds.py), and the
+    mail subscription to the same place (tracker/subscriptions.py), if it has one."""
     base = f"/umpan/{kind}/{ident}" if ident is not None else f"/umpan/{kind}"
-    return {"atom": f"{base}.atom", "json": f"{base}.json"}
+    found = {"atom": f"{base}.atom", "json": f"{base}.json"}
+    if ident is not None and kind in SCOPES:
+        found["mail"] = f"/langganan?{urlencode({'lingkup': SCOPES[kind] + ident})}"
+    return found
 
 
 def status_chart(by_status: dict[str, int], f: Fmt) -> Any:
