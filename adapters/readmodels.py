@@ -105,21 +105,6 @@ async def list_closures(pool: Any, province_code: str | None) -> list[str]:
     return [r["doc"] for r in await pool.fetch(sql, province_code)]
 
 
-async def list_schedules(pool: Any) -> list[str]:
-    """The reporting schedules set, one per year, oldest year first."""
-    rows = await pool.fetch(f"SELECT public_doc AS doc FROM {S}.schedule ORDER BY year")
-    return [r["doc"] for r in rows]
-
-
-async def list_reminders(pool: Any, places: list[str] | None, limit: int) -> list[str]:
-    """The newest reminders of these regions or provinces (None: all): the caller shows each
-    only to the accounts it is addressed to."""
-    sql = f"""SELECT public_doc AS doc FROM {S}.reminder
-    WHERE $1::text[] IS NULL OR region_code = ANY($1) OR province_code = ANY($1)
-    ORDER BY issued_at DESC, id LIMIT $2"""
-    return [r["doc"] for r in await pool.fetch(sql, places, limit)]
-
-
 async def list_commitments(pool: Any, forum_id: UUID | None, region_code: str | None) -> list[str]:
     sql = f"SELECT public_doc AS doc FROM {S}.commitment WHERE ($1::uuid IS NULL OR forum_id = $1)"
     sql += " AND ($2::text IS NULL OR $2 = ANY(region_codes)) ORDER BY made_on DESC, id"

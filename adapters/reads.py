@@ -11,7 +11,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from adapters import audit_queries, kkp_reads, open_data, readmodels, readstore, sealer, search
+from adapters import (
+    audit_queries,
+    kkp_reads,
+    open_data,
+    readmodels,
+    readstore,
+    schedule_reads,
+    sealer,
+    search,
+)
 from adapters.readmodels import ActionFilter, BoardCursor
 
 
@@ -38,10 +47,10 @@ class PostgresReadStore:
         return await readmodels.list_closures(self.db, province_code)
 
     async def list_schedules(self) -> list[str]:
-        return await readmodels.list_schedules(self.db)
+        return await schedule_reads.list_schedules(self.db)
 
     async def list_reminders(self, places: list[str] | None, limit: int) -> list[str]:
-        return await readmodels.list_reminders(self.db, places, limit)
+        return await schedule_reads.list_reminders(self.db, places, limit)
 
     async def kkp_action_rows(self, place: str | None) -> list[dict[str, Any]]:
         return await kkp_reads.kkp_action_rows(self.db, place)

@@ -182,12 +182,23 @@ async def revoke_token(ctx: AccountContext, cmd: RevokeToken, who: Principal) ->
 _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 
 
+def mail_address(raw: str, lang: str) -> str:
+    """A mail address and the language its mails are written in, or the refusal: for an
+    account's notifications and for a public subscription alike."""
+    email = raw.strip()
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise AccountError("email-format", email=email)
+    if lang not in ("id", "en"):
+        raise AccountError("lang-unknown", lang=lang)
+    return email
+
+
 async def set_notifications(ctx: AccountContext, cmd: SetNotifications, who: Principal) -> None:
     """An account's mail address, language and digest choice; no address: the inbox only."""
     email = (cmd.email or "").strip() or None
-    if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
-        raise AccountError("email-format", email=email)
-    if cmd.lang not in ("id", "en"):
+    if email is not None:
+        mail_address(email, cmd.lang)
+    elif cmd.lang not in ("id", "en"):
         raise AccountError("lang-unknown", lang=cmd.lang)
     await _subject(ctx, cmd.user_id)
     if ctx.delivery is None:

@@ -100,6 +100,17 @@ def author_of(state: Any, report_id: UUID) -> str | None:
     return None
 
 
+def authors_of(returned: Iterable[Returned], state_of: Callable[[UUID], Any]) -> dict[UUID, str]:
+    """The account that filed each returned report, by report id, from its action's state."""
+    found = {}
+    for item in returned:
+        report_id = item.due.report_id
+        author = author_of(state_of(item.due.action_id), report_id) if report_id else None
+        if report_id is not None and author is not None:
+            found[report_id] = author
+    return found
+
+
 def issue(bus: MessageBus, planned: Iterable[reminders.Planned], skip: set[UUID]) -> int:
     """Hand each reminder to the bus (synchronously: a worker thread or the demo); one
     already issued is refused and remembered in `skip`. Returns how many were issued."""
@@ -126,12 +137,7 @@ def run_once(
 ) -> int:
     """One tick on states the caller has (the demo: from the event store, synchronously)."""
     planned, returned = plan(facts, due_day, now)
-    authors = {}
-    for item in returned:
-        ident = item.due.report_id
-        found = author_of(bus.find("action", item.due.action_id), ident) if ident else None
-        if ident is not None and found is not None:
-            authors[ident] = found
+    authors = authors_of(returned, lambda ident: bus.find("action", ident))
     notices = [*planned, *returned_notices(returned, authors, now)]
     return issue(bus, notices, set() if skip is None else skip)
 
@@ -141,13 +147,8 @@ async def tick(bus: MessageBus, data: ReadStore, now: datetime, skip: set[UUID])
     docs = await queries.all_actions(data, readmodels.ActionFilter())
     facts = [msgspec.convert(d["figures"]["reporting"], ReportingFacts) for d in docs]
     planned, returned = plan(facts, await queries.schedules(data), now)
-    authors = {}
-    for item in returned:
-        ident = item.due.report_id
-        state = await data.load_state("action", item.due.action_id)
-        found = author_of(state, ident) if ident else None
-        if ident is not None and found is not None:
-            authors[ident] = found
+    states = {r.due.action_id: await data.load_state("action", r.due.action_id) for r in returned}
+    authors = authors_of(returned, states.get)
     notices = [*planned, *returned_notices(returned, authors, now)]
     todo = [p for p in notices if p.reminder_id not in skip]
     if not todo:

@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import re
 import secrets
 import urllib.error
 import urllib.request
@@ -42,6 +41,7 @@ from adapters.tasks import finish
 from domain.access import Principal
 from projections import public
 from tracker import catalogue
+from tracker.accounts import mail_address
 from tracker.commands import ConfirmSubscription, RegisterWebhook, Subscribe, Unsubscribe
 from tracker.delivery import MAX_ATTEMPTS, EventSource, wait_after
 from tracker.ports import Mailer
@@ -49,7 +49,6 @@ from tracker.ports import Mailer
 CONSUMER = "public"
 DISABLE_AFTER = 10  # a webhook failing this many times in a row is disabled
 SIGNATURE_HEADER = "Tracker-Signature"
-_EMAIL = r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")  # plain http only for a receiver on this host
 
 
@@ -87,11 +86,7 @@ async def subscribe(ctx: SubscriptionContext, cmd: Subscribe, who: Principal) ->
     link goes only to the address, which is how the address is proved)."""
     if not ctx.mail:
         raise AccountError("delivery-unavailable")
-    email = cmd.email.strip()
-    if len(email) > 254 or not re.fullmatch(_EMAIL, email):
-        raise AccountError("email-format", email=email)
-    if cmd.lang not in ("id", "en"):
-        raise AccountError("lang-unknown", lang=cmd.lang)
+    email = mail_address(cmd.email, cmd.lang)
     scope = check_scope(cmd.scope.strip(), ctx.known_place)
     if scope == "*":
         raise AccountError("subscription-scope", scope=scope)
