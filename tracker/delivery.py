@@ -23,7 +23,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from html import escape
 from typing import Any
-from uuid import UUID
 
 import msgspec
 import structlog
@@ -31,11 +30,11 @@ import structlog
 from adapters import codec
 from adapters.account_types import Account
 from adapters.delivery_types import Outgoing, Preference
-from adapters.readstore import read_notifications
 from adapters.tasks import finish
 from domain.period import ReportingPeriod
 from domain.reminder import ReminderIssued
 from tracker import catalogue
+from tracker.event_sources import EventSource
 from tracker.ports import DeliveryStore, Mailer
 
 CONSUMER = "mail"
@@ -44,10 +43,6 @@ FIRST_WAIT = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 DIGEST_HOUR_UTC = 0  # 07:00 WIB, 08:00 WITA, 09:00 WIT: before the working day everywhere
 BATCH = 500
-
-
-# (position, topic, state, aggregate id) of the events after a position, in order
-EventSource = Callable[[int, int], Awaitable[list[tuple[int, str, bytes, UUID]]]]
 
 
 def wait_after(attempts: int) -> timedelta:
@@ -242,29 +237,3 @@ class Delivery:
                 self.log.exception("delivery.round_failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.poll)
-
-
-def memory_events(store: Any) -> EventSource:
-    """The event source of an in-memory event store."""
-
-    async def read(after: int, limit: int) -> list[tuple[int, str, bytes, UUID]]:
-        notes = store.notifications(after, limit)
-        return [(n.notification_id, n.topic, bytes(n.state), n.originator_id) for n in notes]
-
-    return read
-
-
-def _event(row: Any) -> tuple[int, str, bytes, UUID]:
-    ident = UUID(bytes=row["originator_id"].bytes)
-    return row["notification_id"], row["topic"], bytes(row["state"]), ident
-
-
-def postgres_events(pool: Any) -> EventSource:
-    """The event source of the PostgreSQL event store (its notification log)."""
-
-    async def read(after: int, limit: int) -> list[tuple[int, str, bytes, UUID]]:
-        async with pool.acquire() as conn:
-            rows = await read_notifications(conn, after, limit)
-        return [_event(r) for r in rows]
-
-    return read

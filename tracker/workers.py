@@ -15,9 +15,10 @@ from adapters.projector import StoreTailProjector
 from adapters.relay import Relay
 from adapters.sealer.worker import Sealer
 from adapters.tasks import finish
-from tracker.delivery import Delivery, postgres_events
+from tracker.delivery import Delivery
+from tracker.event_sources import postgres_events
+from tracker.fanout import Fanout
 from tracker.reminders import ReminderWorker
-from tracker.subscriptions import Fanout
 
 if TYPE_CHECKING:
     from tracker.bootstrap import Services

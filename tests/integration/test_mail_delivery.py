@@ -34,7 +34,7 @@ from adapters.reference_data import region_catalogue
 from adapters.relay import Relay
 from domain.obligations import ReportingFacts
 from tests.unit.world import ACCOUNTS, PRINCIPALS, World, commitment, forum, plan
-from tracker import delivery, reminders
+from tracker import delivery, event_sources, reminders
 from tracker.bus import MessageBus
 
 MORNING = datetime(2026, 5, 2, 1, tzinfo=UTC)  # 13 days before B04's 15 May: due-14
@@ -94,7 +94,7 @@ def _delivery(world: World, store: MemoryDelivery, port: int) -> delivery.Delive
         store,
         world.accounts.all_accounts,
         mailer,
-        delivery.memory_events(world.store),
+        event_sources.memory_events(world.store),
         world.clock,
         "https://pelacak.example",
     )

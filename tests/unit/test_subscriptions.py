@@ -18,7 +18,7 @@ import pytest
 
 from adapters.memory.mail import MemoryMailer
 from tests.unit.sites import Site, plan_action
-from tracker import delivery, subscriptions
+from tracker import delivery, event_sources, fanout
 
 SECRET = "rahasia-lsm-yang-cukup-panjang"
 
@@ -48,10 +48,10 @@ def receiver() -> Iterator[str]:
         server.shutdown()
 
 
-def _fanout(site: Site, mailer: MemoryMailer | None = None) -> subscriptions.Fanout:
+def _fanout(site: Site, mailer: MemoryMailer | None = None) -> fanout.Fanout:
     s = site.services
-    events = delivery.memory_events(site.store)
-    return subscriptions.Fanout(
+    events = event_sources.memory_events(site.store)
+    return fanout.Fanout(
         s.subscriptions, mailer, events, s.bus.find, s.clock, "https://pelacak.example"
     )
 
@@ -94,7 +94,7 @@ def test_a_webhook_failing_again_and_again_is_disabled(site: Site) -> None:
     made = site.ok(site.client.post("/api/v1/webhooks", json=hook), 201)
     plan_action(site)
     fan = _fanout(site)
-    for _ in range(subscriptions.DISABLE_AFTER):
+    for _ in range(fanout.DISABLE_AFTER):
         asyncio.run(fan.run_once())
         site.clock.now += timedelta(hours=7)
     token = {"Tracker-Webhook-Token": made["token"]}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.unit.sites import Site, plan_action
-from tracker import delivery, reminders
+from tracker import delivery, event_sources, reminders
 
 W = "/kerja/notifikasi"
 NO_REDIRECTS: dict[str, Any] = {"follow_redirects": False}
@@ -45,7 +45,7 @@ def test_an_account_sets_its_mail_and_the_log_shows_the_delivery(site: Site) -> 
         services.delivery,
         services.accounts.all_accounts,
         services.mailer,
-        delivery.memory_events(site.store),
+        event_sources.memory_events(site.store),
         services.clock,
         "https://pelacak.example",
     )
