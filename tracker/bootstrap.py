@@ -38,6 +38,7 @@ from adapters.subscriptions import PostgresSubscriptions
 from domain.regions import RegionCatalogue
 from tracker.bus import MessageBus
 from tracker.clock import utc_now
+from tracker.imports.jobs import ImportJobs
 from tracker.ports import (
     AccountStore,
     Clock,
@@ -84,6 +85,7 @@ class Services:
     delivery: DeliveryStore
     mailer: Mailer
     subscriptions: Any  # public subscriptions (adapters/subscriptions.py, memory twin)
+    imports: ImportJobs = field(default_factory=ImportJobs)  # workspace imports running on
 
     @property
     def pool(self) -> Any:
@@ -152,6 +154,7 @@ class Services:
         return bool(await self.data.history_rows(first))
 
     async def stop(self) -> None:
+        await self.imports.stop()
         if self.runtime.workers is not None:
             await self.runtime.workers.stop()
             self.runtime.workers = None

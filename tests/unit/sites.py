@@ -55,9 +55,9 @@ class Site:
         return [n.topic.rpartition(":")[2].rpartition(".")[2] for n in self.log()]
 
 
-def make_site() -> Iterator[Site]:
+def make_site(**settings_given: Any) -> Iterator[Site]:
     clock, store, accounts = Clock(), MemoryEventStore(), MemoryAccounts()
-    settings = Settings(data_dir=None, database_url=None, workers=False)
+    settings = Settings(data_dir=None, database_url=None, workers=False, **settings_given)
     services = bootstrap(settings, clock=clock, store=store, accounts=accounts)
     tokens = {}
     for name, account in ACCOUNTS.items():

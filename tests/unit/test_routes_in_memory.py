@@ -38,6 +38,7 @@ EXPECTED = {
     "/bukti/{action_id:str}/{sha256:str}": 404,
     "/kerja/aksi/baru": 403,
     "/kerja/impor": 403,  # a Pemda imports its own region's sheets
+    "/kerja/impor/tugas/{job_id:str}": 404,  # only the account that started the import
     "/kerja/admin/akun": 403,  # the ministry centre only
     "/kerja/admin/akun/{user_id:str}": 403,
     "/kerja/admin/forum": 403,
@@ -86,6 +87,7 @@ def _path(template: str, demo: Demo) -> str:
         "dimension": "kkp",
         "year": "2022",
         "webhook_id": "00000000-0000-4000-8000-000000000000",
+        "job_id": "tidak-ada",
     }
     if template.startswith("/provinsi/"):
         values["code"] = "33"

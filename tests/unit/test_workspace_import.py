@@ -6,10 +6,13 @@ file field; other roles get a 403 page."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
-from tests.unit.sites import Site, plan_action
+from tests.unit.sites import Site, make_site, plan_action
+from tests.unit.world import ACCOUNTS
+from tracker.imports.jobs import KEPT_FOR, ImportJobs, Job
 
 W = "/kerja/impor"
 NO_REDIRECTS: dict[str, Any] = {"follow_redirects": False}
@@ -74,3 +77,77 @@ def test_other_roles_and_forms_without_the_token_are_refused(site: Site) -> None
     site.browser("pemda_blitar")
     assert _send(site, "not-the-token", _filled(site, action_id, "40")).status_code == 403
     assert site.events() == before
+
+
+def _job(site: Site, location: str) -> Job:
+    job_id = location.split("/tugas/")[1].split("?", maxsplit=1)[0]
+    job = site.services.imports.get(job_id, ACCOUNTS["pemda_blitar"].user_id)
+    assert job is not None
+    assert job.finished.wait(10)  # the background task ends; its page then shows the result
+    return job
+
+
+def test_a_long_import_goes_on_in_the_background_with_a_page_that_shows_its_result() -> None:
+    for site in make_site(import_wait_seconds=0):
+        _, action_id = plan_action(site)
+        csrf = site.browser("pemda_blitar")
+        before = site.events()
+        checking = _send(site, csrf, _filled(site, action_id, "40"), decision="check")
+        assert checking.status_code == 303
+        assert checking.headers["location"].startswith(f"{W}/tugas/")
+        _job(site, checking.headers["location"])
+        checked = site.client.get(checking.headers["location"])
+        assert checked.status_code == 200 and "1 baris siap diterapkan" in checked.text
+        sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', checked.text)
+        assert sha is not None and site.events() == before
+
+        fields = {"sha256": sha.group(1), "file_name": "laporan-B04.csv", "decision": "apply"}
+        applying = _send(site, csrf, **fields)
+        assert applying.status_code == 303 and "/tugas/" in applying.headers["location"]
+        _job(site, applying.headers["location"])
+        done = site.client.get(applying.headers["location"], **NO_REDIRECTS)
+        assert done.status_code == 303 and done.headers["location"].startswith(f"{W}?batch=")
+        assert site.events()[len(before) :][-1] == "ImportApplied"
+
+        site.browser("pemda_semarang")  # another account does not see the job
+        assert site.client.get(applying.headers["location"]).status_code == 404
+
+
+def test_a_running_import_shows_the_rows_done_and_refreshes_itself(site: Site) -> None:
+    site.browser("pemda_blitar")
+    owner = ACCOUNTS["pemda_blitar"].user_id
+    job = Job(id="berjalan", owner=owner, about={"name": "rencana.xlsx", "apply": False})
+    site.services.imports.add(job)
+    reading = site.client.get(f"{W}/tugas/berjalan")
+    assert reading.status_code == 200 and "Membaca berkas" in reading.text
+    job.progress(1234, 5000)
+    page = site.client.get(f"{W}/tugas/berjalan")
+    assert page.status_code == 200 and page.headers["refresh"] == "1"
+    assert '<meta http-equiv="refresh" content="1">' in page.text
+    assert '<progress id="baris" max="5000" value="1234">' in page.text
+    assert "Memeriksa rencana.xlsx" in page.text
+    assert "1.234 dari 5.000 baris diperiksa (24%)" in page.text
+    english = site.client.get(f"{W}/tugas/berjalan?lang=en").text
+    assert "1,234 of 5,000 rows checked (24%)" in english
+    assert site.client.get(f"{W}/tugas/tidak-ada").status_code == 404
+
+
+def test_finished_jobs_are_forgotten_a_quarter_of_an_hour_after_they_end() -> None:
+    now = [0.0]
+    jobs = ImportJobs(clock=lambda: now[0])
+
+    async def two() -> None:
+        async def work(job: Job) -> str:
+            job.progress(1, 1)
+            return "selesai"
+
+        first, task = jobs.start("a", work)
+        await task
+        assert first.result == "selesai" and first.percent == 100
+        assert jobs.get(first.id, "b") is None  # only its owner's
+        now[0] = KEPT_FOR + 1
+        second, task = jobs.start("a", work)  # starting one prunes the stale
+        await task
+        assert jobs.get(first.id, "a") is None and jobs.get(second.id, "a") is second
+
+    asyncio.run(two())

@@ -11,6 +11,7 @@ from adapters.signing import Signer
 from tracker.bootstrap import Services
 from tracker.bus import MessageBus
 from tracker.http.reading import Reading
+from tracker.imports.jobs import ImportJobs
 from tracker.ports import AccountStore, Clock, DeliveryStore, FileStore, ReadStore
 from tracker.ports import Positions as PositionsPort
 from tracker.settings import Settings
@@ -24,6 +25,7 @@ Config = NamedDependency[Settings]
 Keys = NamedDependency[Signer]
 Files = NamedDependency[FileStore]  # evidence bytes
 Outbox = NamedDependency[DeliveryStore]  # notification preferences and the mail outbox
+Jobs = NamedDependency[ImportJobs]  # imports that go on after their page is answered
 App = NamedDependency[Services]  # for /ready only: it reports on every part
 
 
@@ -42,6 +44,7 @@ def provided(services: Services) -> dict[str, Provide]:
         "keys": _value(lambda: services.signer),
         "files": _value(lambda: services.files),
         "outbox": _value(lambda: services.delivery),
+        "jobs": _value(lambda: services.imports),
         "services": _value(lambda: services),
         "reads": _value(
             lambda: Reading(
