@@ -41,6 +41,10 @@ class AccountMissing(AccountError):
     """No such user or token."""
 
 
+class TooMany(AccountError):
+    """A limit on what one address or host may be sent (HTTP 429)."""
+
+
 class SignInThrottled(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many failed sign-ins; retry after {retry_after} s")

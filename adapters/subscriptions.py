@@ -121,6 +121,28 @@ class PostgresSubscriptions:
             now,
         )
 
+    async def unconfirmed(self, email: str, since: datetime) -> int:
+        """Mail subscriptions to `email` asked for since `since` and not confirmed yet."""
+        return int(
+            await self._pool.fetchval(
+                "SELECT count(*) FROM delivery.subscription WHERE channel = 'mail'"
+                " AND email = $1 AND created_at >= $2 AND confirmed_at IS NULL",
+                email,
+                since,
+            )
+        )
+
+    async def webhooks_on(self, host: str) -> int:
+        """Webhooks still delivering to `host` (the URL's host name, lower case)."""
+        return int(
+            await self._pool.fetchval(
+                "SELECT count(*) FROM delivery.subscription WHERE channel = 'webhook'"
+                " AND ended_at IS NULL AND disabled_at IS NULL"
+                " AND lower(substring(url from '^[A-Za-z]+://(?:[^@/]*@)?([^:/?#]+)')) = $1",
+                host,
+            )
+        )
+
     async def active(self) -> list[Subscription]:
         rows = await self._pool.fetch(
             f"SELECT {_FIELDS} FROM delivery.subscription WHERE confirmed_at IS NOT NULL"

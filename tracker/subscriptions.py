@@ -4,7 +4,9 @@ used; every mail carries a one-click unsubscribe), and integrators register webh
 (HTTPS; each body signed in `Tracker-Signature`, tracker/fanout.py).
 
 The fan-out (tracker/fanout.py) sends them only public events, in their public form; its
-owner reads a webhook's delivery log with the management token it was given once.
+owner reads a webhook's delivery log with the management token it was given once. Limits
+keep them from being turned on others: a few unconfirmed requests per address a day (each
+sends a mail), a bounded number of live webhooks per receiving host.
 """
 
 from __future__ import annotations
@@ -13,18 +15,20 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from adapters.account_types import AccountError
+from adapters.account_types import AccountError, TooMany
 from adapters.subscription_types import Channel, Notice, Subscription
 from domain.access import Principal
 from tracker.accounts import mail_address
 from tracker.commands import ConfirmSubscription, RegisterWebhook, Subscribe, Unsubscribe
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")  # plain http only for a receiver on this host
+MAIL_PER_DAY = 3  # unconfirmed subscription requests to one address in 24 hours
+WEBHOOKS_PER_HOST = 20  # live webhooks delivering to one host name
 
 
 def check_scope(scope: str, known: Callable[[str], bool]) -> str:
@@ -65,6 +69,8 @@ async def subscribe(ctx: SubscriptionContext, cmd: Subscribe, who: Principal) ->
     scope = check_scope(cmd.scope.strip(), ctx.known_place)
     if scope == "*":
         raise AccountError("subscription-scope", scope=scope)
+    if await ctx.store.unconfirmed(email, ctx.now - timedelta(days=1)) >= MAIL_PER_DAY:
+        raise TooMany("subscription-too-many", n=MAIL_PER_DAY)  # not a way to spam an inbox
     made = Subscription(
         id=uuid.uuid4(),
         channel=Channel.MAIL,
@@ -112,13 +118,17 @@ async def register_webhook(
     """(its id, its management token): the token is shown once."""
     if not 16 <= len(cmd.secret) <= 256:
         raise AccountError("webhook-secret")
+    url = _check_url(cmd.url)
+    host = urlsplit(url).hostname or ""
+    if await ctx.store.webhooks_on(host) >= WEBHOOKS_PER_HOST:
+        raise TooMany("webhook-too-many", n=WEBHOOKS_PER_HOST, host=host)
     made = Subscription(
         id=uuid.uuid4(),
         channel=Channel.WEBHOOK,
         scope=check_scope(cmd.scope.strip(), ctx.known_place),
         token=secrets.token_urlsafe(32),
         created_at=ctx.now,
-        url=_check_url(cmd.url),
+        url=url,
         secret=cmd.secret,
         confirmed_at=ctx.now,  # whoever holds the secret is who it is for
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import msgspec
 
 from adapters.delivery_types import Status
-from adapters.subscription_types import Notice, Subscription
+from adapters.subscription_types import Channel, Notice, Subscription
 
 replace = msgspec.structs.replace
 
@@ -58,6 +59,24 @@ class MemorySubscriptions:
         with self._lock:
             s = self._subs[ident]
             self._subs[ident] = replace(s, ended_at=s.ended_at or now)
+
+    async def unconfirmed(self, email: str, since: datetime) -> int:
+        with self._lock:
+            found = [s for s in self._subs.values() if s.channel is Channel.MAIL]
+        return sum(
+            1 for s in found if s.email == email and s.created_at >= since and not s.confirmed_at
+        )
+
+    async def webhooks_on(self, host: str) -> int:
+        with self._lock:
+            found = [s for s in self._subs.values() if s.channel is Channel.WEBHOOK]
+        return sum(
+            1
+            for s in found
+            if s.ended_at is None
+            and s.disabled_at is None
+            and urlsplit(s.url or "").hostname == host
+        )
 
     async def active(self) -> list[Subscription]:
         with self._lock:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from adapters.delivery_types import Status
 from adapters.subscription_types import Channel, Notice, Subscription
 from tests.contracts.conftest import Runner
@@ -77,3 +79,23 @@ def test_notices_queue_once_and_failures_in_a_row_disable(followers: tuple[Any, 
     log = {n.position: n for n in run(store.log(UUID(int=2)))}
     assert (log[5].status, log[4].status, log[4].attempts) == (Status.SENT, Status.FAILED, 3)
     assert log[4].last_error == "HTTP 503"
+
+
+def test_unconfirmed_requests_per_address_and_live_webhooks_per_host_are_counted(
+    followers: tuple[Any, Runner],
+) -> None:
+    store, run = followers
+    asked = [msgspec.structs.replace(follower(n), email="batas@example.org") for n in (51, 52, 53)]
+    for made in asked:
+        run(store.add(made))
+    run(store.confirm(UUID(int=53), T0))  # a confirmed one is no longer a request
+    assert run(store.unconfirmed("batas@example.org", T0)) == 2
+    assert run(store.unconfirmed("batas@example.org", T0 + timedelta(seconds=52))) == 1
+    assert run(store.unconfirmed("lain@example.org", T0)) == 0
+    urls = ("https://Hook.Example.net:8443/a", "https://user@hook.example.net/b", "https://x.org/")
+    for n, url in enumerate(urls, start=61):
+        run(store.add(msgspec.structs.replace(follower(n, Channel.WEBHOOK, True), url=url)))
+    assert run(store.webhooks_on("hook.example.net")) == 2
+    run(store.end(UUID(int=61), T0))
+    assert run(store.webhooks_on("hook.example.net")) == 1
+    assert run(store.webhooks_on("x.org")) == 1

@@ -140,3 +140,30 @@ def test_mail_subscription_is_double_opt_in_with_one_click_unsubscribe(site: Sit
     plan_action(site)
     asyncio.run(fan.run_once())
     assert len(mailer.outbox) == count
+
+
+def _ask(site: Site, fields: dict[str, str]) -> Any:
+    page = site.client.get("/langganan?lingkup=35.72")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    return site.client.post("/langganan", data={**fields, "csrf_token": csrf})
+
+
+def test_the_form_is_no_way_to_flood_an_inbox_or_a_host(site: Site) -> None:
+    assert site.clock is not None
+    site.services.bus.mail = True
+    fields = {"scope": "35.72", "email": "korban@example.org", "lang": "id"}
+    for _ in range(3):
+        assert _ask(site, fields).status_code == 200  # followed to the "sent" page
+    fourth = _ask(site, fields)
+    assert fourth.status_code == 422 and "3 permintaan langganan" in fourth.text
+    site.clock.now += timedelta(days=1, minutes=1)  # a day later the address may ask again
+    assert _ask(site, fields).status_code == 200
+
+    hook = {"url": "https://korban.example.net/hook", "secret": SECRET}
+    for n in range(20):
+        made = site.client.post("/api/v1/webhooks", json={**hook, "url": f"{hook['url']}/{n}"})
+        site.ok(made, 201)
+    refused = site.client.post("/api/v1/webhooks", json=hook)
+    assert refused.status_code == 429, refused.text
+    assert "20 webhook aktif" in refused.json()["detail"]
+    assert "korban.example.net" in refused.json()["detail_en"]

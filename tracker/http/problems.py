@@ -20,6 +20,7 @@ from adapters.account_types import (
     AccountMissing,
     SignInThrottled,
     TokenRefused,
+    TooMany,
 )
 from domain.access import NotAllowed, SignInRequired
 from domain.errors import DomainError, RuleViolated
@@ -97,9 +98,15 @@ def on_token_refused(request: Request[Any, Any, Any], exc: TokenRefused) -> Resp
 
 def on_account_error(request: Request[Any, Any, Any], exc: AccountError) -> Response[bytes]:
     """Account refusals are worded from the catalogue, as in the CLI; 409 when the id is
-    taken, 404 when the user or token does not exist."""
+    taken, 404 when the user or token does not exist, 429 over a limit."""
     status = (
-        409 if isinstance(exc, AccountExists) else 404 if isinstance(exc, AccountMissing) else 422
+        409
+        if isinstance(exc, AccountExists)
+        else 404
+        if isinstance(exc, AccountMissing)
+        else 429
+        if isinstance(exc, TooMany)
+        else 422
     )
     return problem(request, status, "account-refused", exc.key, exc.params)
 
