@@ -15,7 +15,6 @@ thread. A refused or unreachable server puts the row back with a longer wait (1 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import smtplib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,16 +24,15 @@ from html import escape
 from typing import Any
 
 import msgspec
-import structlog
 
 from adapters import codec
 from adapters.account_types import Account
 from adapters.delivery_types import Outgoing, Preference
-from adapters.tasks import finish
 from domain.period import ReportingPeriod
 from domain.reminder import ReminderIssued
 from tracker import catalogue
 from tracker.event_sources import EventSource
+from tracker.outbox_worker import OutboxWorker
 from tracker.ports import DeliveryStore, Mailer
 
 CONSUMER = "mail"
@@ -142,8 +140,11 @@ def _groups(rows: Sequence[Outgoing]) -> list[list[Outgoing]]:
     return [*single, *digests.values()]
 
 
-class Delivery:
+class Delivery(OutboxWorker):
     """The consumer and the sender, as one background worker (`run_once` for tests)."""
+
+    name = "delivery"
+    round_event, failed_event = "delivery.round", "delivery.round_failed"
 
     def __init__(
         self,
@@ -157,15 +158,9 @@ class Delivery:
         poll_seconds: float = 2.0,
         feed: Any = None,
     ) -> None:
-        """`feed`: a source with its own start and stop (adapters/nats_feed.JetStreamFeed)
-        whose `read` is `events`."""
-        self.feed = feed
+        super().__init__(poll_seconds, feed)
         self.store, self.accounts, self.mailer = store, accounts, mailer
         self.events, self.clock, self.base_url = events, clock, base_url
-        self.poll = poll_seconds
-        self.log = structlog.get_logger("delivery")
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     async def consume(self) -> int:
         """Queue the mails of the events after the saved position; returns rows added."""
@@ -212,28 +207,3 @@ class Delivery:
         queued = await self.consume()
         sent, failed = await self.send()
         return queued, sent, failed
-
-    async def start(self) -> None:
-        if self.feed is not None:
-            await self.feed.start()
-        self._stop.clear()
-        self._task = asyncio.create_task(self._run(), name="delivery")
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            await finish(self._task, grace=10)
-            self._task = None
-        if self.feed is not None:
-            await self.feed.stop()
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                queued, sent, failed = await self.run_once()
-                if queued or sent or failed:
-                    self.log.info("delivery.round", queued=queued, sent=sent, failed=failed)
-            except Exception:  # the next round tries again; nothing was lost
-                self.log.exception("delivery.round_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.poll)

@@ -6,7 +6,6 @@ makes the subscriptions)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import urllib.error
@@ -20,15 +19,14 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-import structlog
 
 from adapters import codec
 from adapters.subscription_types import Channel, Notice, Subscription
-from adapters.tasks import finish
 from projections import public
 from tracker import catalogue
 from tracker.delivery import MAX_ATTEMPTS, wait_after
 from tracker.event_sources import EventSource
+from tracker.outbox_worker import OutboxWorker
 from tracker.ports import Mailer
 
 CONSUMER = "public"
@@ -71,8 +69,11 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-class Fanout:
+class Fanout(OutboxWorker):
     """The fan-out and the sender as one background worker (`run_once` for tests)."""
+
+    name = "subscriptions"
+    round_event, failed_event = "subscriptions.round", "subscriptions.round_failed"
 
     def __init__(
         self,
@@ -84,12 +85,11 @@ class Fanout:
         base_url: str,
         *,
         poll_seconds: float = 2.0,
+        feed: Any = None,
     ) -> None:
+        super().__init__(poll_seconds, feed)
         self.store, self.mailer, self.events, self.find = store, mailer, events, find
-        self.clock, self.base_url, self.poll = clock, base_url, poll_seconds
-        self.log = structlog.get_logger("subscriptions")
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self.clock, self.base_url = clock, base_url
 
     async def consume(self) -> int:
         queued = 0
@@ -204,22 +204,3 @@ class Fanout:
         queued = await self.consume()
         sent, failed = await self.send()
         return queued, sent, failed
-
-    async def start(self) -> None:
-        self._stop.clear()
-        self._task = asyncio.create_task(self._run(), name="subscriptions")
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            await finish(self._task, grace=10)
-            self._task = None
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:  # the next round tries again; nothing was lost
-                self.log.exception("subscriptions.round_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.poll)

@@ -43,6 +43,13 @@ class RelayTask:
             self._task = None
 
 
+def _feed(services: Services, durable: str) -> JetStreamFeed | None:
+    """A durable JetStream consumer of the event stream when NATS is configured (holes and
+    an idle tail are read from PostgreSQL); None: read the notification log itself."""
+    url = services.settings.nats_url
+    return JetStreamFeed(services.pool, url, durable=durable) if url else None
+
+
 class Workers:
     def __init__(self, workers: list[Any]) -> None:
         self.workers = workers
@@ -66,11 +73,7 @@ class Workers:
                 )
             )
         if settings.delivery and settings.smtp_host:  # without SMTP the inbox is the channel
-            feed = (
-                JetStreamFeed(services.pool, settings.nats_url, durable="delivery-mail")
-                if settings.nats_url
-                else None
-            )
+            feed = _feed(services, "delivery-mail")
             mailing = Delivery(
                 services.delivery,
                 services.accounts.all_accounts,
@@ -83,9 +86,15 @@ class Workers:
             timed.append(mailing)
         if settings.delivery:  # public subscriptions: webhooks need no mail server
             mailer = services.mailer if settings.smtp_host else None
-            events, find = postgres_events(services.pool), services.bus.find
+            feed = _feed(services, "delivery-public")
             fanning = Fanout(
-                services.subscriptions, mailer, events, find, services.clock, settings.base_url
+                services.subscriptions,
+                mailer,
+                feed.read if feed else postgres_events(services.pool),
+                services.bus.find,
+                services.clock,
+                settings.base_url,
+                feed=feed,
             )
             timed.append(fanning)
         if settings.nats_url is None:
