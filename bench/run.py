@@ -42,17 +42,20 @@ from bench.workload import (
 WARM_UP_ACTIONS = 20
 
 
-def as_of_section(path: Path) -> str:
-    """The section `python -m bench.as_of` wrote into the file, if any, to write back."""
-    from bench.as_of import MARK_BEGIN, MARK_END
-
+def other_sections(path: Path) -> str:
+    """The sections the other benchmarks (`bench.as_of`, `bench.imports`, ...) wrote into
+    the file, each between `<!-- name: written by ... -->` and `<!-- /name -->`, to write
+    back after this run's part."""
     if not path.exists():
         return ""
-    text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN not in text:
-        return ""
-    section = MARK_BEGIN + text.partition(MARK_BEGIN)[2].partition(MARK_END)[0] + MARK_END
-    return "\n" + section + "\n"
+    kept = []
+    for line in (text := path.read_text(encoding="utf-8")).splitlines():
+        if line.startswith("<!-- ") and ": written by python -m bench." in line:
+            name = line.removeprefix("<!-- ").partition(":")[0]
+            end = f"<!-- /{name} -->"
+            body = text.partition(line)[2].partition(end)[0]
+            kept.append(f"\n{line}{body}{end}\n")
+    return "".join(kept)
 
 
 WARM_UP_COMMANDS = 80
@@ -77,7 +80,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     add("--output", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
     add("--no-write", action="store_true", help="print the summary only")
     add("--keep", action="store_true", help="keep the temporary directory (server logs)")
+    add(
+        "--quick",
+        action="store_true",
+        help="a smoke run for CI: a few dozen commands per phase; nothing is written",
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.commands, args.concurrency, args.actions, args.raw_events = 40, 2, 10, 100
+        args.rate, args.seconds, args.no_write = 20.0, 1.0, True
     for name in ("commands", "concurrency", "actions", "raw_events"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -306,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.summary(results))
     if not args.no_write:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        kept = as_of_section(args.output)  # bench.as_of's part is not ours to drop
+        kept = other_sections(args.output)  # the other benchmarks' parts are not ours
         args.output.write_text(report.markdown(results) + kept, encoding="utf-8")
         say(f"wrote {args.output}")
     return 0

@@ -147,7 +147,7 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         Returned reports do not count; `up_to` ignores later periods; `step` chooses whose
         reports count; `year` only the reports whose period falls in that calendar year."""
         best: float | None = None
-        best_key: tuple[tuple[date, date], int] | None = None
+        best_key: tuple[tuple[int, int, int], int] | None = None
         for index, report in enumerate(self.reports):
             value = report.percent if measure == "percent" else report.indicator_value
             if value is None or report.id == excluding or report.status is ReportStatus.RETURNED:

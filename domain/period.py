@@ -65,9 +65,11 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
         return ReportingPeriod.containing(self.ends_on + timedelta(days=1), self.kind)
 
     @property
-    def order(self) -> tuple[date, date]:
-        """Periods of any cadence in time order: by their last day, then their first."""
-        return (self.ends_on, self.starts_on)
+    def order(self) -> tuple[int, int, int]:
+        """Periods of any cadence in time order: by their last day, then their first (the
+        year and months say the same as the dates, without building them: it is a sort key
+        on every report of an action)."""
+        return (self.year, self.last_month, self.first_month)
 
     @property
     def label(self) -> str:

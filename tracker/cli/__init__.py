@@ -108,6 +108,8 @@ def run_projections(configured: Settings, action: str, name: str | None) -> None
         assert settings.database_url is not None
         if action == "status":
             asyncio.run(projection_commands.status(settings.database_url))
+        elif action == "checksum":
+            asyncio.run(projection_commands.checksum(settings.database_url))
         else:
             asyncio.run(projection_commands.rebuild(settings.database_url, name))
 
@@ -170,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     proj = commands.add_parser("projections", help=helptext("projections"))
     proj_actions = proj.add_subparsers(dest="action", required=True)
     proj_actions.add_parser("status", help=helptext("projections-status"))
+    proj_actions.add_parser("checksum", help=helptext("projections-checksum"))
     rebuild = proj_actions.add_parser("rebuild", help=helptext("projections-rebuild"))
     rebuild.add_argument("name", nargs="?", default="catalog")
     from tracker.cli import accounts as account_commands

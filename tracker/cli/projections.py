@@ -1,4 +1,5 @@
-"""`tracker projections status|rebuild`: plain text for people, with a progress bar."""
+"""`tracker projections status|rebuild|checksum`: plain text for people, with a progress
+bar."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 
 from adapters import readstore
 from adapters.rebuild import PROJECTIONS
+from adapters.rebuild import checksum as read_model_checksum
 from adapters.rebuild import rebuild as rebuild_projection
 from adapters.rebuild import status as projection_status
 from tracker.runtime import CliError, say
@@ -66,3 +68,17 @@ async def rebuild(database_url: str, name: str | None) -> None:
         bar.close()
         await pool.close()
     say("rebuilt", name=name, position=position, seconds=time.monotonic() - started)
+
+
+async def checksum(database_url: str) -> None:
+    """One line per read-model table and its MD5, then the position they stand at: compare
+    two replicas, or a store before and after `tracker projections rebuild`."""
+    pool = await readstore.create_pool(database_url, max_size=2)
+    try:
+        await readstore.create_schema(pool)
+        position, sums = await read_model_checksum(pool)
+    finally:
+        await pool.close()
+    for table, digest in sums.items():
+        print(f"{table:<14} {digest}")
+    print(f"{'position':<14} {position}")

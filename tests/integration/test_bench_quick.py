@@ -1,0 +1,48 @@
+"""`python -m bench.run --quick` as CI runs it: the whole benchmark (raw library loops, a
+real `tracker serve` on embedded servers, every phase) end to end at a small size, with no
+problem found in the system under test and nothing written. No timing is asserted: the
+figures of a smoke run mean nothing; that the command works means the report can be made."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.run import other_sections
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
+
+
+def test_the_quick_benchmark_runs_end_to_end_and_finds_no_problem() -> None:
+    before = (ROOT / "docs" / "benchmarks.md").read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=200,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "ours, 1 client ÷ raw save loop" in done.stdout
+    assert "**Problem:**" not in done.stdout, done.stdout
+    assert (ROOT / "docs" / "benchmarks.md").read_bytes() == before  # --quick writes nothing
+
+
+def test_a_regenerated_report_keeps_the_other_benchmarks_sections(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text(
+        "# Benchmarks\nold figures\n"
+        "<!-- as-of: written by python -m bench.as_of -->\nA\n<!-- /as-of -->\n"
+        "<!-- imports: written by python -m bench.imports -->\nB\n<!-- /imports -->\n",
+        encoding="utf-8",
+    )
+    kept = other_sections(page)
+    assert "old figures" not in kept
+    assert "<!-- as-of: written by python -m bench.as_of -->\nA\n<!-- /as-of -->" in kept
+    assert "<!-- imports: written by python -m bench.imports -->\nB\n<!-- /imports -->" in kept
+    assert other_sections(tmp_path / "missing.md") == ""
