@@ -95,11 +95,10 @@ def fill(bus: MessageBus, store: PostgresEventStore, place: tuple[str, str, str]
             report = c.SubmitProgressReport(
                 action_id=action_id, period=period, narrative="Laporan", percent=round(k * 2.04, 1)
             )
-            dated.execute(report, pemda)
-            report_id = store.load("action", action_id).reports[-1].id
+            report_id = dated.execute(report, pemda).state.reports[-1].id
             dated.execute(c.VerifyReport(action_id=action_id, report_id=report_id), kanwil)
             clock.now += timedelta(seconds=1)
-    return int(store.load("action", actions[0]).version) * n
+    return int(dated.load("action", actions[0]).version) * n
 
 
 async def project(pool: Any) -> None:
@@ -161,12 +160,15 @@ async def measure(pool: Any, repeats: int) -> list[dict[str, Any]]:
             chosen = await as_of(reading, d.isoformat(), REGION[0])
             return await region_read(chosen.data, d)
 
+        async def replay(p: int = position) -> Any:
+            return await replay_read(pool, p)
+
         rows.append(
             {
                 "read": f"as of {day}",
                 "position": position,
                 "ms": await timed(read, repeats),
-                "replay_ms": await timed(lambda p=position: replay_read(pool, p), repeats),
+                "replay_ms": await timed(replay, repeats),
             }
         )
     return rows

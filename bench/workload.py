@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import asyncpg
 import httpx
 
-from adapters import accounts
-from adapters.accounts import Account
+from adapters.account_types import Account
+from adapters.accounts import PostgresAccounts
+from adapters.database import Database
 from bench.stats import Timings
 from domain.values import Role
 
@@ -44,19 +44,21 @@ FORUM = {
 
 async def bench_tokens(database_url: str) -> dict[str, str]:
     """Accounts and bearer tokens for the benchmark, straight in the auth tables."""
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    database = Database(database_url, max_size=2)
+    await database.open()
     try:
-        await accounts.create_schema(pool)
+        store = PostgresAccounts(database)
+        await store.create_schema()
         now = datetime.now(UTC)
         tokens = {}
         for key, (user_id, role, region, provinces) in BENCH_ACCOUNTS.items():
-            if await accounts.get(pool, user_id) is None:
+            if await store.get(user_id) is None:
                 account = Account(user_id, user_id, Role(role), user_id, region, None, provinces)
-                await accounts.add(pool, account, None, "bench", now)
-            tokens[key] = (await accounts.issue_token(pool, user_id, "bench", None, now))[1]
+                await store.add(account, None, "bench", now)
+            tokens[key] = (await store.issue_token(user_id, "bench", None, now))[1]
         return tokens
     finally:
-        await pool.close()
+        await database.close()
 
 
 class SetupError(RuntimeError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -19,12 +20,19 @@ def _drop_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMa
     return event
 
 
+_WRITE = threading.Lock()
+
+
 class _StderrLogger:
     """Writes to whatever sys.stderr is at the time of the call, not at configuration:
-    a stream captured or swapped later (tests, daemons) is never written to once closed."""
+    a stream captured or swapped later (tests, daemons) is never written to once closed.
+    One write per line under a lock: `print` writes the text and the newline separately,
+    so lines logged at once from worker threads ran together and broke the JSON lines."""
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        with _WRITE:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
 
     log = debug = info = warning = warn = error = critical = exception = fatal = msg
 
