@@ -12,7 +12,6 @@ import msgspec
 
 from domain.events import DomainEvent
 from domain.registry import AGGREGATE_OF_EVENT, AGGREGATE_STATES, EVENT_TYPES
-from projections import catalog
 from projections.catalog import Step, Upsert
 
 SNAPSHOT_PREFIX = "snapshot:"
@@ -67,7 +66,7 @@ def stored_rows(kind: str, step: Step) -> list[Upsert]:
     for upsert in step.upserts:
         columns = dict(upsert.columns)
         if upsert.table == kind:
-            columns["doc"] = encode(catalog.document(kind, step.state)).decode()
+            columns["doc"] = encode(columns["doc"]).decode()
             columns["public_doc"] = encode(columns["public_doc"]).decode()
         rows.append(Upsert(upsert.table, upsert.key, columns))
     return rows

@@ -31,46 +31,83 @@ POSITION_CHANNEL = "tracker_projection"
 Row = Mapping[str, Any]  # notification_id, originator_id, originator_version, topic, state
 
 
-async def _state(conn: Any, schema: str, kind: str, aggregate_id: Any) -> Any | None:
-    doc = await conn.fetchval(f"SELECT doc FROM {schema}.{kind} WHERE id = $1", aggregate_id)
-    return None if doc is None else codec.decode_state(kind, doc.encode())
+async def _states(conn: Any, schema: str, wanted: set[tuple[str, Any]]) -> dict[Any, Any]:
+    """The current rows of the aggregates a batch touches, one query per kind."""
+    by_kind: dict[str, list[Any]] = {}
+    for kind, aggregate_id in wanted:
+        by_kind.setdefault(kind, []).append(aggregate_id)
+    states: dict[Any, Any] = {}
+    for kind, ids in by_kind.items():
+        rows = await conn.fetch(f"SELECT id, doc FROM {schema}.{kind} WHERE id = ANY($1)", ids)
+        for row in rows:
+            states[(kind, row["id"])] = codec.decode_state(kind, row["doc"].encode())
+    return states
 
 
-async def _insert(conn: Any, table: str, columns: dict[str, Any], key: str) -> None:
-    names = list(columns)
-    placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
-    await conn.execute(
-        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
-        *columns.values(),
-    )
+class _Writes:
+    """A batch's rows, written at the end with one prepared statement per table and column
+    set: an aggregate's own row only as the batch leaves it, every history and activity row."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, tuple[str, ...]], dict[tuple[Any, ...], tuple[Any, ...]]]
+        self.rows = {}
+
+    def add(self, table: str, columns: dict[str, Any], key: str) -> None:
+        names = tuple(columns)
+        values = tuple(columns.values())
+        ident = tuple(columns[k] for k in key.split(", "))
+        self.rows.setdefault((table, key, names), {})[ident] = values
+
+    async def flush(self, conn: Any) -> None:
+        for (table, key, names), rows in self.rows.items():
+            placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+            updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key.split(", "))
+            await conn.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
+                list(rows.values()),
+            )
 
 
 async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None:
     """Apply notifications in order inside the caller's transaction; what each one changes is
-    decided by `projections.catalog.step`, this only reads the current row and writes.
+    decided by `projections.catalog.step`, this only reads the current rows and writes.
     Each activity line also records the latest time recorded up to it (`recorded_until`,
-    what an as-of date is looked up by), carried along the batch from one read."""
+    what an as-of date is looked up by), carried along the batch from one read. States are
+    read once per batch and carried from event to event; rows are written once at the end."""
+    if not rows:
+        return
     until = await conn.fetchval(
         f"SELECT recorded_until FROM {schema}.activity ORDER BY position DESC LIMIT 1"
     )
-    for row in rows:
-        kind = codec.aggregate_kind(row["topic"])
-        event = codec.decode_event(row["topic"], bytes(row["state"]))
-        before = await _state(conn, schema, kind, row["originator_id"])
-        step = catalog.step(kind, before, event, row["originator_version"], row["notification_id"])
+    decoded = [
+        (
+            row,
+            codec.aggregate_kind(row["topic"]),
+            codec.decode_event(row["topic"], bytes(row["state"])),
+        )
+        for row in rows
+    ]
+    states = await _states(conn, schema, {(kind, row["originator_id"]) for row, kind, _ in decoded})
+    writes = _Writes()
+    for row, kind, event in decoded:
+        key = (kind, row["originator_id"])
+        step = catalog.step(
+            kind, states.get(key), event, row["originator_version"], row["notification_id"]
+        )
         if step is None:
             continue  # already applied: never doubled
+        states[key] = step.state
         for upsert in codec.stored_rows(kind, step):
             if upsert.table == "activity":
                 until = max(event.at, until or event.at)
                 upsert.columns["recorded_until"] = until
-            await _insert(conn, f"{schema}.{upsert.table}", upsert.columns, upsert.key)
+            writes.add(f"{schema}.{upsert.table}", upsert.columns, upsert.key)
             if upsert.table == kind:
                 history = {k: v for k, v in upsert.columns.items() if k != "doc"}
                 history["position"] = row["notification_id"]
-                await _insert(conn, f"{schema}.{kind}_history", history, "id, position")
+                writes.add(f"{schema}.{kind}_history", history, "id, position")
+    await writes.flush(conn)
 
 
 async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:

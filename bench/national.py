@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -63,8 +64,8 @@ class Shape:
     first_year: int = 2016
     years: int = 10
     regions: int = 0  # 0: all 552; otherwise the first n kab/kota with their provinces
-    actions_per_year: int = 10
-    span_years: int = 3  # each action runs this long, then its completion is declared
+    actions_per_year: int = 11
+    span_years: int = 4  # each action runs this long, then its completion is declared
     cadence: PeriodKind = PeriodKind.MONTH
     late: float = 0.10  # share of reports filed after their due day
     returned: float = 0.08  # share the Kanwil returns (resubmitted a few days later)
@@ -377,12 +378,13 @@ def bus_for(store: EventStore, shape: Shape) -> tuple[MessageBus, Clock]:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.national", description=__doc__)
     add = parser.add_argument
-    add("--database-url", required=True, help="an empty database (postgresql://…)")
+    add("--database-url", help="an empty database (default: an embedded server, --data-dir)")
+    add("--data-dir", type=Path, default=Path(".bench-national"), help="(.bench-national)")
     add("--years", type=int, default=10)
     add("--first-year", type=int, default=2016)
     add("--regions", type=int, default=0, help="0: all 552 (default); n: the first n kab/kota")
-    add("--actions", type=int, default=10, help="new actions per region per year (10)")
-    add("--span", type=int, default=3, help="years each action runs (3)")
+    add("--actions", type=int, default=11, help="new actions per region per year (11)")
+    add("--span", type=int, default=4, help="years each action runs (4)")
     add("--cadence", choices=[k.value for k in PeriodKind], default=PeriodKind.MONTH.value)
     add("--seed", type=int, default=2026)
     return parser.parse_args(argv)
@@ -401,8 +403,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         cadence=PeriodKind(args.cadence),
         seed=args.seed,
     )
-    store = PostgresEventStore(args.database_url)
+    embedded = None
+    url = args.database_url
+    if url is None:
+        from adapters.embedded import EmbeddedServers
+
+        embedded = EmbeddedServers(args.data_dir, postgres=True, nats=False)
+        url, _ = embedded.start()
+        print(f"embedded PostgreSQL at {url} (data in {args.data_dir})", file=sys.stderr)
+    store = PostgresEventStore(url)
     store.open()
+    if store.app.recorder.max_notification_id():
+        store.close()
+        raise SystemExit("the event store is not empty: generate into an empty database")
     started = time.perf_counter()
 
     def show(day: date, commands: int, events: int) -> None:
@@ -418,6 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands, events = generate(bus, clock, shape, progress=show)
     finally:
         store.close()
+        if embedded is not None:
+            embedded.stop()
     seconds = time.perf_counter() - started
     print(
         f"{commands:,} commands, {events:,} events in {seconds:,.1f} s "

@@ -249,13 +249,26 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
     def claimed_series(self) -> list[tuple[ReportingPeriod, float]]:
         """The reported percent at the end of each period that has a report, in period order:
         what a chart plots, so a back-filled report lands at its own period."""
-        periods = {
-            r.period.label: r.period
-            for r in self.reports
-            if r.percent is not None and r.status is not ReportStatus.RETURNED
-        }
-        ordered = sorted(periods.values(), key=lambda p: p.order)
-        return [(p, self._reported(up_to=p)) for p in ordered]
+        if self.steps:
+            periods = {
+                r.period.label: r.period
+                for r in self.reports
+                if r.percent is not None and r.status is not ReportStatus.RETURNED
+            }
+            ordered = sorted(periods.values(), key=lambda p: p.order)
+            return [(p, self._reported(up_to=p)) for p in ordered]
+        # Without steps, one pass: in (period, filing) order the figure standing at the end
+        # of a period is its last report's — what `_reported(up_to=p)` finds for each p.
+        standing = sorted(
+            (r.period.order, index, r.period, r.percent)
+            for index, r in enumerate(self.reports)
+            if r.percent is not None and r.status is not ReportStatus.RETURNED and r.step_id is None
+        )
+        series: list[tuple[ReportingPeriod, float]] = []
+        for n, (order, _, period, percent) in enumerate(standing):
+            if n + 1 == len(standing) or standing[n + 1][0] != order:
+                series.append((period, percent or 0.0))
+        return series
 
     @property
     def overdue_from(self) -> date | None:

@@ -306,9 +306,11 @@ class Step(msgspec.Struct, frozen=True):
 
 
 def aggregate_row(kind: str, state: Any) -> Upsert:
-    """The aggregate's own catalogue row: its columns and its public document."""
+    """The aggregate's own catalogue row: its columns, its full document (`doc`) and its
+    public one, both from one computation of the figures."""
     columns = COLUMNS[kind](state)
-    columns["public_doc"] = public.redact(document(kind, state))
+    columns["doc"] = document(kind, state)
+    columns["public_doc"] = public.redact(columns["doc"])
     return Upsert(kind, "id", columns)
 
 

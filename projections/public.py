@@ -23,17 +23,25 @@ ACTOR_KEYS = frozenset(
 )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def redact(value: Any) -> Any:
-    """A copy of a builtins document (dicts, lists, scalars) fit for the public."""
+    """A copy of a builtins document (dicts, lists, scalars) fit for the public. Scalars are
+    copied without a call of their own: a projected action document holds thousands."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, list | tuple):  # msgspec.to_builtins keeps tuples
-        return [redact(item) for item in value]
+        return [item if type(item) in _SCALARS else redact(item) for item in value]
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key in DRAFT_KEYS:
             continue
-        if key in EVIDENCE_KEYS and isinstance(item, list | tuple):
+        if type(item) in _SCALARS:
+            out[key] = item
+        elif key in EVIDENCE_KEYS and isinstance(item, list | tuple):
             out[key] = [
                 redact(e) for e in item if not (isinstance(e, dict) and e.get("public") is False)
             ]

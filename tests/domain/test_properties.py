@@ -1,9 +1,11 @@
-"""Property: across any run of monthly reports, accepted percents never silently go backwards."""
+"""Properties: across any run of monthly reports, accepted percents never silently go
+backwards; the claimed series is, at every period's end, the figure standing then."""
 
 from __future__ import annotations
 
 import itertools
 
+import msgspec
 from hypothesis import given as for_all
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from domain import action
 from domain.action import ReportStatus
 from domain.action_events import ActionEvent, ReturnReason
+from domain.action_state import ProgressReport
 from domain.errors import RuleViolated
 from domain.period import PeriodKind, ReportingPeriod
 from domain.progress import return_report, submit_report, verify_report
@@ -83,3 +86,42 @@ def test_accepted_percents_never_decrease_without_a_reason(steps):
     assert all(r.status in (ReportStatus.VERIFIED, ReportStatus.RETURNED) for r in state.reports)
     assert state.version == 1 + len(applied[1:])  # 1 for ActionPlanned, +1 per later event
     assert state.version == len(applied)
+
+
+report = st.tuples(
+    st.sampled_from(["2025-B04", "2025-B08", "2025-Q2", "2025-03", "2025-04", "2024-12"]),
+    st.one_of(st.none(), st.floats(min_value=0.0, max_value=100.0)),  # percent
+    st.sampled_from(list(ReportStatus)),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@for_all(st.lists(report, max_size=14))
+def test_the_claimed_series_is_the_figure_standing_at_the_end_of_each_period(reports):
+    """The one-pass series (an action without steps) against its definition: for each
+    period with a report, the reported figure up to that period."""
+    state = action.evolve(None, action_planned())
+    filed = tuple(
+        ProgressReport(
+            id=uid(0x2000 + n),
+            period=ReportingPeriod.parse(label),
+            percent=percent,
+            indicator_value=None,
+            narrative="Laporan",
+            evidence=(),
+            status=status,
+            reporter=PEMDA,
+            submitted_at=at(2025, 12, 1),
+        )
+        for n, (label, percent, status) in enumerate(reports)
+    )
+    state = msgspec.structs.replace(state, reports=filed)
+    counted = {
+        r.period.label: r.period
+        for r in filed
+        if r.percent is not None and r.status is not ReportStatus.RETURNED
+    }
+    expected = [
+        (p, state._reported(up_to=p)) for p in sorted(counted.values(), key=lambda p: p.order)
+    ]
+    assert state.claimed_series() == expected
