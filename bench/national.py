@@ -181,6 +181,7 @@ class Generator:
         }
         self.who = {r.code: _principals(r, kanwil_of) for r in self.regions}
         self.tasks: dict[date, list[Task]] = defaultdict(list)
+        self.today = date(shape.first_year, 1, 1)
         self.commitment: UUID | None = None
         self.commands = self.events = 0
 
@@ -198,7 +199,10 @@ class Generator:
         return self.states.add(kind, ident, state, events)
 
     def _later(self, day: date, low: int, high: int, task: Task) -> None:
-        self.tasks[day + timedelta(days=self.random.randint(low, high))].append(task)
+        """Some days after `day`, and never on a day already simulated: a report due while
+        the previous one was still in review is filed late, not lost."""
+        when = day + timedelta(days=self.random.randint(low, high))
+        self.tasks[max(when, self.today + timedelta(days=1))].append(task)
 
     def _year_opens(self, day: date, at: Iterator[datetime]) -> None:
         """A Rakernas in January, its joint commitment signed by every region."""
@@ -333,6 +337,7 @@ class Generator:
 
     def simulate(self, day: date) -> None:
         """Every command of one day, at increasing moments, grouped by aggregate."""
+        self.today = day
         start = datetime(day.year, day.month, day.day, 2, tzinfo=UTC)  # 09:00 WIB
         at = (start + timedelta(seconds=n) for n in range(10**6))
         if day.month == 1 and day.day == 10:

@@ -100,6 +100,16 @@ def test_the_bulk_path_stores_what_the_command_path_stores(
         "ActionVerified",
     ):
         assert kinds[kind] > 0, kinds
+    per_action = Counter(
+        r["originator_id"] for r in rows if r["topic"].endswith("ProgressReportSubmitted")
+    )
+    # Monthly from January: each action reports every month it runs, however late the one
+    # before was verified (the first year's actions all twelve; the second year's last
+    # reports may fall after the simulation ends).
+    counts = sorted(per_action.values())
+    assert kinds["ActionPlanned"] == len(counts)
+    assert counts[len(counts) // 2 :] == [12] * (len(counts) - len(counts) // 2)
+    assert counts[0] >= 10, counts
 
 
 def test_the_generated_log_seals_and_verifies(database_url: str, tmp_path: Path) -> None:
