@@ -11,6 +11,7 @@ from typing import Any
 
 from adapters.eventstore import EVENTS_TABLE
 from adapters.readstore import read_notifications
+from adapters.sealer import nodes
 from domain import ledger
 
 SEAL_LOCK = 7243004  # session advisory lock: one sealer at a time per database
@@ -18,7 +19,8 @@ SCHEMA_LOCK = 7243001  # the DDL lock of readstore.create_schema
 BATCH = 1000
 HASH_BATCH = 20_000
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE SCHEMA IF NOT EXISTS audit;
 CREATE TABLE IF NOT EXISTS audit.chain (
     idx bigint PRIMARY KEY,  -- 0-based leaf index
@@ -37,6 +39,8 @@ CREATE TABLE IF NOT EXISTS audit.checkpoint (
     issued_at timestamptz NOT NULL
 );
 """
+    + nodes.NODE_SCHEMA
+)
 
 
 @contextlib.asynccontextmanager
@@ -128,6 +132,7 @@ async def seal_locked(conn: Any, batch: int) -> int:
                 idx += 1
             if records:
                 await conn.copy_records_to_table("chain", schema_name="audit", records=records)
+            await nodes.build(conn, idx)  # a chain sealed before the nodes existed: all of it
         sealed += len(rows)
         if len(rows) < batch:
             return sealed

@@ -3,17 +3,17 @@ anyone with the public key can check it offline (`ledger.check_proof`)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 from adapters.eventstore import EVENTS_TABLE
+from adapters.sealer import nodes
 from adapters.sealer.chain import connection, table_exists
 from adapters.sealer.checkpoints import signed_of
 from domain import ledger
-from domain.ledger import InclusionProof
+from domain.ledger import InclusionProof, merkle
 
 
 class ProofUnavailable(LookupError):
@@ -30,6 +30,35 @@ class NotSealed(ProofUnavailable):
 
 class NotCovered(ProofUnavailable):
     """The event is sealed but no (such) checkpoint covers it yet."""
+
+
+async def _leaves(conn: Any, wanted: set[int]) -> dict[int, bytes]:
+    rows = await conn.fetch(
+        "SELECT idx, leaf_hash FROM audit.chain WHERE idx = ANY($1::bigint[])", sorted(wanted)
+    )
+    return {int(r["idx"]): bytes(r["leaf_hash"]) for r in rows}
+
+
+async def _path(conn: Any, index: int, size: int) -> tuple[bytes, list[bytes]]:
+    """The leaf at `index` and its audit path in the tree of `size` leaves, from the stored
+    nodes (one read) and the few leaves of the ranges' small tails (another)."""
+    ranges = [merkle.aligned_blocks(lo, hi) for lo, hi in merkle.proof_ranges(index, size)]
+    blocks = {b for bs in ranges for b in bs}
+    stored = sorted(b for b in blocks if b[0] >= nodes.MIN_LEVEL)
+    rows = await conn.fetch(
+        "SELECT n.level, n.idx, n.hash FROM unnest($1::smallint[], $2::bigint[]) AS w(level, idx)"
+        " JOIN audit.node n ON n.level = w.level AND n.idx = w.idx",
+        [b[0] for b in stored],
+        [b[1] for b in stored],
+    )
+    roots = {(int(r["level"]), int(r["idx"])): bytes(r["hash"]) for r in rows}
+    small = [b for b in blocks if b not in roots]  # below MIN_LEVEL, or not built yet
+    wanted = {index} | {i for level, j in small for i in range(j << level, (j + 1) << level)}
+    leaves = await _leaves(conn, wanted)
+    for level, j in small:
+        run = [leaves[i] for i in range(j << level, (j + 1) << level)]
+        roots[(level, j)] = merkle.root_of(run)
+    return leaves[index], [merkle.fold_blocks([roots[b] for b in bs]) for bs in ranges]
 
 
 async def proof_for(db: Any, position: int, size: int | None = None) -> InclusionProof:
@@ -59,18 +88,14 @@ async def proof_for(db: Any, position: int, size: int | None = None) -> Inclusio
                 raise UnknownPosition(f"position {position} is not in the sealed event log")
             if index >= cp.size:
                 raise NotCovered(f"position {position} is after checkpoint {cp.size}")
-            rows = await conn.fetch(
-                "SELECT leaf_hash FROM audit.chain WHERE idx < $1 ORDER BY idx", cp.size
-            )
-    leaves = [bytes(r["leaf_hash"]) for r in rows]
-    path = await asyncio.to_thread(ledger.inclusion_proof, leaves, int(index), cp.size)
-    if not ledger.verify_inclusion(leaves[index], int(index), cp.size, path, cp.root):
+            leaf, path = await _path(conn, int(index), cp.size)
+    if not ledger.verify_inclusion(leaf, int(index), cp.size, path, cp.root):
         raise RuntimeError(f"audit.chain does not match checkpoint {cp.size}; run verify")
     return InclusionProof(
         position=position,
         index=int(index),
         size=cp.size,
-        leaf_hash=leaves[index].hex(),
+        leaf_hash=leaf.hex(),
         path=[p.hex() for p in path],
         checkpoint=signed.body,
         signature=base64.b64encode(signed.signature).decode(),

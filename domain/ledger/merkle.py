@@ -99,3 +99,46 @@ def verify_inclusion(
         fn >>= 1
         sn >>= 1
     return sn == 0 and node == root
+
+
+Block = tuple[int, int]  # (level, index): leaves [index * 2**level, (index + 1) * 2**level)
+
+
+def aligned_blocks(lo: int, hi: int) -> list[Block]:
+    """Leaves [lo, hi) as aligned perfect subtrees, largest first. For every range an
+    inclusion proof names, the RFC 9162 root of the range is the right fold of these."""
+    out: list[Block] = []
+    while lo < hi:
+        level = (hi - lo).bit_length() - 1
+        while lo % (1 << level):
+            level -= 1
+        out.append((level, lo >> level))
+        lo += 1 << level
+    return out
+
+
+def proof_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose roots make PATH(index, D[0:size]), from the leaf up: the same
+    walk as `inclusion_proof`, without the leaves."""
+    if not 0 <= index < size:
+        raise ValueError(f"index {index} is not in a tree of {size} leaves")
+    ranges: list[tuple[int, int]] = []
+    lo, hi = 0, size
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index - lo < k:
+            ranges.append((lo + k, hi))
+            hi = lo + k
+        else:
+            ranges.append((lo, lo + k))
+            lo += k
+    ranges.reverse()
+    return ranges
+
+
+def fold_blocks(roots: Sequence[bytes]) -> bytes:
+    """The root of a range from its aligned blocks' roots (largest first)."""
+    node = roots[-1]
+    for peak in reversed(roots[:-1]):
+        node = node_hash(peak, node)
+    return node

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import ledger
-from domain.ledger import Checkpoint, InclusionProof
+from domain.ledger import Checkpoint, InclusionProof, merkle
 
 ID = UUID("12345678-1234-5678-1234-567812345678")
 
@@ -274,3 +274,30 @@ def test_the_constants_written_out_are_the_hashes_they_stand_for() -> None:
 
     assert hashlib.sha256(b"").digest() == ledger.EMPTY_ROOT
     assert ledger.leaf_hash(b"NULL") == NULL_LEAF
+
+
+def test_a_path_from_aligned_subtree_roots_is_the_rfc_9162_path() -> None:
+    """What the stored interior nodes make possible: every range of a proof is a right fold
+    of aligned perfect subtrees, so the path needs O(log n) roots, not every leaf."""
+    leaves = [merkle_leaf(n) for n in range(70)]
+
+    def block_root(level: int, index: int) -> bytes:
+        return merkle.root_of(leaves[index << level : (index + 1) << level])
+
+    for size in range(1, len(leaves) + 1):
+        for index in range(size):
+            ranges = merkle.proof_ranges(index, size)
+            path = [
+                merkle.fold_blocks([block_root(*b) for b in merkle.aligned_blocks(lo, hi)])
+                for lo, hi in ranges
+            ]
+            assert path == merkle.inclusion_proof(leaves, index, size), (index, size)
+            for lo, hi in ranges:
+                blocks = merkle.aligned_blocks(lo, hi)
+                assert len(blocks) <= (hi - lo).bit_length()
+                sizes = [1 << level for level, _ in blocks]
+                assert sizes == sorted(sizes, reverse=True) and sum(sizes) == hi - lo
+
+
+def merkle_leaf(n: int) -> bytes:
+    return hashlib.sha256(b"\x00" + n.to_bytes(8, "big")).digest()

@@ -406,3 +406,35 @@ def test_verifiers_accept_pem_base64_and_raw_keys() -> None:
         assert verify(b"body", signature)
         assert not verify(b"body!", signature)
         assert not verify(b"body", signature[:-1] + bytes([signature[-1] ^ 1]))
+
+
+def test_proofs_come_from_the_stored_nodes_and_match_the_leaves(
+    world: World, signer: signing.Signer
+) -> None:
+    """Sealed in uneven batches, the chain keeps every complete subtree of 16 leaves and up;
+    each event's proof read from them is the RFC 9162 path over all the leaves, and nodes
+    dropped (a chain sealed before nodes existed) are rebuilt equal by the next seal."""
+    world.write(300)
+    world.run(lambda pool: sealer.seal(pool, batch=37))
+    assert sign(world, signer).size == 300
+
+    async def check(pool: Any) -> list[Any]:
+        chain = await pool.fetch("SELECT leaf_hash FROM audit.chain ORDER BY idx")
+        leaves = [bytes(r[0]) for r in chain]
+        for index, position in enumerate(world.positions):
+            proof = await sealer.proof_for(pool, position)
+            expected = ledger.inclusion_proof(leaves, index, 300)
+            assert proof.path == [p.hex() for p in expected], index
+        return list(await pool.fetch(NODES))
+
+    stored = world.run(check)
+    by_level = {level: sum(1 for r in stored if r["level"] == level) for level in range(4, 9)}
+    assert by_level == {4: 18, 5: 9, 6: 4, 7: 2, 8: 1}
+    world.sql("DELETE FROM audit.node")
+    world.write(5)  # 305 leaves: one more node of 16 (the 19th)
+    world.run(sealer.seal)
+    again = {tuple(r) for r in world.run(lambda pool: pool.fetch(NODES))}
+    assert {tuple(r) for r in stored} < again and len(again) == len(stored) + 1
+
+
+NODES = "SELECT level, idx, hash FROM audit.node ORDER BY level, idx"
