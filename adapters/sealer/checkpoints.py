@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from adapters.sealer import nodes
 from adapters.sealer.chain import (
     BATCH,
     HASH_BATCH,
@@ -19,7 +20,7 @@ from adapters.sealer.chain import (
 )
 from adapters.signing import Signer
 from domain import ledger
-from domain.ledger import Checkpoint
+from domain.ledger import Checkpoint, merkle
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ async def checkpoint(
         )
         if size - (last["size"] if last else 0) < max(min_new, 1 if last else 0):
             return None
-        accumulator, link = ledger.MerkleAccumulator(), ledger.GENESIS
+        accumulator, link = await _resumed(conn, last)
         while accumulator.size < size:
             rows = await conn.fetch(_LINKS, accumulator.size, size, HASH_BATCH)
             link = await asyncio.to_thread(_extend, accumulator, rows, last, link)
@@ -76,6 +77,20 @@ async def checkpoint(
             issued_at,
         )
         return made
+
+
+async def _resumed(conn: Any, last: Any) -> tuple[ledger.MerkleAccumulator, bytes]:
+    """The tree as the last checkpoint signed it, from the stored nodes of its aligned
+    subtrees, refused unless their root is the signed one: only the leaves after it are read
+    (a checkpoint over millions of events costs O(log n), not a pass over all of them)."""
+    if last is None:
+        return ledger.MerkleAccumulator(), ledger.GENESIS
+    blocks = merkle.aligned_blocks(0, int(last["size"]))
+    roots, _ = await nodes.block_roots(conn, set(blocks))
+    resumed = ledger.MerkleAccumulator.resume([roots[b] for b in blocks], int(last["size"]))
+    if resumed.root() != bytes(last["root"]):
+        raise RuntimeError(f"audit.chain no longer matches checkpoint {last['size']}; run verify")
+    return resumed, bytes(last["link"])
 
 
 def _extend(

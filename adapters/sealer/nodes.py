@@ -14,7 +14,7 @@ import asyncio
 from typing import Any
 
 from domain.ledger.entries import node_hash
-from domain.ledger.merkle import root_of
+from domain.ledger.merkle import Block, root_of
 
 MIN_LEVEL = 4  # nodes of 16 leaves and up
 CHUNK = 1 << 16  # leaves read per step when the nodes catch up with a long chain
@@ -88,3 +88,27 @@ async def build(conn: Any, size: int) -> int:
         added += len(records)
         start = stop
     return added
+
+
+async def block_roots(
+    conn: Any, blocks: set[Block], leaves_too: frozenset[int] = frozenset()
+) -> tuple[dict[Block, bytes], dict[int, bytes]]:
+    """The roots of aligned subtrees (from the stored nodes, or folded from their leaves
+    when small or not stored yet), and the leaves read on the way (with `leaves_too`)."""
+    stored = sorted(b for b in blocks if b[0] >= MIN_LEVEL)
+    rows = await conn.fetch(
+        "SELECT n.level, n.idx, n.hash FROM unnest($1::smallint[], $2::bigint[]) AS w(level, idx)"
+        " JOIN audit.node n ON n.level = w.level AND n.idx = w.idx",
+        [b[0] for b in stored],
+        [b[1] for b in stored],
+    )
+    roots = {(int(r["level"]), int(r["idx"])): bytes(r["hash"]) for r in rows}
+    small = [b for b in blocks if b not in roots]
+    wanted = set(leaves_too) | {i for lvl, j in small for i in range(j << lvl, (j + 1) << lvl)}
+    found = await conn.fetch(
+        "SELECT idx, leaf_hash FROM audit.chain WHERE idx = ANY($1::bigint[])", sorted(wanted)
+    )
+    leaves = {int(r["idx"]): bytes(r["leaf_hash"]) for r in found}
+    for level, j in small:
+        roots[(level, j)] = root_of([leaves[i] for i in range(j << level, (j + 1) << level)])
+    return roots, leaves

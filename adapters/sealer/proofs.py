@@ -32,32 +32,12 @@ class NotCovered(ProofUnavailable):
     """The event is sealed but no (such) checkpoint covers it yet."""
 
 
-async def _leaves(conn: Any, wanted: set[int]) -> dict[int, bytes]:
-    rows = await conn.fetch(
-        "SELECT idx, leaf_hash FROM audit.chain WHERE idx = ANY($1::bigint[])", sorted(wanted)
-    )
-    return {int(r["idx"]): bytes(r["leaf_hash"]) for r in rows}
-
-
 async def _path(conn: Any, index: int, size: int) -> tuple[bytes, list[bytes]]:
     """The leaf at `index` and its audit path in the tree of `size` leaves, from the stored
     nodes (one read) and the few leaves of the ranges' small tails (another)."""
     ranges = [merkle.aligned_blocks(lo, hi) for lo, hi in merkle.proof_ranges(index, size)]
     blocks = {b for bs in ranges for b in bs}
-    stored = sorted(b for b in blocks if b[0] >= nodes.MIN_LEVEL)
-    rows = await conn.fetch(
-        "SELECT n.level, n.idx, n.hash FROM unnest($1::smallint[], $2::bigint[]) AS w(level, idx)"
-        " JOIN audit.node n ON n.level = w.level AND n.idx = w.idx",
-        [b[0] for b in stored],
-        [b[1] for b in stored],
-    )
-    roots = {(int(r["level"]), int(r["idx"])): bytes(r["hash"]) for r in rows}
-    small = [b for b in blocks if b not in roots]  # below MIN_LEVEL, or not built yet
-    wanted = {index} | {i for level, j in small for i in range(j << level, (j + 1) << level)}
-    leaves = await _leaves(conn, wanted)
-    for level, j in small:
-        run = [leaves[i] for i in range(j << level, (j + 1) << level)]
-        roots[(level, j)] = merkle.root_of(run)
+    roots, leaves = await nodes.block_roots(conn, blocks, frozenset({index}))
     return leaves[index], [merkle.fold_blocks([roots[b] for b in bs]) for bs in ranges]
 
 

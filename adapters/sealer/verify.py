@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.eventstore import EVENTS_TABLE
-from adapters.sealer.chain import BATCH, connection, leaf_of, table_exists
+from adapters.sealer.chain import BATCH, HASH_BATCH, connection, leaf_of, table_exists
 from adapters.signing import Verifier
 from domain import ledger
 from domain.ledger import Checkpoint
@@ -59,7 +59,7 @@ class _Problem(Exception):
 
 
 # Events and seals side by side in position order, a batch at a time: the batch ends at
-# the BATCH-th position of either table, so both sides hold every row up to there.
+# the HASH_BATCH-th position of either table, so both sides hold every row up to there.
 _MERGED = f"""
 WITH bound AS (SELECT coalesce(least(
     (SELECT notification_id FROM {EVENTS_TABLE} WHERE notification_id > $1
@@ -111,7 +111,7 @@ class _Check:
         self.pending.extend(await self.conn.fetch("SELECT * FROM audit.checkpoint ORDER BY size"))
         self._checkpoints(0)
         after = read = 0
-        while rows := await self.conn.fetch(_MERGED, after, BATCH):
+        while rows := await self.conn.fetch(_MERGED, after, HASH_BATCH):
             for row, leaf in zip(rows, await asyncio.to_thread(_merged_leaves, rows), strict=True):
                 self._row(int(row["position"]), row, leaf, head)
             after = int(rows[-1]["position"])

@@ -18,6 +18,16 @@ class MerkleAccumulator:
         self._peaks: list[bytes] = []
         self._size = 0
 
+    @classmethod
+    def resume(cls, peaks: Sequence[bytes], size: int) -> MerkleAccumulator:
+        """Carry on from `size` leaves given the roots of their aligned perfect subtrees,
+        largest first (`aligned_blocks(0, size)`): no need to read the leaves again."""
+        if len(peaks) != size.bit_count():
+            raise ValueError(f"{size} leaves decompose into {size.bit_count()} subtrees")
+        made = cls()
+        made._peaks, made._size = list(peaks), size
+        return made
+
     @property
     def size(self) -> int:
         return self._size
