@@ -301,3 +301,16 @@ def test_a_path_from_aligned_subtree_roots_is_the_rfc_9162_path() -> None:
 
 def merkle_leaf(n: int) -> bytes:
     return hashlib.sha256(b"\x00" + n.to_bytes(8, "big")).digest()
+
+
+def test_a_tree_resumed_from_its_subtree_roots_grows_as_if_never_stopped() -> None:
+    leaves = [merkle_leaf(n) for n in range(45)]
+    for cut in range(1, 45):
+        blocks = merkle.aligned_blocks(0, cut)
+        peaks = [merkle.root_of(leaves[i << lvl : (i + 1) << lvl]) for lvl, i in blocks]
+        resumed = merkle.MerkleAccumulator.resume(peaks, cut)
+        assert resumed.root() == merkle.root_of(leaves[:cut])
+        resumed.extend(leaves[cut:])
+        assert resumed.root() == merkle.root_of(leaves) and resumed.size == 45
+    with pytest.raises(ValueError, match="subtrees"):
+        merkle.MerkleAccumulator.resume([leaves[0]], 3)
