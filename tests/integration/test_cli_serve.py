@@ -120,6 +120,20 @@ def test_serve_demo_restart_and_single_owner(tmp_path: Path) -> None:
         assert stop(again) == 0
 
 
+def test_sigterm_stops_the_server_and_the_embedded_servers_it_started(tmp_path: Path) -> None:
+    """What systemd, Docker and Kubernetes send: a clean exit, nothing left running."""
+    data_dir = tmp_path / "data"
+    port = free_port()
+    process = start(data_dir, port)
+    wait_until_started(process)
+    assert get(port, "/ready")["nats"] is True
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=TIMEOUT) == 0
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+    left = subprocess.run(["pgrep", "-f", str(data_dir)], capture_output=True, text=True)
+    assert left.stdout == "", f"still running: {left.stdout}"
+
+
 def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

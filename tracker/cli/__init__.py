@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import signal
 import socket
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -41,12 +43,24 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (systemd, Docker, Kubernetes) stops as Ctrl-C does: uvicorn drains and then
+    re-raises the signal under the handler it found, which by default ends the process at
+    once and left the embedded PostgreSQL and nats-server running; this one unwinds."""
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def serve(configured: Settings, demo: bool, workers: bool) -> None:
     import uvicorn
 
     from tracker.app import create_app
     from tracker.web.live import StreamingServer
 
+    _stop_on_sigterm()
     listener = _listen(configured.host, configured.port)
     log = structlog.get_logger("serve")
     with listener, servers_for(configured, owner=True) as settings:
