@@ -77,18 +77,31 @@ async def health() -> dict[str, str]:
 
 @get("/ready", tags=["ops"], summary="Siap melayani / readiness")
 async def ready(request: Request[Any, Any, Any], services: App) -> Any:
+    """200 only when this replica can answer as the others do: its database answers, NATS
+    (when configured) is connected, the read models have caught up with the log as it was
+    when the process started, and they are not more than TRACKER_READY_MAX_LAG events
+    behind. Otherwise 503 with the reasons and the positions (a load balancer or
+    Kubernetes stops sending traffic meanwhile)."""
     try:
         head = await services.data.head_position()  # index-only, unlike count(*)
     except Exception as error:  # the database is what we are probing
         return problem(
             request, 503, "database-unavailable", "problem.database-unavailable", {"error": error}
         )
-    return {
-        "status": "ready",
-        "head_position": head,
-        "projection_position": services.positions.position,
-        "nats": services.nats_connected(),
-    }
+    projected, nats = services.positions.position, services.nats_connected()
+    reasons = []
+    if nats is False:
+        reasons.append("nats-disconnected")
+    if projected < services.runtime.start_head:
+        reasons.append("catching-up")
+    elif head - projected > services.settings.ready_max_lag:
+        reasons.append("projection-lag")
+    state: dict[str, Any] = {"head_position": head, "projection_position": projected}
+    state["nats"] = nats
+    if reasons:
+        params = {"reasons": ", ".join(reasons), **state}
+        return problem(request, 503, "not-ready", "problem.not-ready", params, **state)
+    return {"status": "ready", **state}
 
 
 def create_app(

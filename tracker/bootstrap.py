@@ -62,6 +62,7 @@ class Runtime:
     nats: Any = None
     demo_accounts: str = ""  # sign-in instructions printed by `serve --demo`
     demo_data: bool = False  # the log is the demo's: every page says it is illustrative
+    start_head: int = 0  # the log's head once started: /ready waits for the read models
     workers: Workers | None = None
     started: list[str] = field(default_factory=list)
 
@@ -111,6 +112,7 @@ class Services:
             await self.positions.start()
             if self.settings.demo:
                 await self._load_demo()
+            self.runtime.start_head = await self.data.head_position()
             structlog.get_logger("app").info("app.started", in_memory=True)
             return
         await self.database.open()
@@ -129,6 +131,7 @@ class Services:
             )
         if self.settings.demo:  # before the workers, so the first checkpoint covers it all
             await self._load_demo()
+        self.runtime.start_head = await self.data.head_position()
         if self.settings.workers:
             self.runtime.workers = Workers.build(self)
             await self.runtime.workers.start()

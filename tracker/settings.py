@@ -36,6 +36,7 @@ class Settings:
     mail_from: str = "Pelacak Komitmen HAM <noreply@localhost>"
     public_url: str | None = None  # the links in mails; default http://host:port
     audit_origin: str = "pelacak-komitmen-ham"  # names this log in signed checkpoints
+    ready_max_lag: int = 10_000  # /ready is 503 while the read models lag more events
     import_wait_seconds: float = 2.0  # a longer workspace import shows its progress page
     demo: bool = False  # `serve --demo`: replay the demo scenario into an empty store
     workers: bool = True  # relay, projector and sealer in-process (`serve --no-workers`)
@@ -68,6 +69,7 @@ class Settings:
             public_url=env.get("TRACKER_PUBLIC_URL") or None,
             audit_origin=env.get("TRACKER_AUDIT_ORIGIN", "pelacak-komitmen-ham"),
             import_wait_seconds=float(env.get("TRACKER_IMPORT_WAIT_SECONDS", "2")),
+            ready_max_lag=int(env.get("TRACKER_READY_MAX_LAG", "10000")),
         )
         if settings.cookie_secure_setting not in ("auto", "true", "false"):
             raise ValueError("TRACKER_COOKIE_SECURE must be auto, true or false")
@@ -75,6 +77,8 @@ class Settings:
             raise ValueError("TRACKER_CHECKPOINT_SECONDS must be a positive number")
         if settings.smtp_tls not in ("starttls", "ssl", "none"):
             raise ValueError("TRACKER_SMTP_TLS must be starttls, ssl or none")
+        if settings.ready_max_lag < 0:
+            raise ValueError("TRACKER_READY_MAX_LAG must be zero or a positive number")
         if not settings.import_wait_seconds >= 0:
             raise ValueError("TRACKER_IMPORT_WAIT_SECONDS must be zero or a positive number")
         if not settings.reminder_seconds > 0:

@@ -11,7 +11,7 @@ from tracker.app import create_app
 
 def test_demo_tour(database_url: str) -> None:
     with TestClient(create_app(settings_for(database_url, demo=True))) as client:
-        ready = ok(client.get("/ready"))
+        ready = client.get("/ready").json()
         head = ready["head_position"]
         assert ready["head_position"] > 100
 
@@ -62,13 +62,13 @@ def test_demo_is_not_loaded_twice(database_url: str) -> None:
     counts = []
     for _ in range(2):
         with TestClient(create_app(settings_for(database_url, demo=True))) as client:
-            counts.append(ok(client.get("/ready"))["head_position"])
+            counts.append(client.get("/ready").json()["head_position"])
     assert counts[0] == counts[1] > 0
 
 
 def test_demo_dashboards(database_url: str) -> None:
     with TestClient(create_app(settings_for(database_url, demo=True))) as client:
-        head = ok(client.get("/ready"))["head_position"]
+        head = client.get("/ready").json()["head_position"]
         national = ok(client.get(f"/api/v1/national?after={head}"))
         assert {p["code"] for p in national["provinces"]} == {"33", "35", "61"}
         assert [r["rank"] for r in national["regions"]] == list(
@@ -95,7 +95,7 @@ def test_demo_period_close_and_correction(database_url: str) -> None:
     figure (61% to 58%) in November, with a reason; both values stay on the record."""
     action = "/api/v1/actions/4787e4b5-6733-52b8-a99d-62d5a76fa896"
     with TestClient(create_app(settings_for(database_url, demo=True))) as client:
-        head = ok(client.get("/ready"))["head_position"]
+        head = client.get("/ready").json()["head_position"]
         closures = ok(client.get(f"/api/v1/periods?place=33.75&after={head}"))["items"]
         (b08,) = [c for c in closures if c["title"] == "2023-B08"]
         assert b08["closed"] is True and b08["place_code"] == "33"
@@ -117,3 +117,16 @@ def test_demo_period_close_and_correction(database_url: str) -> None:
         then = ok(client.get(f"{action}?pada=2023-11-01"))
         assert [r["percent"] for r in then["reports"] if r["period"]["number"] == 8] == [61]
         assert not any(r["corrected_by"] for r in then["reports"])
+
+
+def test_ready_waits_for_the_read_models_and_says_why(database_url: str) -> None:
+    """Without workers nothing projects the demo: /ready is 503 with the reason and the
+    positions, while /health (liveness) stays 200."""
+    settings = settings_for(database_url, demo=True, workers=False)
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/ready")
+        assert answer.status_code == 503, answer.text
+        body = answer.json()
+        assert body["code"] == "not-ready" and "catching-up" in body["detail_en"]
+        assert body["head_position"] > 100 and body["projection_position"] == 0
+        assert client.get("/health").status_code == 200

@@ -66,7 +66,7 @@ def count_events(database_url: str) -> int:
 
 def test_roles_on_the_demo(demo: Any, database_url: str) -> None:
     client, passwords = demo
-    head = ok(client.get("/ready"))["head_position"]
+    head = client.get("/ready").json()["head_position"]
     semarang = ok(client.get(f"/api/v1/actions?region=33.74&after={head}"))["items"]
     blitar = ok(client.get(f"/api/v1/actions?region=35.72&after={head}"))["items"]
     mapping = next(a for a in blitar if "Pemetaan" in a["title"])
@@ -142,7 +142,7 @@ def test_one_changed_byte_fails_verify_and_proofs_check_offline(
     assert "audit verify OK" in capsys.readouterr().out
 
     # A proof and the public key for anyone; the event's bytes for an auditor of Blitar.
-    head = ok(client.get("/ready"))["head_position"]
+    head = client.get("/ready").json()["head_position"]
     blitar = ok(client.get(f"/api/v1/actions?region=35.72&after={head}"))["items"][0]
     position = ok(client.get(f"/api/v1/actions/{blitar['id']}/history"))["items"][-1]["position"]
     (tmp_path / "proof.json").write_text(client.get(f"/api/v1/ledger/proofs/{position}").text)

@@ -47,7 +47,7 @@ def demo(postgres_server_url: str, request: pytest.FixtureRequest) -> Iterator[D
     run_sql(postgres_server_url, f'CREATE DATABASE "{name}"')
     try:
         with TestClient(create_app(settings_for(url, demo=True))) as client:
-            head = ok(client.get("/ready"))["head_position"]
+            head = client.get("/ready").json()["head_position"]  # 200 or 503 (catching up)
             ok(client.get(f"/api/v1/national?after={head}"))
             yield Demo(client, url)
     finally:

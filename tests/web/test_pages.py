@@ -49,7 +49,7 @@ def demo(postgres_server_url: str) -> Iterator[dict[str, Any]]:
     url = _with_database(postgres_server_url, name)
     try:
         with TestClient(create_app(settings_for(url, demo=True))) as site:
-            head = ok(site.get("/ready"))["head_position"]
+            head = site.get("/ready").json()["head_position"]
             actions = ok(site.get(f"/api/v1/actions?after={head}&limit=500"))["items"]
             forums = ok(site.get("/api/v1/forums"))["items"]
             yield {
