@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Litestar
 
@@ -17,6 +17,8 @@ from tracker.app import create_app
 from tracker.bootstrap import bootstrap
 from tracker.ports import Clock
 from tracker.settings import Settings
+
+T = TypeVar("T")
 
 
 def settings_for(database_url: str, **overrides: Any) -> Settings:
@@ -79,3 +81,16 @@ def app_on_clock(database_url: str, clock: Clock, **overrides: Any) -> Litestar:
     """The application on a test database with a clock the test sets."""
     settings = settings_for(database_url, **overrides)
     return create_app(settings, services=bootstrap(settings, clock=clock))
+
+
+@asynccontextmanager
+async def postgres_store(database_url: str, factory: Callable[[Database], T]) -> AsyncIterator[T]:
+    """Any store built on a Database: its schema created, closed afterwards."""
+    database = Database(database_url, max_size=2)
+    await database.open()
+    try:
+        store = factory(database)
+        await store.create_schema()  # type: ignore[attr-defined]
+        yield store
+    finally:
+        await database.close()

@@ -22,6 +22,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from tracker.api import routes as api
 from tracker.bootstrap import Services, bootstrap
 from tracker.http.deps import App, provided
+from tracker.http.idempotency import idempotency_middleware
 from tracker.http.principal import provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
 from tracker.http.strict import refuse_unknown_query
@@ -127,7 +128,7 @@ def create_app(
         dependencies={"who": Provide(provide_principal), **provided(built)},
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, idempotency_middleware(built, built.clock)],
         before_request=refuse_unknown_query,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

@@ -21,10 +21,12 @@ from adapters.database import Database
 from adapters.delivery import PostgresDelivery
 from adapters.eventstore import PostgresEventStore
 from adapters.files import PostgresFileStore
+from adapters.idempotency import PostgresIdempotency
 from adapters.mail import SmtpMailer, SmtpSettings
 from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.files import MemoryFileStore
+from adapters.memory.idempotency import MemoryIdempotency
 from adapters.memory.mail import MemoryMailer
 from adapters.memory.positions import MemoryPositions
 from adapters.memory.reads import MemoryReadStore
@@ -86,6 +88,7 @@ class Services:
     delivery: DeliveryStore
     mailer: Mailer
     subscriptions: Any  # public subscriptions (adapters/subscriptions.py, memory twin)
+    idempotency: Any  # writes' first answers by Idempotency-Key (adapters/idempotency.py)
     imports: ImportJobs = field(default_factory=ImportJobs)  # workspace imports running on
 
     @property
@@ -109,6 +112,7 @@ class Services:
             await anyio.to_thread.run_sync(opener)
         if self.in_memory:
             await self.accounts.create_schema()
+            await self.idempotency.create_schema()
             await self.positions.start()
             if self.settings.demo:
                 await self._load_demo()
@@ -121,6 +125,7 @@ class Services:
         await self.files.create_schema()
         await self.delivery.create_schema()
         await self.subscriptions.create_schema()
+        await self.idempotency.create_schema()
         await sealer.create_schema(self.pool)
         await self.positions.start()
         if self.settings.nats_url is not None:
@@ -211,16 +216,19 @@ def bootstrap(
     files: FileStore
     delivery: DeliveryStore
     subscriptions: Any
+    idempotency: Any
     if url is None:
         if not isinstance(store, MemoryEventStore) or accounts is None:
             raise ValueError("bootstrap needs a database URL (tracker.runtime resolves one)")
         memory = MemoryReadStore(store)
         data, positions, files = memory, MemoryPositions(memory), MemoryFileStore()
         delivery, subscriptions = MemoryDelivery(), MemorySubscriptions()
+        idempotency = MemoryIdempotency()
     else:
         data, positions = PostgresReadStore(lambda: database.pool), PositionWatcher(database)
         files, delivery = PostgresFileStore(database), PostgresDelivery(database)
         subscriptions = PostgresSubscriptions(database)
+        idempotency = PostgresIdempotency(database)
     store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
@@ -255,4 +263,5 @@ def bootstrap(
         delivery=delivery,
         mailer=_mailer(settings),
         subscriptions=subscriptions,
+        idempotency=idempotency,
     )

@@ -10,12 +10,20 @@ from typing import Any
 import pytest
 
 from adapters.eventstore import PostgresEventStore
+from adapters.idempotency import PostgresIdempotency
 from adapters.memory.accounts import MemoryAccounts
 from adapters.memory.delivery import MemoryDelivery
 from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.files import MemoryFileStore
+from adapters.memory.idempotency import MemoryIdempotency
 from adapters.memory.subscriptions import MemorySubscriptions
-from tests.support import account_store, delivery_store, file_store, subscription_store
+from tests.support import (
+    account_store,
+    delivery_store,
+    file_store,
+    postgres_store,
+    subscription_store,
+)
 
 BACKENDS = [
     pytest.param("memory"),
@@ -105,6 +113,23 @@ def followers(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
             yield MemorySubscriptions(), run
             return
         context = subscription_store(request.getfixturevalue("database_url"))
+        store = run(context.__aenter__())
+        try:
+            yield store, run
+        finally:
+            run(context.__aexit__(None, None, None))
+    finally:
+        run.loop.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def keys(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+    run = Runner()
+    try:
+        if request.param == "memory":
+            yield MemoryIdempotency(), run
+            return
+        context = postgres_store(request.getfixturevalue("database_url"), PostgresIdempotency)
         store = run(context.__aenter__())
         try:
             yield store, run

@@ -1,0 +1,63 @@
+"""`Idempotency-Key` on the in-memory application: a report sent twice with one key (a
+retry after a timeout) is written once and the retry gets the first answer, marked as
+replayed; the key with another body is 422; another account's same key is its own; no key,
+two writes; a refused first try is kept as refused; a bad key is 400 before anything runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.unit.sites import Site, plan_action
+
+KEY = "4c1f3a52-9a8e-4d0e-9a5f-2c0b7d1e6f10"
+
+
+def _report(site: Site, action_id: str, percent: int, **headers: str) -> Any:
+    body = {"period": "2026-Q1", "percent": percent, "narrative": "Tahap pertama"}
+    return site.client.post(
+        f"/api/v1/actions/{action_id}/progress",
+        json=body,
+        headers={**site.as_("pemda_blitar"), **headers},
+    )
+
+
+def test_a_retried_report_is_written_once_and_answered_the_same(site: Site) -> None:
+    _, action_id = plan_action(site)
+    before = len(site.events())
+    first = _report(site, action_id, 40, **{"Idempotency-Key": KEY})
+    assert first.status_code == 201, first.text
+    retry = _report(site, action_id, 40, **{"Idempotency-Key": KEY})
+    assert retry.status_code == 201 and retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.headers.get("etag") == first.headers.get("etag")
+    assert retry.headers["x-request-id"] != first.headers["x-request-id"]
+    assert len(site.events()) == before + 2  # ActionStarted + ProgressReportSubmitted, once
+
+    other = _report(site, action_id, 50, **{"Idempotency-Key": KEY})
+    assert other.status_code == 422 and other.json()["code"] == "idempotency-key-reused"
+    assert len(site.events()) == before + 2
+
+
+def test_keys_are_per_account_and_a_refusal_is_kept(site: Site) -> None:
+    _, action_id = plan_action(site)
+    as_kanwil = {**site.as_("kanwil_jatim"), "Idempotency-Key": KEY}
+    body = {"period": "2026-Q1", "percent": 40, "narrative": "Tahap pertama"}
+    refused = site.client.post(
+        f"/api/v1/actions/{action_id}/progress", json=body, headers=as_kanwil
+    )
+    assert refused.status_code == 403
+    again = site.client.post(f"/api/v1/actions/{action_id}/progress", json=body, headers=as_kanwil)
+    assert again.status_code == 403 and again.headers["idempotent-replayed"] == "true"
+    mine = _report(site, action_id, 40, **{"Idempotency-Key": KEY})  # Blitar's own key space
+    assert mine.status_code == 201 and "idempotent-replayed" not in mine.headers
+
+
+def test_without_a_key_two_sends_are_two_writes_and_a_bad_key_is_refused(site: Site) -> None:
+    _, action_id = plan_action(site)
+    assert _report(site, action_id, 40).status_code == 201
+    second = _report(site, action_id, 40)
+    assert second.status_code == 409  # the period already has an open report: a real second try
+    before = len(site.events())
+    bad = _report(site, action_id, 45, **{"Idempotency-Key": "x" * 300})
+    assert bad.status_code == 400 and bad.json()["code"] == "idempotency-key-invalid"
+    assert len(site.events()) == before

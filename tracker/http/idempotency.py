@@ -1,0 +1,186 @@
+"""`Idempotency-Key` on every write of the API: a phone on a weak connection that sends a
+report again after a timeout gets the first answer back, and nothing is written twice.
+
+Per account (the bearer token's or the session's; an anonymous write has no key space
+and runs as sent) and key, kept 24 hours: the same key with the same request (method,
+path, query, content type and body) answers what the first one answered, marked
+`Idempotent-Replayed: true`; with another request it is 422; while the first still runs,
+409 with `Retry-After`. An answer of 5xx is not kept, so the retry runs again. The account
+is decided before the body is read or validated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request
+from litestar.types import ASGIApp
+
+from adapters.account_types import TokenRefused
+from adapters.idempotency_types import Answer, Claim
+from tracker.http.principal import SESSION_COOKIE
+from tracker.http.problems import problem
+
+if TYPE_CHECKING:
+    from tracker.bootstrap import Services
+
+HEADER = b"idempotency-key"
+KEEP_FOR = timedelta(hours=24)
+PURGE_EVERY = timedelta(minutes=10)
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NOT_REPLAYED = frozenset({b"x-request-id", b"date", b"content-length"})
+
+
+async def _account(services: Services, headers: dict[bytes, bytes], now: datetime) -> str | None:
+    """Whose key space: the token's or the session's account; None for anonymous or for a
+    credential that does not work (the handler then refuses it as usual)."""
+    try:
+        auth = headers.get(b"authorization", b"").decode("latin-1").strip()
+        if auth:
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                return None
+            return (await services.accounts.token_principal(token.strip(), now)).user_id
+        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+        if SESSION_COOKIE in cookies:
+            found = await services.accounts.session_principal(cookies[SESSION_COOKIE].value, now)
+            return str(found[0].user_id)
+    except TokenRefused:
+        return None
+    return None
+
+
+async def _body(receive: Any) -> tuple[bytes, Any]:
+    """The whole request body, and a `receive` that hands it on as if unread."""
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body, sent = b"".join(chunks), False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return body, replay
+
+
+def _digest(scope: Any, headers: dict[bytes, bytes], body: bytes) -> bytes:
+    request = hashlib.sha256()
+    for part in (
+        scope["method"].encode(),
+        scope["path"].encode(),
+        scope.get("query_string", b""),
+        headers.get(b"content-type", b""),
+    ):
+        request.update(part + b"\n")
+    request.update(body)
+    return request.digest()
+
+
+async def _refuse(scope: Any, receive: Any, send: Any, status: int, code: str) -> None:
+    busy = {"Retry-After": "1"} if status == 409 else None
+    response = problem(Request(scope), status, code, f"problem.{code}", headers=busy)
+    await response.to_asgi_response(app=None, request=Request(scope))(scope, receive, send)
+
+
+async def _replay(send: Any, answer: Answer) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
+    headers.append((b"content-length", str(len(answer.body)).encode()))
+    headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
+
+
+class _Keyed:
+    """The middleware around the application (one per app)."""
+
+    def __init__(self, app: ASGIApp, services: Services, clock: Callable[[], datetime]) -> None:
+        self.app, self.services, self.clock = app, services, clock
+        self.purged: datetime | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers", []))
+        raw = headers.get(HEADER)
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in UNSAFE
+            or not scope["path"].startswith("/api/")
+            or raw is None
+        ):
+            await self.app(scope, receive, send)
+            return
+        key = raw.decode("latin-1").strip()
+        if not (0 < len(key) <= 255 and key.isprintable()):
+            await _refuse(scope, receive, send, 400, "idempotency-key-invalid")
+            return
+        now = self.clock()
+        account = await _account(self.services, headers, now)
+        if account is None:
+            await self.app(scope, receive, send)
+            return
+        await self._purge(now)
+        body, replay = await _body(receive)
+        store = self.services.idempotency
+        claimed = await store.claim(account, key, _digest(scope, headers, body), now)
+        if claimed.claim is Claim.REPLAY:
+            assert claimed.answer is not None
+            await _replay(send, claimed.answer)
+        elif claimed.claim is Claim.BUSY:
+            await _refuse(scope, replay, send, 409, "idempotency-key-in-use")
+        elif claimed.claim is Claim.MISMATCH:
+            await _refuse(scope, replay, send, 422, "idempotency-key-reused")
+        else:
+            await _first(self.app, scope, replay, send, store, account, key)
+
+    async def _purge(self, now: datetime) -> None:
+        if self.purged is None or now - self.purged > PURGE_EVERY:
+            self.purged = now
+            await self.services.idempotency.purge(now - KEEP_FOR)
+
+
+def idempotency_middleware(services: Services, clock: Callable[[], datetime]) -> Any:
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return _Keyed(app, services, clock)
+
+    return wrap
+
+
+async def _first(
+    app: Any, scope: Any, receive: Any, send: Any, store: Any, account: str, key: str
+) -> None:
+    """Run the request once and keep its answer (not a 5xx: the retry may succeed)."""
+    status, kept, chunks = 500, [], []
+
+    async def capture(message: Any) -> None:
+        nonlocal status, kept
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            kept = [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in message.get("headers", [])
+                if k.lower() not in NOT_REPLAYED
+            ]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+        await send(message)
+
+    try:
+        await app(scope, receive, capture)
+    except BaseException:
+        await store.release(account, key)
+        raise
+    if status >= 500:
+        await store.release(account, key)
+    else:
+        await store.complete(account, key, Answer(status, kept, b"".join(chunks)))
