@@ -61,3 +61,26 @@ def test_without_a_key_two_sends_are_two_writes_and_a_bad_key_is_refused(site: S
     bad = _report(site, action_id, 45, **{"Idempotency-Key": "x" * 300})
     assert bad.status_code == 400 and bad.json()["code"] == "idempotency-key-invalid"
     assert len(site.events()) == before
+
+
+def test_a_double_clicked_form_writes_once_and_shows_the_first_answer(site: Site) -> None:
+    _, action_id = plan_action(site)
+    csrf = site.browser("pemda_blitar")
+    form_url = f"/kerja/aksi/{action_id}/laporan"
+    page = site.client.get(form_url).text
+    key = page.split('name="idempotency_key" value="')[1].split('"')[0]
+    assert len(key) == 32 and key not in site.client.get(form_url).text  # fresh per render
+    typed = {"csrf_token": csrf, "idempotency_key": key, "period": "2025-Q4", "percent": "30"}
+    typed["narrative"] = "Tahap satu"
+    before = len(site.events())
+    first = site.client.post(form_url, data=typed, follow_redirects=False)
+    second = site.client.post(form_url, data=typed, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    assert second.headers["idempotent-replayed"] == "true"
+    assert site.events()[before:] == ["ActionStarted", "ProgressReportSubmitted"]
+    # Back, changed and sent again under the old key: a new submission, not an error page.
+    changed = {**typed, "period": "2026-Q1", "percent": "40"}
+    third = site.client.post(form_url, data=changed, follow_redirects=False)
+    assert third.status_code == 303 and "idempotent-replayed" not in third.headers
+    assert site.events()[-1] == "ProgressReportSubmitted" and len(site.events()) == before + 3

@@ -1,5 +1,6 @@
-"""`Idempotency-Key` on every write of the API: a phone on a weak connection that sends a
-report again after a timeout gets the first answer back, and nothing is written twice.
+"""`Idempotency-Key` on every write of the API, and the workspace forms' hidden
+`idempotency_key` field: a phone on a weak connection that sends a report again after a
+timeout, or a double-click on a form, gets the first answer back; nothing is written twice.
 
 Per account (the bearer token's or the session's; an anonymous write has no key space
 and runs as sent) and key, kept 24 hours: the same key with the same request (method,
@@ -11,17 +12,22 @@ is decided before the body is read or validated.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import re
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from litestar import Request
 from litestar.types import ASGIApp
 
 from adapters.account_types import TokenRefused
-from adapters.idempotency_types import Answer, Claim
+from adapters.idempotency_types import Answer, Claim, Claimed
 from tracker.http.principal import SESSION_COOKIE
 from tracker.http.problems import problem
 
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
 HEADER = b"idempotency-key"
 KEEP_FOR = timedelta(hours=24)
 PURGE_EVERY = timedelta(minutes=10)
+WAIT = timedelta(seconds=30)  # a form's second click waits this long for the first
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_REPLAYED = frozenset({b"x-request-id", b"date", b"content-length"})
 
@@ -75,6 +82,24 @@ async def _body(receive: Any) -> tuple[bytes, Any]:
     return body, replay
 
 
+FORM_FIELD = "idempotency_key"  # the workspace forms' hidden field
+_MULTIPART_KEY = re.compile(rb'name="idempotency_key"\r\n\r\n([^\r\n]{0,300})\r\n')
+
+
+def _is_form(headers: dict[bytes, bytes]) -> bool:
+    kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    return kind in (b"application/x-www-form-urlencoded", b"multipart/form-data")
+
+
+def _form_key(headers: dict[bytes, bytes], body: bytes) -> str | None:
+    """The hidden field's value: a double-click sends the same form, and the same key, twice."""
+    if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
+        found = _MULTIPART_KEY.search(body)
+        return found.group(1).decode("latin-1") if found else None
+    values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(FORM_FIELD)
+    return values[0] if values else None
+
+
 def _digest(scope: Any, headers: dict[bytes, bytes], body: bytes) -> bytes:
     request = hashlib.sha256()
     for part in (
@@ -108,40 +133,76 @@ class _Keyed:
     def __init__(self, app: ASGIApp, services: Services, clock: Callable[[], datetime]) -> None:
         self.app, self.services, self.clock = app, services, clock
         self.purged: datetime | None = None
+        self.running: dict[tuple[str, str], asyncio.Event] = {}  # first tries in this process
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        headers = dict(scope.get("headers", []))
-        raw = headers.get(HEADER)
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in UNSAFE
-            or not scope["path"].startswith("/api/")
-            or raw is None
-        ):
+        if scope["type"] != "http" or scope["method"] not in UNSAFE:
             await self.app(scope, receive, send)
             return
-        key = raw.decode("latin-1").strip()
-        if not (0 < len(key) <= 255 and key.isprintable()):
-            await _refuse(scope, receive, send, 400, "idempotency-key-invalid")
+        headers = dict(scope.get("headers", []))
+        api = scope["path"].startswith("/api/")
+        form = not api and _is_form(headers)
+        if (api and HEADER not in headers) or not (api or form):
+            await self.app(scope, receive, send)
             return
         now = self.clock()
         account = await _account(self.services, headers, now)
         if account is None:
             await self.app(scope, receive, send)
             return
-        await self._purge(now)
         body, replay = await _body(receive)
+        key = headers[HEADER].decode("latin-1").strip() if api else _form_key(headers, body)
+        if key is None:  # a form without the hidden field: as sent
+            await self.app(scope, replay, send)
+        elif not (0 < len(key) <= 255 and key.isprintable()):
+            await _refuse(scope, replay, send, 400, "idempotency-key-invalid")
+        else:
+            digest = _digest(scope, headers, body)
+            await self._keyed(scope, replay, send, (account, key), digest, form)
+
+    async def _keyed(
+        self, scope: Any, receive: Any, send: Any, who: tuple[str, str], digest: bytes, form: bool
+    ) -> None:
+        """A browser shows only the answer to its last click: a form's second submission
+        waits for the first and shows its answer, and a form sent again after going back
+        and changing it runs as new. An API client is told (409, 422) instead."""
+        now = self.clock()
+        await self._purge(now)
         store = self.services.idempotency
-        claimed = await store.claim(account, key, _digest(scope, headers, body), now)
+        claimed = await store.claim(*who, digest, now)
+        if claimed.claim is Claim.BUSY and form:
+            claimed = await self._after_first(who, digest)
         if claimed.claim is Claim.REPLAY:
             assert claimed.answer is not None
             await _replay(send, claimed.answer)
         elif claimed.claim is Claim.BUSY:
-            await _refuse(scope, replay, send, 409, "idempotency-key-in-use")
+            await _refuse(scope, receive, send, 409, "idempotency-key-in-use")
+        elif claimed.claim is Claim.MISMATCH and not form:
+            await _refuse(scope, receive, send, 422, "idempotency-key-reused")
         elif claimed.claim is Claim.MISMATCH:
-            await _refuse(scope, replay, send, 422, "idempotency-key-reused")
+            await self.app(scope, receive, send)
         else:
-            await _first(self.app, scope, replay, send, store, account, key)
+            done = self.running.setdefault(who, asyncio.Event())
+            try:
+                await _first(self.app, scope, receive, send, store, *who)
+            finally:
+                done.set()
+                self.running.pop(who, None)
+
+    async def _after_first(self, who: tuple[str, str], digest: bytes) -> Claimed:
+        """The first submission's answer once it has one (it runs here, or on another
+        replica: then its row is looked at again every so often), or BUSY after WAIT."""
+        deadline = time.monotonic() + WAIT.total_seconds()  # real time: test clocks stand still
+        while time.monotonic() < deadline:
+            running = self.running.get(who)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    running.wait() if running else asyncio.sleep(0.2), timeout=1.0
+                )
+            claimed: Claimed = await self.services.idempotency.claim(*who, digest, self.clock())
+            if claimed.claim is not Claim.BUSY:
+                return claimed
+        return Claimed(Claim.BUSY)
 
     async def _purge(self, now: datetime) -> None:
         if self.purged is None or now - self.purged > PURGE_EVERY:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Each rendering of a workspace form gets a fresh key (tracker/http/idempotency.py).
+    environment.globals["form_key"] = lambda: uuid.uuid4().hex
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
