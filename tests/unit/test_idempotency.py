@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.unit.sites import Site, plan_action
+from tests.unit.test_action_forms import PDF
 
 KEY = "4c1f3a52-9a8e-4d0e-9a5f-2c0b7d1e6f10"
 
@@ -84,3 +85,20 @@ def test_a_double_clicked_form_writes_once_and_shows_the_first_answer(site: Site
     third = site.client.post(form_url, data=changed, follow_redirects=False)
     assert third.status_code == 303 and "idempotent-replayed" not in third.headers
     assert site.events()[-1] == "ProgressReportSubmitted" and len(site.events()) == before + 3
+
+
+def test_a_double_clicked_upload_writes_once_whatever_the_boundaries(site: Site) -> None:
+    """A browser draws a new multipart boundary for each submission of the same form."""
+    _, action_id = plan_action(site)
+    csrf = site.browser("pemda_blitar")
+    form_url = f"/kerja/aksi/{action_id}/laporan"
+    key = site.client.get(form_url).text.split('name="idempotency_key" value="')[1].split('"')[0]
+    typed = {"csrf_token": csrf, "idempotency_key": key, "period": "2025-Q4", "percent": "30"}
+    typed["narrative"] = "Dengan daftar hadir"
+    files = [("evidence_file", ("daftar-hadir.pdf", PDF, "application/pdf"))]
+    before = len(site.events())
+    sent = [site.client.post(form_url, data=typed, files=files, follow_redirects=False)]
+    sent.append(site.client.post(form_url, data=typed, files=files, follow_redirects=False))
+    assert [s.status_code for s in sent] == [303, 303], sent[0].text
+    assert sent[1].headers["idempotent-replayed"] == "true"
+    assert site.events()[before:] == ["ActionStarted", "ProgressReportSubmitted"]
