@@ -62,11 +62,14 @@ class _Writes:
         for (table, key, names), rows in self.rows.items():
             placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
             updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key.split(", "))
-            await conn.executemany(
+            sql = (
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
-                f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
-                list(rows.values()),
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
             )
+            if len(rows) == 1:  # the live feed applies one event at a time: no batch protocol
+                await conn.execute(sql, *next(iter(rows.values())))
+            else:
+                await conn.executemany(sql, list(rows.values()))
 
 
 async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None:
