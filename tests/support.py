@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 from litestar import Litestar
 
 from adapters.accounts import PostgresAccounts
 from adapters.database import Database
-from adapters.delivery import PostgresDelivery
-from adapters.files import PostgresFileStore
-from adapters.subscriptions import PostgresSubscriptions
 from tracker.app import create_app
 from tracker.bootstrap import bootstrap
 from tracker.ports import Clock
@@ -29,52 +26,8 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
     return Settings(**{**defaults, **overrides})
 
 
-@asynccontextmanager
-async def account_store(database_url: str) -> AsyncIterator[PostgresAccounts]:
-    database = Database(database_url, max_size=2)
-    await database.open()
-    try:
-        store = PostgresAccounts(database)
-        await store.create_schema()
-        yield store
-    finally:
-        await database.close()
-
-
-@asynccontextmanager
-async def file_store(database_url: str) -> AsyncIterator[PostgresFileStore]:
-    database = Database(database_url, max_size=2)
-    await database.open()
-    try:
-        store = PostgresFileStore(database)
-        await store.create_schema()
-        yield store
-    finally:
-        await database.close()
-
-
-@asynccontextmanager
-async def delivery_store(database_url: str) -> AsyncIterator[PostgresDelivery]:
-    database = Database(database_url, max_size=2)
-    await database.open()
-    try:
-        store = PostgresDelivery(database)
-        await store.create_schema()
-        yield store
-    finally:
-        await database.close()
-
-
-@asynccontextmanager
-async def subscription_store(database_url: str) -> AsyncIterator[PostgresSubscriptions]:
-    database = Database(database_url, max_size=2)
-    await database.open()
-    try:
-        store = PostgresSubscriptions(database)
-        await store.create_schema()
-        yield store
-    finally:
-        await database.close()
+def account_store(database_url: str) -> AbstractAsyncContextManager[PostgresAccounts]:
+    return postgres_store(database_url, PostgresAccounts)
 
 
 def app_on_clock(database_url: str, clock: Clock, **overrides: Any) -> Litestar:

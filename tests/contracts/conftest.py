@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from adapters.accounts import PostgresAccounts
+from adapters.database import Database
+from adapters.delivery import PostgresDelivery
 from adapters.eventstore import PostgresEventStore
+from adapters.files import PostgresFileStore
 from adapters.idempotency import PostgresIdempotency
 from adapters.memory.accounts import MemoryAccounts
 from adapters.memory.delivery import MemoryDelivery
@@ -17,13 +21,8 @@ from adapters.memory.eventstore import MemoryEventStore
 from adapters.memory.files import MemoryFileStore
 from adapters.memory.idempotency import MemoryIdempotency
 from adapters.memory.subscriptions import MemorySubscriptions
-from tests.support import (
-    account_store,
-    delivery_store,
-    file_store,
-    postgres_store,
-    subscription_store,
-)
+from adapters.subscriptions import PostgresSubscriptions
+from tests.support import postgres_store
 
 BACKENDS = [
     pytest.param("memory"),
@@ -54,14 +53,16 @@ class Runner:
         return self.loop.run_until_complete(work)
 
 
-@pytest.fixture(params=BACKENDS)
-def accounts(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+def _backend(
+    request: pytest.FixtureRequest, memory: Callable[[], Any], postgres: Callable[[Database], Any]
+) -> Iterator[tuple[Any, Runner]]:
+    """The store on the fixture's backend, with the loop its calls run on."""
     run = Runner()
     try:
         if request.param == "memory":
-            yield MemoryAccounts(), run
+            yield memory(), run
             return
-        context = account_store(request.getfixturevalue("database_url"))
+        context = postgres_store(request.getfixturevalue("database_url"), postgres)
         store = run(context.__aenter__())
         try:
             yield store, run
@@ -69,71 +70,28 @@ def accounts(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
             run(context.__aexit__(None, None, None))
     finally:
         run.loop.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def accounts(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
+    yield from _backend(request, MemoryAccounts, PostgresAccounts)
 
 
 @pytest.fixture(params=BACKENDS)
 def files(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
-    run = Runner()
-    try:
-        if request.param == "memory":
-            yield MemoryFileStore(), run
-            return
-        context = file_store(request.getfixturevalue("database_url"))
-        store = run(context.__aenter__())
-        try:
-            yield store, run
-        finally:
-            run(context.__aexit__(None, None, None))
-    finally:
-        run.loop.close()
+    yield from _backend(request, MemoryFileStore, PostgresFileStore)
 
 
 @pytest.fixture(params=BACKENDS)
 def delivery(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
-    run = Runner()
-    try:
-        if request.param == "memory":
-            yield MemoryDelivery(), run
-            return
-        context = delivery_store(request.getfixturevalue("database_url"))
-        store = run(context.__aenter__())
-        try:
-            yield store, run
-        finally:
-            run(context.__aexit__(None, None, None))
-    finally:
-        run.loop.close()
+    yield from _backend(request, MemoryDelivery, PostgresDelivery)
 
 
 @pytest.fixture(params=BACKENDS)
 def followers(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
-    run = Runner()
-    try:
-        if request.param == "memory":
-            yield MemorySubscriptions(), run
-            return
-        context = subscription_store(request.getfixturevalue("database_url"))
-        store = run(context.__aenter__())
-        try:
-            yield store, run
-        finally:
-            run(context.__aexit__(None, None, None))
-    finally:
-        run.loop.close()
+    yield from _backend(request, MemorySubscriptions, PostgresSubscriptions)
 
 
 @pytest.fixture(params=BACKENDS)
 def keys(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
-    run = Runner()
-    try:
-        if request.param == "memory":
-            yield MemoryIdempotency(), run
-            return
-        context = postgres_store(request.getfixturevalue("database_url"), PostgresIdempotency)
-        store = run(context.__aenter__())
-        try:
-            yield store, run
-        finally:
-            run(context.__aexit__(None, None, None))
-    finally:
-        run.loop.close()
+    yield from _backend(request, MemoryIdempotency, PostgresIdempotency)

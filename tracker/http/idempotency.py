@@ -19,7 +19,6 @@ import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -28,7 +27,7 @@ from litestar.types import ASGIApp
 
 from adapters.account_types import TokenRefused
 from adapters.idempotency_types import Answer, Claim, Claimed
-from tracker.http.principal import SESSION_COOKIE
+from tracker.http.principal import FORM_TYPES, SESSION_COOKIE, UNSAFE_METHODS, bearer_token
 from tracker.http.problems import problem
 
 if TYPE_CHECKING:
@@ -38,24 +37,22 @@ HEADER = b"idempotency-key"
 KEEP_FOR = timedelta(hours=24)
 PURGE_EVERY = timedelta(minutes=10)
 WAIT = timedelta(seconds=30)  # a form's second click waits this long for the first
-UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_REPLAYED = frozenset({b"x-request-id", b"date", b"content-length"})
 
 
-async def _account(services: Services, headers: dict[bytes, bytes], now: datetime) -> str | None:
+async def _account(
+    services: Services, request: Request[Any, Any, Any], now: datetime
+) -> str | None:
     """Whose key space: the token's or the session's account; None for anonymous or for a
     credential that does not work (the handler then refuses it as usual)."""
+    accounts = services.accounts
     try:
-        auth = headers.get(b"authorization", b"").decode("latin-1").strip()
-        if auth:
-            scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                return None
-            return (await services.accounts.token_principal(token.strip(), now)).user_id
-        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
-        if SESSION_COOKIE in cookies:
-            found = await services.accounts.session_principal(cookies[SESSION_COOKIE].value, now)
-            return str(found[0].user_id)
+        header = request.headers.get("authorization")
+        if header is not None:
+            return (await accounts.token_principal(bearer_token(header), now)).user_id
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if session_id:
+            return str((await accounts.session_principal(session_id, now))[0].user_id)
     except TokenRefused:
         return None
     return None
@@ -84,11 +81,6 @@ async def _body(receive: Any) -> tuple[bytes, Any]:
 
 FORM_FIELD = "idempotency_key"  # the workspace forms' hidden field
 _MULTIPART_KEY = re.compile(rb'name="idempotency_key"\r\n\r\n([^\r\n]{0,300})\r\n')
-
-
-def _is_form(headers: dict[bytes, bytes]) -> bool:
-    kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-    return kind in (b"application/x-www-form-urlencoded", b"multipart/form-data")
 
 
 def _form_key(headers: dict[bytes, bytes], body: bytes) -> str | None:
@@ -144,17 +136,18 @@ class _Keyed:
         self.running: dict[tuple[str, str], asyncio.Event] = {}  # first tries in this process
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] not in UNSAFE:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
         api = scope["path"].startswith("/api/")
-        form = not api and _is_form(headers)
+        request: Request[Any, Any, Any] = Request(scope)
+        form = not api and request.content_type[0] in FORM_TYPES
         if (api and HEADER not in headers) or not (api or form):
             await self.app(scope, receive, send)
             return
         now = self.clock()
-        account = await _account(self.services, headers, now)
+        account = await _account(self.services, request, now)
         if account is None:
             await self.app(scope, receive, send)
             return

@@ -29,16 +29,21 @@ FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 Who = NamedDependency[Principal]  # handlers declare `who: Who`; resolved once per request
 
 
+def bearer_token(header: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header; anything else is refused."""
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenRefused("not a Bearer token")
+    return token.strip()
+
+
 async def provide_principal(
     request: Request[Any, Any, Any], accounts: Accounts, clock: Now
 ) -> Principal:
     now = clock()
     header = request.headers.get("authorization")
     if header is not None:
-        scheme, _, token = header.strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise TokenRefused("not a Bearer token")
-        who = await accounts.token_principal(token.strip(), now)
+        who = await accounts.token_principal(bearer_token(header), now)
         structlog.contextvars.bind_contextvars(user_id=who.user_id, via="token")
         return who
     session_id = request.cookies.get(SESSION_COOKIE)
