@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.conftest import ok
+from litestar.testing import TestClient
+
+from tests.api.conftest import FORUM, issue_tokens, ok
+from tests.support import settings_for
+from tracker.app import create_app
 
 EVIDENCE = [{"title": "Daftar hadir", "url": "https://example.org/hadir.pdf", "sha256": "a" * 64}]
 
@@ -133,11 +137,36 @@ def test_read_your_writes_in_region_lists(client: Any, seeded: dict[str, Any]) -
     assert ok(client.get(f"/api/v1/actions?kkp=2&after={position}"))["items"] == []
 
 
-def test_read_waits_are_bounded(client: Any, seeded: dict[str, Any]) -> None:
-    response = client.get("/api/v1/actions?after=999999")
-    assert response.status_code == 503
-    assert response.json()["code"] == "read-model-behind"
-    assert response.headers["retry-after"] == "1"
+def test_a_position_beyond_the_log_is_refused_at_once(
+    client: Any, as_: dict[str, dict[str, str]]
+) -> None:
+    written = client.post("/api/v1/forums", json=FORUM, headers=as_["admin"])
+    head = int(written.headers["x-tracker-position"])  # the last write: the log's head
+    reads = ("/api/v1/actions", "/api/v1/regions/35.72", "/api/v1/national")
+    for url in reads:
+        response = client.get(f"{url}?after={head + 1}")
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert body["code"] == "position-beyond-log"
+        assert str(head + 1) in body["detail"] and str(head) in body["detail"]
+    refused = client.get("/api/v1/actions", headers={"X-Tracker-Position": str(head + 50)})
+    assert refused.status_code == 400
+    assert ok(client.get(f"/api/v1/actions?after={head}"))["items"] == []
+
+
+def test_read_waits_are_bounded(database_url: str) -> None:
+    """A position the log holds but the read models have not reached (here no projector
+    runs): 503 with Retry-After once the wait is over, not a 400."""
+    with TestClient(create_app(settings_for(database_url, workers=False))) as client:
+        admin = issue_tokens(database_url)["admin"]
+        created = client.post("/api/v1/forums", json=FORUM, headers=admin)
+        assert created.status_code == 201, created.text
+        position = int(created.headers["x-tracker-position"])
+        response = client.get(f"/api/v1/actions?after={position}")
+        assert response.status_code == 503
+        assert response.json()["code"] == "read-model-behind"
+        assert response.headers["retry-after"] == "1"
+        assert client.get(f"/api/v1/actions?after={position + 1}").status_code == 400
 
 
 def test_forum_and_commitment_reads(client: Any, seeded: dict[str, Any]) -> None:

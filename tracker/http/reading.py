@@ -64,6 +64,11 @@ class Reading:
         just before that day's end, so this is the day asked for."""
         return time_zone(place).local(self.clock()).date()
 
+    async def log_head(self) -> int:
+        """The last position in the event store (of the whole log, also on an as-of read)."""
+        data = self.data.live if isinstance(self.data, AsOfReadStore) else self.data
+        return await data.head_position()
+
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -159,9 +164,15 @@ def not_modified(request: Request[Any, Any, Any], headers: dict[str, str]) -> Re
 async def before_read(
     request: Request[Any, Any, Any], reads: Reading, after: int | None
 ) -> Response[Any] | None:
-    """The API's guard: 503 if `after` is not visible in time, 304 if nothing changed;
-    None means go on (and `fresh` adds the validators to the answer)."""
+    """The API's guard: 400 at once if `after` lies beyond the log's head (a client learns
+    positions only from our answers, so waiting for one could only time out), 503 if it is
+    not visible in time, 304 if
+    nothing changed; None means go on (and `fresh` adds the validators to the answer)."""
     position = requested_position(request, after)
+    if position is not None and position > reads.positions.position:
+        head = await reads.log_head()
+        if position > head:
+            raise BadQuery("position-beyond-log", position=position, head=head)
     if not await wait_for(reads, position):
         return problem(
             request,
