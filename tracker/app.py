@@ -23,7 +23,7 @@ from tracker.api import routes as api
 from tracker.bootstrap import Services, bootstrap
 from tracker.http.deps import App, provided
 from tracker.http.idempotency import idempotency_middleware
-from tracker.http.principal import provide_principal
+from tracker.http.principal import account_first, provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
 from tracker.http.strict import refuse_unknown_query
 from tracker.settings import Settings
@@ -121,8 +121,9 @@ def create_app(
         finally:
             await built.stop()
 
+    api_guards = [account_first(built.accounts, built.clock)]
     return Litestar(
-        route_handlers=[*api.handlers(), health, ready, *web.handlers()],
+        route_handlers=[*api.handlers(api_guards), health, ready, *web.handlers()],
         template_config=web.template_config(),
         state=State({"runtime": built.runtime}),
         dependencies={"who": Provide(provide_principal), **provided(built)},

@@ -21,9 +21,11 @@ from tracker.api.schedule import ScheduleController
 from tracker.api.webhooks import WebhookController
 
 
-def handlers() -> list[Any]:
+def handlers(guards: list[Any]) -> list[Any]:
+    """`guards`: the API's (tracker/http/principal.account_first), from the app factory."""
     api = Router(
         path="/api/v1",
+        guards=guards,
         route_handlers=[
             ForumController,
             CommitmentController,

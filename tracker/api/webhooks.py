@@ -16,7 +16,7 @@ from litestar.params import FromPath, JSONBody
 from tracker import commands as app
 from tracker.errors import NotFound
 from tracker.http.deps import App, Bus
-from tracker.http.principal import Who
+from tracker.http.principal import PUBLIC_WRITE, Who
 
 TOKEN_HEADER = "tracker-webhook-token"  # noqa: S105 - a header name, not a secret
 
@@ -39,7 +39,12 @@ class WebhookController(Controller):
     path = "/webhooks"
     tags = ("subscriptions",)
 
-    @post("/", status_code=201, summary="Daftarkan webhook / register a webhook")
+    @post(
+        "/",
+        status_code=201,
+        summary="Daftarkan webhook / register a webhook",
+        opt={PUBLIC_WRITE: True},
+    )
     async def register(self, bus: Bus, who: Who, data: JSONBody[WebhookIn]) -> dict[str, Any]:
         """Anyone may register; the answer holds the management token, shown once."""
         command = app.RegisterWebhook(url=data.url, secret=data.secret, scope=data.scope)

@@ -10,15 +10,19 @@ echo its CSRF token.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler
 
 from adapters.account_types import TokenRefused
-from domain.access import ANONYMOUS, NotAllowed, Principal
+from domain.access import ANONYMOUS, NotAllowed, Principal, SignInRequired
 from tracker.http.deps import Accounts, Now
+from tracker.ports import AccountStore, Clock
 
 SESSION_COOKIE = "tracker_session"
 LOGIN_CSRF_COOKIE = "tracker_login_csrf"
@@ -37,9 +41,40 @@ def bearer_token(header: str) -> str:
     return token.strip()
 
 
+PUBLIC_WRITE = "public_write"  # handler opt: anyone may call it (registering a webhook)
+
+
 async def provide_principal(
     request: Request[Any, Any, Any], accounts: Accounts, clock: Now
 ) -> Principal:
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:  # resolved by the guard below, before the body was read
+        return known
+    request.state.principal = who = await _resolve(request, accounts, clock)
+    return who
+
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+
+
+def account_first(accounts: AccountStore, clock: Clock) -> Guard:
+    """The guard of the API's writes: who is asking is settled before the body is parsed,
+    so an anonymous or badly authenticated caller gets 401 and never learns the body's
+    rules from a 422. Which account may do what stays the bus's decision."""
+
+    async def guard(
+        connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
+        if connection.scope.get("method") not in UNSAFE_METHODS or handler.opt.get(PUBLIC_WRITE):
+            return
+        request: Request[Any, Any, Any] = connection  # type: ignore[assignment]
+        if not (await provide_principal(request, accounts, clock)).signed_in:
+            raise SignInRequired("sign-in-required")
+
+    return guard
+
+
+async def _resolve(request: Request[Any, Any, Any], accounts: Accounts, clock: Now) -> Principal:
     now = clock()
     header = request.headers.get("authorization")
     if header is not None:
