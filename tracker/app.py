@@ -23,6 +23,7 @@ from tracker.api import routes as api
 from tracker.bootstrap import Services, bootstrap
 from tracker.http.deps import App, provided
 from tracker.http.idempotency import idempotency_middleware
+from tracker.http.openapi import CompletedJson
 from tracker.http.principal import account_first, provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
 from tracker.http.strict import refuse_unknown_query
@@ -136,8 +137,8 @@ def create_app(
             title="Pelacak Komitmen HAM Pemda / Regional Human-Rights Commitment Tracker",
             version="1.0.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
-            create_examples=True,
+            render_plugins=[SwaggerRenderPlugin(), CompletedJson()],
+            create_examples=False,  # examples are written, not random (tracker/api/examples.py)
         ),
         logging_config=None,
         debug=debug,

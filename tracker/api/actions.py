@@ -22,6 +22,7 @@ from tracker.api.params import After, Kkp, Limit, Pada, Pn
 from tracker.api.reads import aggregate_response, board_page, history
 from tracker.api.schemas import (
     ActionIn,
+    CommandOut,
     CompletionIn,
     ProgressIn,
     ReasonIn,
@@ -88,7 +89,7 @@ class ActionController(Controller):
         return await board_page(request, reads, where, limit, cursor)
 
     @post("/", summary="Rencanakan aksi / plan an action")
-    async def plan(self, bus: Bus, who: Who, data: JSONBody[ActionIn]) -> Response[Any]:
+    async def plan(self, bus: Bus, who: Who, data: JSONBody[ActionIn]) -> Response[CommandOut]:
         command = c.PlanAction(
             commitment_id=data.commitment_id,
             region_code=data.region_code,
@@ -168,7 +169,7 @@ class ActionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ProgressIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.SubmitProgressReport(
             action_id=action_id,
             period=ReportingPeriod.parse(data.period),
@@ -190,7 +191,7 @@ class ActionController(Controller):
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[VerificationIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.VerifyReport(action_id=action_id, report_id=report_id, note=data.note)
         return await _send(request, bus, who, command)
 
@@ -203,7 +204,7 @@ class ActionController(Controller):
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[ReturnIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.ReturnReport(
             action_id=action_id, report_id=report_id, reason_code=data.reason_code, note=data.note
         )
@@ -218,7 +219,7 @@ class ActionController(Controller):
         action_id: FromPath[UUID],
         report_id: FromPath[UUID],
         data: JSONBody[ResubmissionIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.ResubmitReport(
             action_id=action_id,
             report_id=report_id,
@@ -233,7 +234,7 @@ class ActionController(Controller):
     @post("/{action_id:uuid}/start", status_code=200)
     async def start(
         self, request: Request[Any, Any, Any], bus: Bus, who: Who, action_id: FromPath[UUID]
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         return await _send(request, bus, who, c.StartAction(action_id=action_id))
 
     @post("/{action_id:uuid}/completion", status_code=200)
@@ -244,7 +245,7 @@ class ActionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[CompletionIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.DeclareCompletion(
             action_id=action_id, evidence=tuple(data.evidence), note=data.note
         )
@@ -258,7 +259,7 @@ class ActionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[VerificationIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.VerifyCompletion(action_id=action_id, note=data.note)
         return await _send(request, bus, who, command)
 
@@ -270,7 +271,7 @@ class ActionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[RescheduleIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.RescheduleAction(action_id=action_id, due_on=data.due_on, reason=data.reason)
         return await _send(request, bus, who, command)
 
@@ -282,6 +283,6 @@ class ActionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.CancelAction(action_id=action_id, reason=data.reason)
         return await _send(request, bus, who, command)

@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, post
 from litestar.params import FromPath, JSONBody
 
 from domain import commands as c
-from tracker.api.schemas import ActionAmendmentIn, ReturnIn, StepIn
+from tracker.api.schemas import ActionAmendmentIn, CommandOut, ReturnIn, StepIn
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
@@ -34,7 +34,7 @@ class ActionCorrectionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ActionAmendmentIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.AmendAction(
             action_id=action_id,
             reason=data.reason,
@@ -59,7 +59,7 @@ class ActionCorrectionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[StepIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         """Split the action into steps; from then on each report names its `step_id` and the
         action's figures are the weighted mean of its steps' (the new step's id is in
         `data.steps` of the answer)."""
@@ -85,7 +85,7 @@ class ActionCorrectionController(Controller):
         who: Who,
         action_id: FromPath[UUID],
         data: JSONBody[ReturnIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.ReturnCompletion(
             action_id=action_id, reason_code=data.reason_code, note=data.note
         )

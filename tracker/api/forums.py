@@ -13,6 +13,7 @@ from domain.forum_session import ForumSession
 from tracker.api.params import After, Pada
 from tracker.api.reads import aggregate_response, history, raw_items
 from tracker.api.schemas import (
+    CommandOut,
     CommitmentAmendmentIn,
     CommitmentIn,
     ForumCorrectionIn,
@@ -45,7 +46,7 @@ class ForumController(Controller):
         return fresh(request, raw_items(await reads.data.list_forums()))
 
     @post("/", summary="Catat forum / record a forum")
-    async def convene(self, bus: Bus, who: Who, data: JSONBody[ForumIn]) -> Response[Any]:
+    async def convene(self, bus: Bus, who: Who, data: JSONBody[ForumIn]) -> Response[CommandOut]:
         command = c.ConveneForum(
             kind=data.kind,
             title=data.title,
@@ -78,7 +79,7 @@ class ForumController(Controller):
         who: Who,
         forum_id: FromPath[UUID],
         data: JSONBody[ForumCorrectionIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.CorrectForum(
             forum_id=forum_id,
             reason=data.reason,
@@ -98,7 +99,7 @@ class ForumController(Controller):
         who: Who,
         forum_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.ArchiveForum(forum_id=forum_id, reason=data.reason)
         return command_response(await bus.dispatch(command, who, expected_version(request)))
 
@@ -114,7 +115,7 @@ class ForumController(Controller):
         who: Who,
         forum_id: FromPath[UUID],
         data: JSONBody[ForumSessionIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         session = ForumSession(
             number=data.number,
             title=data.title,
@@ -147,7 +148,7 @@ class CommitmentController(Controller):
         return fresh(request, raw_items(docs))
 
     @post("/", summary="Catat komitmen / record a commitment")
-    async def make(self, bus: Bus, who: Who, data: JSONBody[CommitmentIn]) -> Response[Any]:
+    async def make(self, bus: Bus, who: Who, data: JSONBody[CommitmentIn]) -> Response[CommandOut]:
         command = c.RecordCommitment(
             forum_id=data.forum_id,
             title=data.title,
@@ -180,7 +181,7 @@ class CommitmentController(Controller):
         who: Who,
         commitment_id: FromPath[UUID],
         data: JSONBody[CommitmentAmendmentIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.AmendCommitment(
             commitment_id=commitment_id,
             reason=data.reason,
@@ -200,6 +201,6 @@ class CommitmentController(Controller):
         who: Who,
         commitment_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.WithdrawCommitment(commitment_id=commitment_id, reason=data.reason)
         return command_response(await bus.dispatch(command, who, expected_version(request)))

@@ -16,6 +16,7 @@ from domain.access import Target
 from domain.commands import ApplyImport
 from domain.errors import InvalidInput
 from tracker import catalogue
+from tracker.errors import NotFound
 from tracker.http.deps import Bus, Reader
 from tracker.http.principal import Who
 from tracker.http.problems import problem
@@ -69,7 +70,7 @@ class ImportController(Controller):
         stem, _, ext = name.partition(".")
         template = TEMPLATES.get(stem)
         if template is None or ext not in ("xlsx", "csv"):
-            raise InvalidInput("import-template", template=name)
+            raise NotFound("template", name)
         code = region_catalogue().require(region).code
         content = await template_file(reader, template, code, _lang(request, lang), ext == "xlsx")
         filename = f"{stem}-{code}.{ext}"

@@ -18,6 +18,7 @@ from domain.values import Evidence
 from tracker import queries_kkp
 from tracker.api.params import After, Pada
 from tracker.api.regions import region_or_404
+from tracker.api.schemas import CommandOut
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
@@ -114,7 +115,7 @@ class KkpController(Controller):
         who: Who,
         year: FromPath[int],
         code: FromPath[str],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.OpenSelfAssessment(region_code=code, data_year=year)
         return command_response(await bus.dispatch(command, who, expected_version(request)))
 
@@ -131,7 +132,7 @@ class KkpController(Controller):
         year: FromPath[int],
         code: FromPath[str],
         data: JSONBody[SubmitIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         answers = tuple(
             IndicatorAnswer(
                 indicator_id=a.indicator_id,
@@ -160,7 +161,7 @@ class KkpController(Controller):
         year: FromPath[int],
         code: FromPath[str],
         data: JSONBody[VerifyIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.VerifySelfAssessment(region_code=code, data_year=year, note=data.note)
         return command_response(await bus.dispatch(command, who, expected_version(request)))
 
@@ -177,7 +178,7 @@ class KkpController(Controller):
         year: FromPath[int],
         code: FromPath[str],
         data: JSONBody[ReturnIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.ReturnSelfAssessment(region_code=code, data_year=year, reason=data.reason)
         return command_response(await bus.dispatch(command, who, expected_version(request)))
 
@@ -194,7 +195,7 @@ class KkpController(Controller):
         year: FromPath[int],
         code: FromPath[str],
         data: JSONBody[ResultIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.RecordAssessmentResult(
             region_code=code,
             data_year=year,

@@ -20,7 +20,7 @@ from domain import access
 from projections.catalog import places
 from tracker.http.deps import Config, Keys, Reader
 from tracker.http.principal import Who
-from tracker.http.problems import problem
+from tracker.http.problems import PROBLEMS, problem
 from tracker.settings import Settings
 
 WELL_KNOWN = "/.well-known/pelacak-ham-audit-key"
@@ -65,7 +65,11 @@ class LedgerController(Controller):
     path = "/ledger"
     tags = ("ledger",)
 
-    @get("/checkpoints/latest", summary="Checkpoint terbaru / the latest signed checkpoint")
+    @get(
+        "/checkpoints/latest",
+        summary="Checkpoint terbaru / the latest signed checkpoint",
+        opt={PROBLEMS: ("409",)},  # not yet signed
+    )
     async def latest(self, request: Request[Any, Any, Any], reader: Reader) -> Any:
         signed = await reader.latest_checkpoint()
         if signed is None:
@@ -81,7 +85,11 @@ class LedgerController(Controller):
             "signature": base64.b64encode(signed.signature).decode(),
         }
 
-    @get("/proofs/{position:int}", summary="Bukti inklusi / inclusion proof of one event")
+    @get(
+        "/proofs/{position:int}",
+        summary="Bukti inklusi / inclusion proof of one event",
+        opt={PROBLEMS: ("409",)},  # no signed checkpoint covers it yet
+    )
     async def proof(
         self,
         request: Request[Any, Any, Any],

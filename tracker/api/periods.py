@@ -14,6 +14,7 @@ from domain import commands as c
 from domain.period import ReportingPeriod
 from tracker import queries
 from tracker.api.params import After, Pada
+from tracker.api.schemas import CommandOut
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
@@ -64,7 +65,7 @@ class PeriodController(Controller):
         place_code: FromPath[str],
         period: FromPath[str],
         data: JSONBody[CloseIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.CloseReportingPeriod(
             place_code=place_code, period=ReportingPeriod.parse(period), note=data.note
         )
@@ -83,7 +84,7 @@ class PeriodController(Controller):
         place_code: FromPath[str],
         period: FromPath[str],
         data: JSONBody[ReopenIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         command = c.ReopenReportingPeriod(
             place_code=place_code, period=ReportingPeriod.parse(period), reason=data.reason
         )

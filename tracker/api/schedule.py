@@ -17,10 +17,12 @@ from domain.period import ReportingPeriod
 from domain.schedule import PeriodDeadline
 from tracker import queries
 from tracker.api.params import After, Pada
+from tracker.api.schemas import CommandOut
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
 from tracker.http.principal import Who
+from tracker.http.problems import PROBLEMS
 from tracker.http.reading import Reads, as_of, before_read, fresh
 
 
@@ -46,7 +48,11 @@ class ScheduleController(Controller):
     path = "/schedule"
     tags = ("periods",)
 
-    @get("/{year:int}", summary="Jadwal pelaporan setahun / a year's reporting schedule")
+    @get(
+        "/{year:int}",
+        summary="Jadwal pelaporan setahun / a year's reporting schedule",
+        opt={PROBLEMS: ("422",)},  # a year outside 2000-2100
+    )
     async def year(
         self,
         request: Request[Any, Any, Any],
@@ -72,7 +78,7 @@ class ScheduleController(Controller):
         who: Who,
         year: FromPath[int],
         data: JSONBody[ScheduleIn],
-    ) -> Response[Any]:
+    ) -> Response[CommandOut]:
         """The whole table each time: a period not listed goes back to the default; replacing
         a set table needs a reason. Reports already filed keep the due day they were filed
         against."""

@@ -28,6 +28,7 @@ from tracker import catalogue
 from tracker.errors import BadQuery, NotFound, StaleVersion
 
 MEDIA_TYPE = "application/problem+json"
+PROBLEMS = "problems"  # a handler's opt: statuses its signature does not show (openapi.py)
 
 
 def wants_english(request: Request[Any, Any, Any]) -> bool:

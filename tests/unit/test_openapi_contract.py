@@ -1,0 +1,73 @@
+"""schemathesis against the application's own OpenAPI document, as a Pemda of Kota Blitar
+(the in-memory bootstrap with the demo loaded: the real routes, bus, policy and read
+models): no answer is a server error, and every answer's status, content type and body are
+the ones the document promises. A bounded number of cases per operation keeps it quick."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.unit.sites import Site, make_site
+
+CASES_PER_OPERATION = 20
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture(scope="module")
+def demo_site() -> Iterator[Site]:
+    yield from make_site(demo=True)
+
+
+def test_every_answer_keeps_the_documented_contract(demo_site: Site) -> None:
+    schema = schemathesis.openapi.from_asgi("/schema/openapi.json", demo_site.client.app)
+    pemda = demo_site.as_("pemda_blitar")
+    failures: dict[str, str] = {}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    tried = 0
+    for operation in operations:
+        calls, failure = _fuzz(operation, pemda)
+        tried += calls
+        if failure is not None:
+            failures[operation.label] = failure
+    assert len(operations) >= 70, len(operations)
+    assert tried >= 10 * len(operations), tried
+    assert not failures, "\n".join(f"{label}: {why}" for label, why in sorted(failures.items()))
+
+
+def _fuzz(operation: Any, headers: dict[str, str]) -> tuple[int, str | None]:
+    """How many cases ran against one operation, and what broke (None: nothing)."""
+    calls = []
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=CASES_PER_OPERATION,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def call(case: Any) -> None:
+        calls.append(case)
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    try:
+        call()
+    except BaseExceptionGroup as failure:  # schemathesis words each distinct failure
+        return len(calls), "; ".join(" ".join(str(e).split())[:200] for e in failure.exceptions)
+    return len(calls), None
