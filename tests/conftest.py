@@ -56,13 +56,13 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     yield from _external_or_embedded("TRACKER_TEST_DATABASE_URL", EmbeddedPostgres, directory)
 
 
-@pytest.fixture
-def database_url(postgres_server_url: str) -> Iterator[str]:
-    """A database of its own for each test, dropped afterwards."""
+@contextlib.contextmanager
+def _fresh_database(server_url: str) -> Iterator[str]:
+    """A database of its own on the session's server, dropped afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
 
     async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(postgres_server_url)
+        conn = await asyncpg.connect(server_url)
         try:
             await conn.execute(sql)
         finally:
@@ -70,9 +70,23 @@ def database_url(postgres_server_url: str) -> Iterator[str]:
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     try:
-        yield _with_database(postgres_server_url, name)
+        yield _with_database(server_url, name)
     finally:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(postgres_server_url: str) -> Iterator[str]:
+    """A database of its own for each test, dropped afterwards."""
+    with _fresh_database(postgres_server_url) as url:
+        yield url
+
+
+@pytest.fixture
+def second_database(postgres_server_url: str) -> Iterator[str]:
+    """Another empty database on the same server (a copy, a restore, a comparison)."""
+    with _fresh_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import pytest
 
 from adapters import readstore, sealer, signing
 from adapters.database import Database
@@ -32,24 +28,6 @@ from domain.period import PeriodKind
 
 SHAPE = Shape(first_year=2024, years=2, regions=3, actions_per_year=3, span_years=1)
 SHAPE_B = Shape(**{**SHAPE.__dict__, "cadence": PeriodKind.FOUR_MONTHLY})
-
-
-@pytest.fixture
-def second_database(postgres_server_url: str) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(postgres_server_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield urlunsplit(urlsplit(postgres_server_url)._replace(path=f"/{name}"))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _load(url: str, shape: Shape, *, one_by_one: bool) -> tuple[int, int]:

@@ -155,6 +155,15 @@ def run_audit(configured: Settings, args: argparse.Namespace) -> None:
             )
 
 
+def run_backup_or_restore(configured: Settings, command: str, file: Path) -> None:
+    from tracker.cli import backup as backup_commands
+
+    if command == "backup":
+        backup_commands.run_backup(configured, file)
+    else:
+        backup_commands.run_restore(configured, file)
+
+
 def run_import(configured: Settings, args: argparse.Namespace) -> int:
     from tracker.cli import imports as import_commands
 
@@ -191,11 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("name", nargs="?", default="catalog")
     from tracker.cli import accounts as account_commands
     from tracker.cli import audit as audit_commands
+    from tracker.cli import backup as backup_commands
     from tracker.cli import imports as import_commands
 
     account_commands.add_parsers(commands)
     audit_commands.add_parsers(commands)
     import_commands.add_parsers(commands)
+    backup_commands.add_parsers(commands)
     return parser
 
 
@@ -223,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_audit(settings, args)
         elif args.command == "import":
             return run_import(settings, args)
+        elif args.command in ("backup", "restore"):
+            run_backup_or_restore(settings, args.command, args.file)
         else:
             run_projections(settings, args.action, getattr(args, "name", None))
     except Refusal as error:  # CLI, account or domain: the catalogue's words, in one line
