@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,16 +26,26 @@ from tracker.http.idempotency import idempotency_middleware
 from tracker.http.openapi import CompletedJson
 from tracker.http.principal import account_first, provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
+from tracker.http.scrape import metrics
 from tracker.http.strict import refuse_unknown_query
+from tracker.metrics import Metrics
 from tracker.settings import Settings
 from tracker.web import routes as web
 
 MAX_BODY_BYTES = 1_048_576
 
 
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Bind a request id (from X-Request-ID or new) to every log line of the request."""
+def request_middleware(metrics: Metrics) -> Callable[[ASGIApp], ASGIApp]:
+    """Bind a request id (from X-Request-ID or new) to every log line of the request, and
+    time the request for /metrics by its route template (not its path: bounded labels)."""
 
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return _request_id(app, metrics)
+
+    return wrap
+
+
+def _request_id(app: ASGIApp, metrics: Metrics) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
@@ -61,12 +71,15 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
+            route = str(scope.get("path_template") or "unmatched")
+            metrics.observe_request(str(scope.get("method")), route, status, seconds)
             structlog.get_logger("http").info(
                 "request",
                 method=scope.get("method"),
                 path=scope.get("path"),
                 status=status,
-                ms=round((time.perf_counter() - started) * 1000, 1),
+                ms=round(seconds * 1000, 1),
             )
 
     return middleware
@@ -123,14 +136,14 @@ def create_app(
             await built.stop()
 
     api_guards = [account_first(built.accounts, built.clock)]
-    return Litestar(
-        route_handlers=[*api.handlers(api_guards), health, ready, *web.handlers()],
+    app = Litestar(
+        route_handlers=[*api.handlers(api_guards), health, ready, metrics, *web.handlers()],
         template_config=web.template_config(),
         state=State({"runtime": built.runtime}),
         dependencies={"who": Provide(provide_principal), **provided(built)},
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware, idempotency_middleware(built, built.clock)],
+        middleware=[idempotency_middleware(built, built.clock)],
         before_request=refuse_unknown_query,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
@@ -143,3 +156,7 @@ def create_app(
         logging_config=None,
         debug=debug,
     )
+    # Around the whole application, not per route as litestar's middleware is: a path that
+    # matches no route (404) also gets its request id, its log line and its metric.
+    app.asgi_handler = request_middleware(built.metrics)(app.asgi_handler)
+    return app

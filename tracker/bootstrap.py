@@ -41,6 +41,7 @@ from domain.regions import RegionCatalogue
 from tracker.bus import MessageBus
 from tracker.clock import utc_now
 from tracker.imports.jobs import ImportJobs
+from tracker.metrics import Metrics
 from tracker.ports import (
     AccountStore,
     Clock,
@@ -90,6 +91,7 @@ class Services:
     subscriptions: Any  # public subscriptions (adapters/subscriptions.py, memory twin)
     idempotency: Any  # writes' first answers by Idempotency-Key (adapters/idempotency.py)
     imports: ImportJobs = field(default_factory=ImportJobs)  # workspace imports running on
+    metrics: Metrics = field(default_factory=Metrics)  # /metrics (tracker/metrics.py)
 
     @property
     def pool(self) -> Any:
@@ -232,6 +234,7 @@ def bootstrap(
     store = store or PostgresEventStore(str(url))
     accounts = accounts or PostgresAccounts(database)
     hasher = hasher or Argon2Hasher()
+    metrics = Metrics()
     bus = MessageBus(
         store=store,
         accounts=accounts,
@@ -244,6 +247,7 @@ def bootstrap(
         delivery=delivery,
         subscriptions=subscriptions,
         mail=settings.smtp_host is not None,
+        observe=metrics.observe_command,
     )
     return Services(
         settings=settings,
@@ -264,4 +268,5 @@ def bootstrap(
         mailer=_mailer(settings),
         subscriptions=subscriptions,
         idempotency=idempotency,
+        metrics=metrics,
     )

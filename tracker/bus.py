@@ -13,6 +13,7 @@ Event-store work is synchronous (eventsourcing): `dispatch` runs it in a worker 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -69,6 +70,9 @@ class Decision(NamedTuple):
     events: list[DomainEvent]
 
 
+Observer = Callable[[str, BaseException | None, float], None]
+
+
 class UnknownCommand(TypeError):
     """A command type the bus has no handler for (a programming error, never user input)."""
 
@@ -92,8 +96,10 @@ class MessageBus:
         delivery: DeliveryStore | None = None,
         subscriptions: Any = None,
         mail: bool = False,
+        observe: Observer | None = None,
     ) -> None:
         self.delivery, self.subscriptions, self.mail = delivery, subscriptions, mail
+        self.observe = observe
         self.files = files
         self.offices = offices or OfficeNames()
         self.store = store
@@ -117,12 +123,28 @@ class MessageBus:
             delivery=self.delivery,
             subscriptions=self.subscriptions,
             mail=self.mail,
+            observe=self.observe,
         )
 
     async def dispatch(
         self, command: Command, who: Principal, expected_version: int | None = None
     ) -> Any:
-        """Handle any command; domain commands answer a CommandResult."""
+        """Handle any command; domain commands answer a CommandResult. The observer (the
+        metrics) hears each command's type, its refusal if any, and how long it took."""
+        if self.observe is None:
+            return await self._dispatch(command, who, expected_version)
+        started, error = time.perf_counter(), None
+        try:
+            return await self._dispatch(command, who, expected_version)
+        except Exception as refused:
+            error = refused
+            raise
+        finally:
+            self.observe(type(command).__name__, error, time.perf_counter() - started)
+
+    async def _dispatch(
+        self, command: Command, who: Principal, expected_version: int | None
+    ) -> Any:
         if isinstance(command, ApplyImport):
             return await anyio.to_thread.run_sync(self.execute, command, who)
         if type(command) in HANDLERS:
