@@ -49,10 +49,15 @@ class EmbeddedServers:
         return self.nats.url if self.nats else None
 
     def start(self) -> tuple[str | None, str | None]:
-        """Take the lock, then start PostgreSQL and NATS; undo everything if either fails."""
+        """Take the lock, then start PostgreSQL and NATS; undo everything if either fails.
+        Servers still running on the directory belong to an owner that died without
+        stopping them (kill -9, OOM): holding the lock proves it, so they are stopped first."""
         self.lock.acquire()
         started: list[EmbeddedPostgres | EmbeddedNats] = []
         try:
+            for orphan in (self.nats, self.postgres):
+                if orphan is not None:
+                    orphan.stop_orphan()
             for server in (self.postgres, self.nats):
                 if server is not None:
                     server.start()

@@ -130,14 +130,35 @@ class EmbeddedNats:
         )
         return config
 
+    def stop_orphan(self) -> bool:
+        """Stop a nats-server left running on this directory by an owner that died (only
+        called with the data directory's lock held). True when there was one."""
+        if self._process is not None:
+            return False
+        pid = self._recorded_pid()
+        if pid is None or not _is_nats_server(pid):
+            return False
+        _log.warning("stopping the nats-server (pid %d) a dead tracker left running", pid)
+        for sig, wait_s in ((signal.SIGTERM, STOP_TIMEOUT_S), (signal.SIGKILL, STOP_TIMEOUT_S)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+            deadline = time.monotonic() + wait_s
+            while _is_nats_server(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)  # not our child: there is no wait() for it
+            if not _is_nats_server(pid):
+                return True
+        raise EmbeddedServerError(f"a nats-server (pid {pid}) left running did not stop")
+
+    def _recorded_pid(self) -> int | None:
+        try:
+            return int((self._directory / PID_FILE_NAME).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
     def _refuse_if_running(self) -> None:
         """nats-server does not lock its store, so two servers on one directory corrupt it."""
-        pid_file = self._directory / PID_FILE_NAME
-        try:
-            pid = int(pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return
-        if _is_nats_server(pid):
+        pid = self._recorded_pid()
+        if pid is not None and _is_nats_server(pid):
             raise EmbeddedServerError(
                 f"a nats-server (pid {pid}) is already running on {self._directory}; "
                 f"stop it first (kill {pid})"

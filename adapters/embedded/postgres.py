@@ -101,6 +101,31 @@ class EmbeddedPostgres:
         _log.info("embedded PostgreSQL running on 127.0.0.1:%d (data in %s)", port, self._directory)
         return self.url or ""
 
+    def stop_orphan(self) -> bool:
+        """Stop a server left running on this directory by an owner that died (kill -9):
+        only called with the data directory's lock held, so no live owner can have it.
+        True when there was one."""
+        if self._port is not None or not (self._directory / "PG_VERSION").exists():
+            return False
+        bin_dir = postgres_bin_dir()
+        account = service_account()
+        status = run(
+            [str(bin_dir / "pg_ctl"), "status", "-D", str(self._directory)],
+            account=account,
+            cwd=self._directory,
+            timeout=30,
+        )
+        if status.returncode != 0:  # not running (a stale postmaster.pid is fine: it is reused)
+            return False
+        _log.warning("stopping the PostgreSQL a dead tracker left running on %s", self._directory)
+        result = self._pg_ctl_stop(bin_dir, account, START_TIMEOUT_S)
+        if result.returncode != 0:
+            raise EmbeddedServerError(
+                f"a PostgreSQL left running on {self._directory} did not stop: "
+                f"{one_line(result.stdout)}"
+            )
+        return True
+
     def stop(self) -> None:
         """Fast shutdown (rolls back open transactions, checkpoints); no-op when not started."""
         if self._port is None:
