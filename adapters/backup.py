@@ -19,7 +19,7 @@ import json
 import os
 import tarfile
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +27,7 @@ from typing import IO, Any
 import asyncpg
 
 from adapters.eventstore import EVENTS_TABLE
+from adapters.sealer.chain import table_exists
 from adapters.sealer.checkpoints import latest_checkpoint
 from domain.errors import Refusal
 
@@ -41,15 +42,40 @@ class BackupError(Refusal):
 
 
 @dataclass(frozen=True)
-class Manifest:
-    format: int
-    created_at: str
+class Facts:
+    """What a database holds, as a manifest records it."""
+
     head: int  # the last position in the log
     events: int
     checkpoint_size: int  # events covered by the latest signed checkpoint (0: none yet)
     checkpoint_root: str
-    key_id: str  # of the key that signed the checkpoints ("" when no key was at hand)
+    key_id: str  # of the key that signed the checkpoints ("" when none yet)
     postgres: str  # the server's version, for the operator
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """manifest.json: the format, when, and the Facts of the dumped snapshot, flat."""
+
+    format: int
+    created_at: str
+    head: int
+    events: int
+    checkpoint_size: int
+    checkpoint_root: str
+    key_id: str
+    postgres: str
+
+    def facts(self) -> Facts:
+        """What the backed-up database held (the server version: where it ran)."""
+        return Facts(
+            self.head,
+            self.events,
+            self.checkpoint_size,
+            self.checkpoint_root,
+            self.key_id,
+            self.postgres,
+        )
 
     @classmethod
     def parse(cls, raw: bytes) -> Manifest:
@@ -63,21 +89,9 @@ class Manifest:
         return manifest
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What a database holds, as a manifest records it."""
-
-    head: int
-    events: int
-    checkpoint_size: int
-    checkpoint_root: str
-    key_id: str
-    postgres: str
-
-
 async def _facts(conn: Any) -> Facts:
     version = str(await conn.fetchval("SHOW server_version"))
-    if not await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", EVENTS_TABLE):
+    if not await table_exists(conn, EVENTS_TABLE):
         return Facts(0, 0, 0, "", "", version)
     head, events = await conn.fetchrow(
         f"SELECT coalesce(max(notification_id), 0), count(*) FROM {EVENTS_TABLE}"
@@ -207,9 +221,6 @@ async def restore(source: Path, database_url: str, bin_dir: Path) -> Manifest:
         facts = await _facts(conn)
     finally:
         await conn.close()
-    expected = {k: v for k, v in asdict(manifest).items() if k not in ("format", "created_at")}
-    found = {k: v for k, v in asdict(facts).items() if k != "postgres"}
-    expected.pop("postgres")
-    if found != expected:
-        raise BackupError("restore-mismatch", found=found, expected=expected)
+    if replace(facts, postgres=manifest.postgres) != manifest.facts():
+        raise BackupError("restore-mismatch", found=facts, expected=manifest.facts())
     return manifest

@@ -13,6 +13,7 @@ from nats.js.errors import NotFoundError
 from adapters.eventstore import EVENTS_TABLE
 from adapters.messages import CHANNELS, resume_point
 from adapters.readstore import LIVE
+from adapters.sealer.chain import table_exists
 
 
 @dataclass(frozen=True)
@@ -27,23 +28,19 @@ class Lags:
     streams: dict[str, int] = field(default_factory=dict)  # NATS stream -> last position
 
 
-async def _exists(conn: Any, table: str) -> bool:
-    return bool(await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table))
-
-
 async def lags(pool: Any) -> Lags:
     async with pool.acquire() as conn:
         head = 0
-        if await _exists(conn, EVENTS_TABLE):
+        if await table_exists(conn, EVENTS_TABLE):
             head = int(
                 await conn.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}")
             )
         projections: dict[str, int] = {}
-        if await _exists(conn, f"{LIVE}.position"):
+        if await table_exists(conn, f"{LIVE}.position"):
             rows = await conn.fetch(f"SELECT name, position FROM {LIVE}.position")
             projections = {str(r["name"]): int(r["position"]) for r in rows}
         sealed = checkpoint = None
-        if await _exists(conn, "audit.chain"):
+        if await table_exists(conn, "audit.chain"):
             sealed = int(await conn.fetchval("SELECT coalesce(max(position), 0) FROM audit.chain"))
             row = await conn.fetchrow(
                 "SELECT position, issued_at FROM audit.checkpoint ORDER BY size DESC LIMIT 1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,17 +35,10 @@ from tracker.web import routes as web
 MAX_BODY_BYTES = 1_048_576
 
 
-def request_middleware(metrics: Metrics) -> Callable[[ASGIApp], ASGIApp]:
+def request_middleware(app: ASGIApp, metrics: Metrics) -> ASGIApp:
     """Bind a request id (from X-Request-ID or new) to every log line of the request, and
     time the request for /metrics by its route template (not its path: bounded labels)."""
 
-    def wrap(app: ASGIApp) -> ASGIApp:
-        return _request_id(app, metrics)
-
-    return wrap
-
-
-def _request_id(app: ASGIApp, metrics: Metrics) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
@@ -158,5 +151,5 @@ def create_app(
     )
     # Around the whole application, not per route as litestar's middleware is: a path that
     # matches no route (404) also gets its request id, its log line and its metric.
-    app.asgi_handler = request_middleware(built.metrics)(app.asgi_handler)
+    app.asgi_handler = request_middleware(app.asgi_handler, built.metrics)
     return app

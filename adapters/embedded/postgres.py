@@ -109,13 +109,7 @@ class EmbeddedPostgres:
             return False
         bin_dir = postgres_bin_dir()
         account = service_account()
-        status = run(
-            [str(bin_dir / "pg_ctl"), "status", "-D", str(self._directory)],
-            account=account,
-            cwd=self._directory,
-            timeout=30,
-        )
-        if status.returncode != 0:  # not running (a stale postmaster.pid is fine: it is reused)
+        if self._status(bin_dir, account).returncode != 0:  # not running (a stale pid is fine)
             return False
         _log.warning("stopping the PostgreSQL a dead tracker left running on %s", self._directory)
         result = self._pg_ctl_stop(bin_dir, account, START_TIMEOUT_S)
@@ -192,14 +186,18 @@ class EmbeddedPostgres:
         if mode not in (0o700, 0o750):
             directory.chmod(0o700)
 
-    def _refuse_if_running(self, bin_dir: Path, account: Account | None) -> None:
-        result = run(
+    def _status(self, bin_dir: Path, account: Account | None) -> subprocess.CompletedProcess[str]:
+        """`pg_ctl status`: 0 = running; 3 = not running (a stale postmaster.pid too)."""
+        return run(
             [str(bin_dir / "pg_ctl"), "status", "-D", str(self._directory)],
             account=account,
             cwd=self._directory,
             timeout=30,
         )
-        if result.returncode == 0:  # 3 = not running; a stale postmaster.pid also gives 3
+
+    def _refuse_if_running(self, bin_dir: Path, account: Account | None) -> None:
+        result = self._status(bin_dir, account)
+        if result.returncode == 0:
             raise EmbeddedServerError(
                 f"a PostgreSQL server is already running on {self._directory} "
                 f"({one_line(result.stdout)}); stop it with: "

@@ -18,12 +18,12 @@ import nats
 import pytest
 
 from adapters import messages, readstore, sealer, signing
-from adapters.eventstore import PostgresEventStore
 from adapters.messages import ensure_stream
 from adapters.rebuild import checksum, rebuild
 from adapters.relay import Relay
 from adapters.sealer import verify as audit_verify
-from bench.national import Shape, bus_for, generate
+from bench.national import Shape
+from tests.integration.test_national_dataset import load_generated
 from tracker.cli import main
 
 SHAPE = Shape(first_year=2024, years=1, regions=2, actions_per_year=2, span_years=1)
@@ -31,13 +31,7 @@ WAIT_S = 30
 
 
 def _generate(url: str) -> int:
-    store = PostgresEventStore(url)
-    store.open()
-    try:
-        bus, clock = bus_for(store, SHAPE)
-        return generate(bus, clock, SHAPE, one_by_one=False)[1]
-    finally:
-        store.close()
+    return load_generated(url, SHAPE, one_by_one=False)[1]
 
 
 async def _seal_and_project(url: str, signer: signing.Signer) -> None:

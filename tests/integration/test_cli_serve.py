@@ -23,10 +23,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
+def embedded_env() -> dict[str, str]:
+    """A process of ours on the embedded servers, logging JSON lines in English."""
     env = {**os.environ, "TRACKER_LOG_FORMAT": "json", "TRACKER_LANG": "en"}
     env.pop("TRACKER_DATABASE_URL", None)
     env.pop("TRACKER_NATS_URL", None)
+    return env
+
+
+def start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -42,7 +47,7 @@ def start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
-        env=env,
+        env=embedded_env(),
     )
 
 

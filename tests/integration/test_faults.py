@@ -8,7 +8,6 @@ printed per fault (pytest -s shows them)."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from tests.api.conftest import FORUM
 from tests.integration.test_cli_serve import (
     TIMEOUT,
     caught_up,
+    embedded_env,
     free_port,
     get,
     start,
@@ -166,15 +166,12 @@ def test_sigkill_of_serve_mid_stream_loses_and_doubles_no_acknowledged_write(
 
 def _worker(data_dir: Path, which: str) -> subprocess.Popen[str]:
     """`tracker relay|project|seal` joining the embedded servers of the running serve."""
-    env = {**os.environ, "TRACKER_LOG_FORMAT": "json", "TRACKER_LANG": "en"}
-    env.pop("TRACKER_DATABASE_URL", None)
-    env.pop("TRACKER_NATS_URL", None)
     return subprocess.Popen(
         [sys.executable, "-m", "tracker.cli", "--data-dir", str(data_dir), which],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=env,
+        env=embedded_env(),
     )
 
 

@@ -30,7 +30,7 @@ SHAPE = Shape(first_year=2024, years=2, regions=3, actions_per_year=3, span_year
 SHAPE_B = Shape(**{**SHAPE.__dict__, "cadence": PeriodKind.FOUR_MONTHLY})
 
 
-def _load(url: str, shape: Shape, *, one_by_one: bool) -> tuple[int, int]:
+def load_generated(url: str, shape: Shape, *, one_by_one: bool) -> tuple[int, int]:
     store = PostgresEventStore(url)
     store.open()
     try:
@@ -59,8 +59,8 @@ def _rows(url: str) -> list[Any]:
 def test_the_bulk_path_stores_what_the_command_path_stores(
     database_url: str, second_database: str
 ) -> None:
-    bulk = _load(database_url, SHAPE, one_by_one=False)
-    one_by_one = _load(second_database, SHAPE, one_by_one=True)
+    bulk = load_generated(database_url, SHAPE, one_by_one=False)
+    one_by_one = load_generated(second_database, SHAPE, one_by_one=True)
     assert bulk == one_by_one
     commands, events = bulk
     rows, again = _rows(database_url), _rows(second_database)
@@ -91,7 +91,7 @@ def test_the_bulk_path_stores_what_the_command_path_stores(
 
 
 def test_the_generated_log_seals_and_verifies(database_url: str, tmp_path: Path) -> None:
-    _, events = _load(database_url, SHAPE_B, one_by_one=False)
+    _, events = load_generated(database_url, SHAPE_B, one_by_one=False)
     signer = signing.load_or_create(tmp_path / "ledger.pem")
 
     async def seal_and_verify() -> Any:
@@ -119,7 +119,9 @@ def test_a_rebuild_equals_the_read_models_built_while_the_log_grew(database_url:
         await watcher.start()
         await projector.start()  # event by event (by NOTIFY) while the generator writes
         try:
-            _, events = await asyncio.to_thread(_load, database_url, SHAPE_B, one_by_one=False)
+            _, events = await asyncio.to_thread(
+                load_generated, database_url, SHAPE_B, one_by_one=False
+            )
             assert await watcher.wait_for(events, timeout=60)
         finally:
             await projector.stop()

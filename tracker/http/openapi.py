@@ -88,25 +88,26 @@ class Operation:
     declared: tuple[str, ...] = ()  # the handler's opt PROBLEMS
 
     @property
-    def unsafe(self) -> bool:
-        return self.method.upper() in UNSAFE_METHODS
+    def command(self) -> bool:
+        """A write an account must make (the guard's routes): everything unsafe but public."""
+        return self.method.upper() in UNSAFE_METHODS and not self.public_write
 
     def statuses(self) -> list[str]:
         found = {"400", "401", *self.declared}
-        if "who" in self.parameters or (self.unsafe and not self.public_write):
+        if "who" in self.parameters or self.command:
             found.add("403")
-        if "{" in self.path or (self.unsafe and not self.public_write):
+        if "{" in self.path or self.command:
             found.add("404")  # a record named in the path or the body that is not there
         if "after" in self.parameters:
             found |= {"304", "503"}
         if "data" in self.parameters:
             found |= {"413", "422"}
-        if self.unsafe and not self.public_write:
+        if self.command:
             found |= {"409", "412", "422"}
         return sorted(found)
 
     def security(self) -> list[dict[str, list[str]]] | None:
-        if self.unsafe and not self.public_write:
+        if self.command:
             return SIGNED_IN
         if "who" in self.parameters:
             return ANYONE

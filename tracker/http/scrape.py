@@ -4,7 +4,6 @@ scrape time (docs/operations.md lists the alerts built on them)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import structlog
 from litestar import Response, get
@@ -12,13 +11,14 @@ from prometheus_client import generate_latest
 
 from adapters import ops_reads
 from adapters.ops_reads import Lags
+from tracker.bootstrap import Services
 from tracker.http.deps import App
 
 # The text format every Prometheus (2.x and 3.x) reads; litestar adds "; charset=utf-8".
 TEXT_FORMAT = "text/plain; version=0.0.4"
 
 
-async def _lags(services: Any) -> Lags:
+async def _lags(services: Services) -> Lags:
     if services.in_memory:
         return Lags(await services.data.head_position(), {"catalog": services.positions.position})
     lags = await ops_reads.lags(services.pool)
