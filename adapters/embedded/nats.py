@@ -176,7 +176,7 @@ class EmbeddedNats:
                     f"nats-server exited with code {process.returncode} "
                     f"(log {self.log_file}): {tail}"
                 )
-            if _jetstream_ready(port, timeout=2.0):
+            if jetstream_ready(port, timeout=2.0):
                 return True
             if time.monotonic() > deadline:
                 _terminate(process)
@@ -217,7 +217,7 @@ def _is_nats_server(pid: int) -> bool:
     return True  # no /proc: assume the worst
 
 
-def _jetstream_ready(port: int, timeout: float) -> bool:
+def jetstream_ready(port: int, timeout: float) -> bool:
     """Connect, check INFO advertises JetStream and that ``$JS.API.INFO`` gets a real answer."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:

@@ -59,9 +59,12 @@ def postgres_bin_dir() -> Path:
 class EmbeddedPostgres:
     """PostgreSQL cluster in ``directory`` (the PGDATA itself), reachable on 127.0.0.1 only."""
 
-    def __init__(self, directory: Path, database: str = "tracker") -> None:
+    def __init__(
+        self, directory: Path, database: str = "tracker", port: int | None = None
+    ) -> None:
         self._directory = Path(directory).absolute()
         self._database = database
+        self._fixed_port = port  # None: a free one; a port: that one (a restart keeps it)
         self._port: int | None = None
         self._account: Account | None = None
 
@@ -205,8 +208,8 @@ class EmbeddedPostgres:
             )
 
     def _start_server(self, bin_dir: Path, account: Account | None) -> int:
-        for _attempt in range(_PORT_ATTEMPTS):
-            port = free_tcp_port()
+        for _attempt in range(1 if self._fixed_port else _PORT_ATTEMPTS):
+            port = self._fixed_port or free_tcp_port()
             offset = file_size(self.log_file)
             options = [
                 "-c",

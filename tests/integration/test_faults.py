@@ -1,31 +1,44 @@
-"""Faults as an operator meets them, in the middle of a stream of writes: `tracker serve`
-(API, workers and the embedded servers it started) killed with SIGKILL and started again
-on the same data directory; then, with each worker in its own process, the relay and the
-projector killed in turn. Every acknowledged write is there exactly once,
-the read models equal a rebuild of them, and the audit chain verifies. The figures are
-printed per fault (pytest -s shows them)."""
+"""Faults as an operator meets them, in the middle of a stream of writes.
+
+On the embedded default, `tracker serve` (API, workers and the servers it started) is
+killed with SIGKILL and started again on the same data directory. Then the compose layout
+(deploy/compose.yaml: two API replicas, relay, projector and sealer, each its own process,
+with the commands and environment written there) runs on loopback against a PostgreSQL and
+a nats-server (deploy/nats-compose.conf) of the test's own, and in turn an API replica, the
+relay, the projector, the sealer and nats-server are killed with SIGKILL and PostgreSQL is
+stopped in `immediate` mode (a crash: no checkpoint), each then started again. After every
+fault: each acknowledged write is there exactly once, the read models equal a rebuild of
+them, both NATS streams hold every position of the log once in order, and the audit chain
+verifies. The figures are printed per fault (pytest -s shows them)."""
 
 from __future__ import annotations
 
-import json
+import asyncio
+import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from tests.api.conftest import FORUM
+import nats
+import yaml
+
+from adapters import messages
+from adapters.embedded import EmbeddedPostgres
+from adapters.embedded.account import service_account
+from adapters.embedded.nats import jetstream_ready, nats_server_executable
+from adapters.embedded.pg_commands import run
+from adapters.embedded.postgres import postgres_bin_dir
+from adapters.signing import load_or_create
+from tests.integration.fault_support import Writer, every_acknowledged_write_once
 from tests.integration.test_cli_serve import (
     TIMEOUT,
     caught_up,
-    embedded_env,
     free_port,
-    get,
     start,
     stop,
     tracker,
@@ -34,62 +47,8 @@ from tests.integration.test_cli_serve import (
 from tests.integration.test_relay import assert_stream_is_the_log
 
 ACKNOWLEDGED_BEFORE_KILL = 25
-JSON = "application/json"
-
-
-class Writer(threading.Thread):
-    """Convenes forums one after another until told to stop or the server stops answering;
-    remembers the titles whose 201 it received (acknowledged) and the one in flight when it
-    failed. An answer that is not 201 is a failure of its own (`refused`)."""
-
-    def __init__(self, port: int, token: str) -> None:
-        super().__init__(daemon=True)
-        self.port, self.token = port, token
-        self.acknowledged: list[str] = []
-        self.in_flight: str | None = None
-        self.refused: str | None = None
-        self.stop = threading.Event()
-        self._grew = threading.Condition()
-
-    def until(self, count: int) -> None:
-        """Block until `count` writes are acknowledged (or the writer ended)."""
-        with self._grew:
-            done = self._grew.wait_for(
-                lambda: len(self.acknowledged) >= count or not self.is_alive(), TIMEOUT
-            )
-        assert done and self.refused is None, self.refused
-        assert len(self.acknowledged) >= count, "the writer stopped early"
-
-    def run(self) -> None:
-        try:
-            self._write()
-        finally:
-            with self._grew:
-                self._grew.notify_all()
-
-    def _write(self) -> None:
-        for number in range(100_000):
-            if self.stop.is_set():
-                return
-            title = f"Forum uji ketahanan #{number}"
-            self.in_flight = title
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{self.port}/api/v1/forums",
-                data=json.dumps({**FORUM, "title": title}).encode(),
-                headers={"Authorization": f"Bearer {self.token}", "Content-Type": JSON},
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - http
-                    assert answer.status == 201
-            except urllib.error.HTTPError as answer:
-                self.refused = f"{answer.code}: {answer.read()[:300]!r}"
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                return  # the server is gone: this one was not acknowledged
-            with self._grew:
-                self.acknowledged.append(title)
-                self.in_flight = None
-                self._grew.notify_all()
+WRITES_PER_ROUND = 10
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
 def _token(data_dir: Path) -> str:
@@ -98,42 +57,14 @@ def _token(data_dir: Path) -> str:
     return issued.stdout.strip().splitlines()[-1].split()[-1]
 
 
-def _caught_up_within(port: int, seconds: float) -> dict[str, Any]:
-    """caught_up, repeated while the read models are behind: each try waits server-side
-    (`?after=` holds the request up to two seconds), so this polls nothing in a tight loop."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return caught_up(port)
-        except urllib.error.HTTPError as answer:
-            if answer.code != 503 or time.monotonic() > deadline:
-                raise
-
-
-def _every_acknowledged_write_once(
-    port: int, head: int, writer: Writer, fault: str, recovered_s: float
-) -> None:
-    forums: list[dict[str, Any]] = get(port, f"/api/v1/forums?after={head}")["items"]
-    titles = Counter(forum["title"] for forum in forums)
-    written = [t for t in titles if t.startswith("Forum uji ketahanan")]
-    lost = [t for t in writer.acknowledged if titles[t] != 1]
-    doubled = [t for t, n in titles.items() if n > 1]
-    print(  # the per-fault figures the issue asks for (pytest -s)
-        f"\nfault {fault}: acknowledged {len(writer.acknowledged)}, found {len(written)}, "
-        f"duplicated {len(doubled)}, in flight {writer.in_flight is not None}, "
-        f"read models current after {recovered_s:.1f} s"
-    )
-    assert not lost and not doubled
-    assert set(written) - set(writer.acknowledged) <= {writer.in_flight}  # at most that one
-
-
-def _read_models_equal_a_rebuild(data_dir: Path) -> None:
-    before = tracker(data_dir, "projections", "checksum")
-    rebuilt = tracker(data_dir, "projections", "rebuild")
-    after = tracker(data_dir, "projections", "checksum")
-    assert before.returncode == rebuilt.returncode == after.returncode == 0
+def _read_models_equal_a_rebuild(cli: Any) -> None:
+    """`cli(*args)` runs a tracker command against the servers under test."""
+    before = cli("projections", "checksum")
+    rebuilt = cli("projections", "rebuild")
+    after = cli("projections", "checksum")
+    assert before.returncode == rebuilt.returncode == after.returncode == 0, rebuilt.stderr
     assert before.stdout == after.stdout
-    verified = tracker(data_dir, "audit", "verify")
+    verified = cli("audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
@@ -144,7 +75,7 @@ def test_sigkill_of_serve_mid_stream_loses_and_doubles_no_acknowledged_write(
     first = start(data_dir, port, "--demo")
     wait_until_started(first)
     caught_up(port)
-    writer = Writer(port, _token(data_dir))
+    writer = Writer([port], _token(data_dir), persist=False)
     writer.start()
     writer.until(ACKNOWLEDGED_BEFORE_KILL)
     first.send_signal(signal.SIGKILL)  # no shutdown at all: the embedded servers stay behind
@@ -155,59 +86,246 @@ def test_sigkill_of_serve_mid_stream_loses_and_doubles_no_acknowledged_write(
     again = start(data_dir, port)  # stops what the dead process left running, then starts
     try:
         wait_until_started(again)
-        started = time.monotonic()
-        head = _caught_up_within(port, TIMEOUT)["head_position"]
-        recovered_s = time.monotonic() - started
-        _every_acknowledged_write_once(port, head, writer, "serve-sigkill", recovered_s)
-        _read_models_equal_a_rebuild(data_dir)
+        every_acknowledged_write_once(port, writer, "serve-sigkill")
+        _read_models_equal_a_rebuild(lambda *args: tracker(data_dir, *args))
     finally:
         assert stop(again) == 0
 
 
-def _worker(data_dir: Path, which: str) -> subprocess.Popen[str]:
-    """`tracker relay|project|seal` joining the embedded servers of the running serve."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "tracker.cli", "--data-dir", str(data_dir), which],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=embedded_env(),
-    )
+# -- the compose layout on loopback ----------------------------------------------------------
 
 
-def test_sigkill_of_the_relay_then_the_projector_mid_stream(tmp_path: Path) -> None:
-    """Each worker in its own process (as on Kubernetes): kill -9 the relay, start a new
-    one, then the projector, under a steady stream of writes. Afterwards the NATS stream
-    holds every position once in order, each linked to the one before, and the read models
-    hold every acknowledged write."""
-    data_dir, port = tmp_path / "data", free_port()
-    api = start(data_dir, port, "--demo", "--no-workers")
-    workers: dict[str, subprocess.Popen[str]] = {}
+@dataclass(frozen=True)
+class Service:
+    """A tracker process of deploy/compose.yaml: its command and environment as written."""
+
+    name: str
+    command: list[str]
+    environment: dict[str, str]
+
+
+def compose_services() -> dict[str, Service]:
+    document = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    image = document["x-tracker"]["image"]
+    return {
+        name: Service(name, list(spec["command"]), _strings(spec["environment"]))
+        for name, spec in document["services"].items()
+        if spec.get("image") == image
+    }
+
+
+def _strings(mapping: dict[str, Any]) -> dict[str, str]:
+    return {key: str(value) for key, value in mapping.items()}
+
+
+class Layout:
+    """The compose file's processes on loopback. What compose gives by its network and
+    secrets (the servers' addresses, the key file) is replaced by the test's own; every
+    other variable and every command line is the file's."""
+
+    REPLACED = ("TRACKER_DATABASE_URL", "TRACKER_NATS_URL", "TRACKER_AUDIT_KEY_FILE")
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.services = compose_services()
+        self.ports = {name: free_port() for name, s in self.services.items() if _serves(s)}
+        self.processes: dict[str, subprocess.Popen[str]] = {}
+        self.postgres = EmbeddedPostgres(root / "postgres")
+        self.nats_port = free_port()
+        self.nats: subprocess.Popen[bytes] | None = None
+        self.database_url = ""
+        self.key = root / "audit-ed25519.pem"
+        load_or_create(self.key)  # made once by the operator (docs/operations.md)
+
+    @property
+    def nats_url(self) -> str:
+        return f"nats://127.0.0.1:{self.nats_port}"
+
+    # -- the servers ------------------------------------------------------------------------
+
+    def start_servers(self) -> None:
+        self.database_url = self.postgres.start()
+        self.start_nats()
+
+    def start_nats(self) -> None:
+        """nats-server with the compose file's configuration, moved to loopback and here."""
+        store = self.root / "nats"
+        store.mkdir(exist_ok=True)
+        text = (DEPLOY / "nats-compose.conf").read_text(encoding="utf-8")
+        assert "sync_interval: always" in text
+        text = text.replace("listen: 0.0.0.0:4222", f"listen: 127.0.0.1:{self.nats_port}")
+        text = text.replace("store_dir: /data", f'store_dir: "{store}"')
+        config = self.root / "nats-server.conf"
+        config.write_text(text, encoding="utf-8")
+        with (self.root / "nats-server.log").open("ab") as log:
+            self.nats = subprocess.Popen(
+                [str(nats_server_executable()), "-c", str(config)], stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + TIMEOUT
+        while not jetstream_ready(self.nats_port, timeout=2.0):  # each try is a round trip
+            assert self.nats.poll() is None and time.monotonic() < deadline, "nats-server"
+
+    def kill_nats(self) -> None:
+        assert self.nats is not None
+        self.nats.send_signal(signal.SIGKILL)
+        self.nats.wait(timeout=TIMEOUT)
+        self.start_nats()
+
+    def crash_postgres(self) -> None:
+        """`pg_ctl stop -m immediate`: every backend killed at once, no shutdown
+        checkpoint; the restart replays the WAL. Then started again on the same port."""
+        directory, url = self.postgres.directory, self.postgres.url
+        stopped = run(
+            [str(postgres_bin_dir() / "pg_ctl"), "stop", "-D", str(directory), "-m", "immediate"],
+            account=service_account(),
+            cwd=directory,
+            timeout=TIMEOUT,
+        )
+        assert stopped.returncode == 0, stopped.stdout
+        assert url is not None
+        self.postgres = EmbeddedPostgres(directory, port=urlsplit(url).port)
+        assert self.postgres.start() == self.database_url
+
+    # -- our processes ----------------------------------------------------------------------
+
+    def env(self, service: Service) -> dict[str, str]:
+        assert set(self.REPLACED) <= set(service.environment), service.name
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+        env.update(service.environment)
+        env.update(
+            TRACKER_DATABASE_URL=self.database_url,
+            TRACKER_NATS_URL=self.nats_url,
+            TRACKER_AUDIT_KEY_FILE=str(self.key),
+            TRACKER_DATA_DIR=str(self.root / service.name),  # each container has its own
+            TRACKER_HOST="127.0.0.1",
+            TRACKER_LANG="en",
+        )
+        if service.name in self.ports:
+            env["TRACKER_PORT"] = str(self.ports[service.name])
+        return env
+
+    def start(self, name: str) -> None:
+        service = self.services[name]
+        command = [sys.executable, "-m", "tracker.cli", *service.command]
+        if name in self.ports:
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=self.env(service),
+            )
+            wait_until_started(process)
+        else:
+            with (self.root / f"{name}.log").open("a") as log:
+                process = subprocess.Popen(
+                    command, stdout=log, stderr=log, text=True, env=self.env(service)
+                )
+        self.processes[name] = process
+
+    def kill(self, name: str) -> None:
+        self.processes[name].send_signal(signal.SIGKILL)
+        self.processes[name].wait(timeout=TIMEOUT)
+        self.start(name)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A one-off command, as `docker compose run relay tracker …` would run it."""
+        env = self.env(Service("cli", [], self.services["relay"].environment))
+        return subprocess.run(
+            [sys.executable, "-m", "tracker.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=env,
+        )
+
+    def admin_token(self) -> str:
+        added = self.cli("users", "add", "ops", "--role", "admin", "--no-password")
+        assert added.returncode == 0, added.stderr
+        issued = self.cli("tokens", "issue", "ops", "--name", "faults")
+        assert issued.returncode == 0, issued.stderr
+        return issued.stdout.strip().splitlines()[-1].split()[-1]
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            process.wait(timeout=TIMEOUT)
+        if self.nats is not None and self.nats.poll() is None:
+            self.nats.send_signal(signal.SIGTERM)
+            self.nats.wait(timeout=TIMEOUT)
+        self.postgres.stop()
+
+    # -- what must hold after each fault ----------------------------------------------------
+
+    def streams_hold_the_log(self, head: int) -> int:
+        """Both streams, once the relays have reached `head`: every position once, in
+        order, linked to the one before. Returns the messages per stream."""
+        asyncio.run(_until_streams_reach(self.nats_url, head))
+        counts = [
+            len(assert_stream_is_the_log(self.database_url, self.nats_url, channel.stream))
+            for channel in messages.CHANNELS
+        ]
+        assert counts[0] == counts[1]
+        return counts[0]
+
+
+def _serves(service: Service) -> bool:
+    return service.command[0] == "serve"
+
+
+async def _until_streams_reach(nats_url: str, head: int) -> None:
+    """Each round asks the server for the streams' last positions (a round trip, not a
+    sleep), within TIMEOUT."""
+    nc = await nats.connect(nats_url)
     try:
-        wait_until_started(api)
-        workers = {which: _worker(data_dir, which) for which in ("relay", "project", "seal")}
-        _caught_up_within(port, TIMEOUT)
-        writer = Writer(port, _token(data_dir))
+        js = nc.jetstream()
+        async with asyncio.timeout(TIMEOUT):
+            for channel in messages.CHANNELS:
+                while await _last_position(js, channel.stream) < head:
+                    pass
+    finally:
+        await nc.close()
+
+
+async def _last_position(js: Any, stream: str) -> int:
+    try:
+        return await messages.resume_point(js, stream)
+    except Exception:  # the stream is not there yet: its relay has not led
+        return 0
+
+
+def test_the_compose_layout_on_loopback_survives_each_fault(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    assert {"relay", "project", "seal"} <= set(layout.services) and len(layout.ports) >= 2
+    layout.start_servers()
+    try:
+        for name in layout.services:
+            layout.start(name)
+        writer = Writer(list(layout.ports.values()), layout.admin_token())
         writer.start()
-        for round_number, which in enumerate(("relay", "project"), start=1):
-            writer.until(10 * round_number)
-            workers[which].send_signal(signal.SIGKILL)
-            workers[which].wait(timeout=TIMEOUT)
-            workers[which] = _worker(data_dir, which)
-        writer.until(30)
+        apis = list(layout.ports)
+        faults = [
+            (f"{apis[0]}-sigkill", lambda: layout.kill(apis[0])),
+            ("relay-sigkill", lambda: layout.kill("relay")),
+            ("project-sigkill", lambda: layout.kill("project")),
+            ("seal-sigkill", lambda: layout.kill("seal")),
+            ("nats-server-sigkill", layout.kill_nats),
+            ("postgresql-immediate", layout.crash_postgres),
+        ]
+        for fault, inflict in faults:
+            writer.until(len(writer.acknowledged) + WRITES_PER_ROUND)
+            inflict()
+            writer.until(len(writer.acknowledged) + WRITES_PER_ROUND)
+            writer.pause()
+            head = every_acknowledged_write_once(layout.ports[apis[-1]], writer, fault)
+            print(f"  streams: {layout.streams_hold_the_log(head)} messages each, 1..{head}")
+            _read_models_equal_a_rebuild(layout.cli)
+            writer.resume()
         writer.stop.set()
+        writer.resume()
         writer.join(TIMEOUT)
         assert writer.refused is None, writer.refused
-        started = time.monotonic()
-        head = _caught_up_within(port, TIMEOUT)["head_position"]
-        recovered_s = time.monotonic() - started
-        _every_acknowledged_write_once(port, head, writer, "relay+projector-sigkill", recovered_s)
-        run = json.loads((data_dir / "run.json").read_text(encoding="utf-8"))
-        stored = assert_stream_is_the_log(run["database_url"], run["nats_url"])
-        print(f"stream: {len(stored)} messages, positions 1..{head} once each, linked")
-        _read_models_equal_a_rebuild(data_dir)
     finally:
-        for process in workers.values():
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=TIMEOUT)
-        assert stop(api) == 0
+        layout.stop()

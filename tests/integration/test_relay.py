@@ -195,9 +195,11 @@ def head(database_url: str) -> int:
     return int(table(database_url)[-1]["notification_id"])
 
 
-def assert_stream_is_the_log(database_url: str, nats_url: str) -> list[Stored]:
+def assert_stream_is_the_log(
+    database_url: str, nats_url: str, stream: str = messages.STREAM
+) -> list[Stored]:
     """Every row of the events table exactly once, in order, each pointing at the previous."""
-    stored = asyncio.run(_stream(nats_url))
+    stored = asyncio.run(_stream(nats_url, stream))
     positions = [s.message.position for s in stored]
     assert positions == [r["notification_id"] for r in table(database_url)]
     assert [s.message.previous_position for s in stored] == [0, *positions[:-1]]
