@@ -8,7 +8,7 @@ PostgreSQL instead of silently moving on. PostgreSQL stays the source of truth.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -127,22 +127,37 @@ DUPLICATE_WINDOW_S = 120.0
 STREAM_IN_USE = 10058  # JetStream: "stream name already in use" (a concurrent creator won)
 
 
-async def ensure_stream(js: Any, channel: Channel = INTERNAL) -> None:
+def server_list(nats_url: str) -> list[str]:
+    """`TRACKER_NATS_URL` may name several servers of one cluster, comma-separated: a
+    client connects to any that answers and moves to another when it goes away."""
+    servers = [part.strip() for part in nats_url.split(",") if part.strip()]
+    if not servers:
+        raise ValueError("no NATS server in the URL")
+    return servers
+
+
+async def ensure_stream(js: Any, channel: Channel = INTERNAL, replicas: int | None = None) -> None:
     """Create the channel's stream unless it exists; relay and consumers start in any order.
 
-    The duplicate window lets the relay republish after a crash without doubling messages.
+    `replicas` (the relay's setting) is how many servers of a cluster hold the stream: it
+    is created so, and an existing stream is scaled to it. None (consumers) changes nothing
+    and creates a missing stream with one, for the relay to scale. The duplicate window
+    lets the relay republish after a crash without doubling messages.
     """
     from nats.js import api
     from nats.js.errors import BadRequestError, NotFoundError
 
     with contextlib.suppress(NotFoundError):
-        await js.stream_info(channel.stream)
+        info = await js.stream_info(channel.stream)
+        if replicas is not None and (info.config.num_replicas or 1) != replicas:
+            await js.update_stream(replace(info.config, num_replicas=replicas))
         return
     config = api.StreamConfig(
         name=channel.stream,
         subjects=[f"{channel.subject_root}.>"],
         storage=api.StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_S,
+        num_replicas=replicas or 1,
     )
     try:
         await js.add_stream(config)

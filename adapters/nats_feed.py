@@ -35,7 +35,11 @@ class JetStreamFeed:
         self._idle = 0
 
     async def start(self) -> None:
-        self._nc = await nats.connect(self.nats_url, name=f"feed-{self.durable}")
+        self._nc = await nats.connect(
+            messages.server_list(self.nats_url),
+            name=f"feed-{self.durable}",
+            max_reconnect_attempts=-1,  # no loop of its own reconnects: the client must
+        )
         js = self._nc.jetstream()
         await messages.ensure_stream(js)
         self._sub = await js.pull_subscribe(

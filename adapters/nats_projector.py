@@ -36,7 +36,11 @@ class NatsProjector:
         self._nc: Any = None
 
     async def start(self) -> None:
-        self._nc = await nats.connect(self.nats_url, name=f"projector-{self.name}")
+        self._nc = await nats.connect(
+            messages.server_list(self.nats_url),
+            name=f"projector-{self.name}",
+            max_reconnect_attempts=-1,  # no loop of its own reconnects: the client must
+        )
         js = self._nc.jetstream()
         await messages.ensure_stream(js)
         self._sub = await js.pull_subscribe(

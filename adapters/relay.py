@@ -51,9 +51,11 @@ class Relay:
         *,
         batch: int = 500,
         channel: messages.Channel = messages.INTERNAL,
+        replicas: int = 1,
     ) -> None:
         self.database_url = database_url
         self.nats_url = nats_url
+        self.replicas = replicas
         self.batch = batch
         self.channel = channel
         self.is_leader = False
@@ -133,7 +135,7 @@ class Relay:
         # No client-side reconnects: after any NATS trouble we reconnect and re-read the
         # stream's tail ourselves. One retry only, or connect blocks for minutes (nats-py).
         nc = await nats.connect(
-            self.nats_url,
+            messages.server_list(self.nats_url),
             name="tracker-relay",
             allow_reconnect=False,
             connect_timeout=5,
@@ -144,7 +146,7 @@ class Relay:
         conn: Any = None
         try:
             js = nc.jetstream(timeout=PUBLISH_TIMEOUT_S)
-            await messages.ensure_stream(js, self.channel)
+            await messages.ensure_stream(js, self.channel, self.replicas)
             # After any failure the stream, not our memory, says what was stored.
             self.position = await messages.resume_point(js, self.channel.stream)
             if self._announced:

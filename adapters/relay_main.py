@@ -17,6 +17,7 @@ async def run_relay(
     database_url: str,
     nats_url: str,
     channels: tuple[messages.Channel, ...] = (messages.INTERNAL,),
+    replicas: int = 1,
 ) -> None:
     """`tracker relay`: lead or stand by, per channel, until SIGINT/SIGTERM."""
     stop = asyncio.Event()
@@ -24,7 +25,10 @@ async def run_relay(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await asyncio.gather(
-        *(Relay(database_url, nats_url, channel=channel).run(stop) for channel in channels)
+        *(
+            Relay(database_url, nats_url, channel=channel, replicas=replicas).run(stop)
+            for channel in channels
+        )
     )
     structlog.get_logger("relay").info("relay.stopped")
 

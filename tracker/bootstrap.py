@@ -133,8 +133,13 @@ class Services:
         if self.settings.nats_url is not None:
             import nats
 
+            from adapters.messages import server_list
+
             self.runtime.nats = await nats.connect(
-                self.settings.nats_url, name="tracker", connect_timeout=5
+                server_list(self.settings.nats_url),
+                name="tracker",
+                connect_timeout=5,
+                max_reconnect_attempts=-1,
             )
         if self.settings.demo:  # before the workers, so the first checkpoint covers it all
             await self._load_demo()

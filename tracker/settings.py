@@ -18,6 +18,7 @@ class Settings:
     data_dir: Path | None = Path(".tracker")
     database_url: str | None = None
     nats_url: str | None = None
+    nats_replicas: int = 1  # servers of a NATS cluster holding each stream (the relay sets it)
     host: str = "127.0.0.1"
     port: int = 8000
     log_format: str = "auto"  # auto | json | console
@@ -48,6 +49,7 @@ class Settings:
             data_dir=Path(env.get("TRACKER_DATA_DIR", ".tracker")),
             database_url=env.get("TRACKER_DATABASE_URL") or None,
             nats_url=env.get("TRACKER_NATS_URL") or None,
+            nats_replicas=int(env.get("TRACKER_NATS_REPLICAS", "1")),
             host=env.get("TRACKER_HOST", "127.0.0.1"),
             port=int(env.get("TRACKER_PORT", "8000")),
             log_format=env.get("TRACKER_LOG_FORMAT", "auto"),

@@ -101,7 +101,14 @@ class Workers:
             return cls([StoreTailProjector(services.pool), sealing, *timed])
         assert settings.database_url is not None
         relays = [
-            RelayTask(Relay(settings.database_url, settings.nats_url, channel=channel))
+            RelayTask(
+                Relay(
+                    settings.database_url,
+                    settings.nats_url,
+                    channel=channel,
+                    replicas=settings.nats_replicas,
+                )
+            )
             for channel in CHANNELS
         ]
         projecting = NatsProjector(services.pool, settings.nats_url)

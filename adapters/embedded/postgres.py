@@ -59,9 +59,7 @@ def postgres_bin_dir() -> Path:
 class EmbeddedPostgres:
     """PostgreSQL cluster in ``directory`` (the PGDATA itself), reachable on 127.0.0.1 only."""
 
-    def __init__(
-        self, directory: Path, database: str = "tracker", port: int | None = None
-    ) -> None:
+    def __init__(self, directory: Path, database: str = "tracker", port: int | None = None) -> None:
         self._directory = Path(directory).absolute()
         self._database = database
         self._fixed_port = port  # None: a free one; a port: that one (a restart keeps it)

@@ -107,7 +107,11 @@ def run_worker(configured: Settings, which: str) -> None:
             assert settings.nats_url is not None
             from adapters.messages import CHANNELS
 
-            asyncio.run(run_relay(settings.database_url, settings.nats_url, CHANNELS))
+            asyncio.run(
+                run_relay(
+                    settings.database_url, settings.nats_url, CHANNELS, settings.nats_replicas
+                )
+            )
         else:
             from adapters.nats_projector import run_projector
 
