@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent
 
 from adapters import codec
 from adapters.errors import ConcurrencyConflict
+from adapters.idempotency_types import CURRENT_ATTEMPT
 from adapters.store_types import Write
 from domain.events import DomainEvent
 from domain.registry import EVOLVERS, fold
@@ -108,6 +109,7 @@ def postgres_env(database_url: str, pool_size: int = 5) -> dict[str, str]:
         "ORIGINATOR_ID_TYPE": "uuid",
         "CREATE_TABLE": "y",
         "IS_SNAPSHOTTING_ENABLED": "y",
+        "APPLICATION_RECORDER_TOPIC": "adapters.eventstore_recorder:KeyedRecorder",
     }
 
 
@@ -154,10 +156,13 @@ class EventStore(Application[UUID]):
                 new = EVOLVERS[write.kind](new, event)
                 envelopes.append(Recorded(write.aggregate_id, version + offset, event))
             states.append((write, new))
+        attempt = CURRENT_ATTEMPT.get()
         try:
-            recordings = self.save(*envelopes)
-        except IntegrityError as error:
+            recordings = self.save(*envelopes, attempt=attempt)
+        except IntegrityError as error:  # a stale version, or this key stored already
             raise ConcurrencyConflict(str(writes[0].aggregate_id)) from error
+        if attempt is not None:
+            attempt.marked = True
         answers, seen = [], 0
         for write, new in states:
             seen += len(write.events)

@@ -1,6 +1,11 @@
 """Idempotency keys in PostgreSQL (schema `idem`): per account and key, the request's
 fingerprint and, once it has run, the answer it got. A claim is one INSERT, so of two
-retries that arrive together exactly one runs; the other is told the first is running."""
+retries that arrive together exactly one runs; the other is told the first is running.
+
+A claim still without an answer after the lease belongs to a process that died (kill -9,
+OOM, a lost node). `idem.applied`, written with the events in their transaction
+(adapters/eventstore_recorder.py), says whether that run was stored: if it was, the retry
+is told so (its answer is lost); if not, the retry takes the claim over and runs."""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from typing import Any
 import msgspec
 
 from adapters.database import Database
-from adapters.idempotency_types import Answer, Claim, Claimed
+from adapters.eventstore_recorder import APPLIED_TABLE, SCHEMA_LOCK
+from adapters.idempotency_types import LEASE, Answer, Claim, Claimed
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS idem;
@@ -38,8 +44,8 @@ class PostgresIdempotency:
 
     async def create_schema(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(7243007)")
-            await conn.execute(SCHEMA)
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK)
+            await conn.execute(SCHEMA + APPLIED_TABLE)
 
     async def claim(self, account: str, key: str, digest: bytes, now: datetime) -> Claimed:
         async with self._pool.acquire() as conn:
@@ -54,17 +60,17 @@ class PostgresIdempotency:
             if made:
                 return Claimed(Claim.NEW)
             row = await conn.fetchrow(
-                "SELECT digest, status, headers, body FROM idem.request"
+                "SELECT digest, status, headers, body, created_at FROM idem.request"
                 " WHERE account = $1 AND key = $2",
                 account,
                 key,
             )
-        if row is None:  # released between the two statements: the caller may retry
-            return Claimed(Claim.BUSY)
-        if bytes(row["digest"]) != digest:
-            return Claimed(Claim.MISMATCH)
-        if row["status"] is None:
-            return Claimed(Claim.BUSY)
+            if row is None:  # released between the two statements: the caller may retry
+                return Claimed(Claim.BUSY)
+            if bytes(row["digest"]) != digest:
+                return Claimed(Claim.MISMATCH)
+            if row["status"] is None:
+                return await _unanswered(conn, account, key, row["created_at"], now)
         headers = [tuple(h) for h in msgspec.json.decode(row["headers"])]
         return Claimed(Claim.REPLAY, Answer(row["status"], headers, bytes(row["body"])))
 
@@ -87,5 +93,32 @@ class PostgresIdempotency:
         )
 
     async def purge(self, before: datetime) -> int:
-        done = await self._pool.execute("DELETE FROM idem.request WHERE created_at < $1", before)
+        async with self._pool.acquire() as conn, conn.transaction():
+            done = await conn.execute("DELETE FROM idem.request WHERE created_at < $1", before)
+            await conn.execute(
+                "DELETE FROM idem.applied a WHERE NOT EXISTS (SELECT 1 FROM idem.request r"
+                " WHERE r.account = a.account AND r.key = a.key)"
+            )
         return int(done.rsplit(" ", 1)[1])
+
+
+async def _unanswered(conn: Any, account: str, key: str, since: datetime, now: datetime) -> Claimed:
+    """A claim with no answer yet: still running (BUSY) within the lease; after it, stored
+    (APPLIED) or dead before storing anything (taken over: NEW, unless another retry
+    took it first)."""
+    if now - since < LEASE:
+        return Claimed(Claim.BUSY)
+    applied = await conn.fetchval(
+        "SELECT 1 FROM idem.applied WHERE account = $1 AND key = $2", account, key
+    )
+    if applied:
+        return Claimed(Claim.APPLIED)
+    taken = await conn.fetchval(
+        "UPDATE idem.request SET created_at = $4 WHERE account = $1 AND key = $2"
+        " AND status IS NULL AND created_at = $3 RETURNING 1",
+        account,
+        key,
+        since,
+        now,
+    )
+    return Claimed(Claim.NEW if taken else Claim.BUSY)

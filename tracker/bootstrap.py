@@ -230,7 +230,7 @@ def bootstrap(
         memory = MemoryReadStore(store)
         data, positions, files = memory, MemoryPositions(memory), MemoryFileStore()
         delivery, subscriptions = MemoryDelivery(), MemorySubscriptions()
-        idempotency = MemoryIdempotency()
+        idempotency = MemoryIdempotency(store.applied)
     else:
         data, positions = PostgresReadStore(lambda: database.pool), PositionWatcher(database)
         files, delivery = PostgresFileStore(database), PostgresDelivery(database)

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from adapters import codec
 from adapters.errors import ConcurrencyConflict
+from adapters.idempotency_types import CURRENT_ATTEMPT
 from adapters.store_types import Write
 from domain.events import DomainEvent
 from domain.registry import EVOLVERS, fold
@@ -35,6 +36,7 @@ class MemoryEventStore:
         self._streams: dict[UUID, list[Notification]] = {}
         self._log: list[Notification] = []
         self._listeners: list[Callable[[int], None]] = []
+        self._applied: set[tuple[str, str]] = set()  # idempotency keys stored (idem.applied)
 
     def load(self, kind: str, aggregate_id: UUID) -> Any | None:
         with self._lock:
@@ -49,18 +51,15 @@ class MemoryEventStore:
         return written
 
     def append_all(self, writes: Sequence[Write]) -> list[tuple[Any, int]]:
-        """All the writes or none, under one lock: a stale version of any one conflicts."""
-        planned = []
-        for write in writes:
-            state = write.state
-            encoded = []
-            for event in write.events:
-                state = EVOLVERS[write.kind](state, event)
-                encoded.append((codec.topic_of(event), codec.encode(event)))
-            version = write.state.version if write.state is not None else 0
-            planned.append((write.aggregate_id, version, state, encoded))
+        """All the writes or none, under one lock: a stale version of any one conflicts,
+        and so does a second run of an idempotency key that stored events already."""
+        planned = _plan(writes)
         answers = []
+        attempt = CURRENT_ATTEMPT.get()
+        key = None if attempt is None or attempt.marked else (attempt.account, attempt.key)
         with self._lock:
+            if key in self._applied:
+                raise ConcurrencyConflict(key[1] if key else "")
             versions: dict[UUID, int] = {}
             for aggregate_id, version, _, encoded in planned:
                 current = versions.get(aggregate_id, len(self._streams.get(aggregate_id, ())))
@@ -77,9 +76,17 @@ class MemoryEventStore:
                     self._log.append(note)
                 answers.append((state, len(self._log)))
             position = len(self._log)
+            if key is not None and attempt is not None:
+                self._applied.add(key)
+                attempt.marked = True
         for listener in list(self._listeners):
             listener(position)
         return answers
+
+    def applied(self, account: str, key: str) -> bool:
+        """Whether a request under this key stored events (PostgreSQL: idem.applied)."""
+        with self._lock:
+            return (account, key) in self._applied
 
     def listen(self, listener: Callable[[int], None]) -> None:
         """Call `listener(position)` after each append (from the appending thread): what a
@@ -115,3 +122,17 @@ class MemoryEventStore:
 
     def close(self) -> None:
         return None
+
+
+def _plan(writes: Sequence[Write]) -> list[tuple[UUID, int, Any, list[tuple[str, bytes]]]]:
+    """Per write: aggregate, version before, state after, and the encoded events."""
+    planned = []
+    for write in writes:
+        state = write.state
+        encoded = []
+        for event in write.events:
+            state = EVOLVERS[write.kind](state, event)
+            encoded.append((codec.topic_of(event), codec.encode(event)))
+        version = write.state.version if write.state is not None else 0
+        planned.append((write.aggregate_id, version, state, encoded))
+    return planned

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
-from adapters.idempotency_types import Answer, Claim, Claimed
+from adapters.idempotency_types import LEASE, Answer, Claim, Claimed
 
 
 class MemoryIdempotency:
-    def __init__(self) -> None:
+    def __init__(self, applied: Callable[[str, str], bool] | None = None) -> None:
+        """`applied`: the event store's record of keys whose run stored events
+        (MemoryEventStore.applied); None: none ever is."""
         self._rows: dict[tuple[str, str], tuple[bytes, datetime, Answer | None]] = {}
         self._lock = threading.Lock()
+        self._applied = applied or (lambda _account, _key: False)
 
     async def create_schema(self) -> None:
         return None
@@ -22,10 +26,17 @@ class MemoryIdempotency:
             if found is None:
                 self._rows[(account, key)] = (digest, now, None)
                 return Claimed(Claim.NEW)
-        kept, _, answer = found
-        if kept != digest:
-            return Claimed(Claim.MISMATCH)
-        return Claimed(Claim.BUSY) if answer is None else Claimed(Claim.REPLAY, answer)
+            kept, since, answer = found
+            if kept != digest:
+                return Claimed(Claim.MISMATCH)
+            if answer is not None:
+                return Claimed(Claim.REPLAY, answer)
+            if now - since < LEASE:
+                return Claimed(Claim.BUSY)
+            if self._applied(account, key):
+                return Claimed(Claim.APPLIED)
+            self._rows[(account, key)] = (digest, now, None)  # taken over from a dead run
+            return Claimed(Claim.NEW)
 
     async def complete(self, account: str, key: str, answer: Answer) -> None:
         with self._lock:

@@ -95,3 +95,24 @@ def followers(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
 @pytest.fixture(params=BACKENDS)
 def keys(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Runner]]:
     yield from _backend(request, MemoryIdempotency, PostgresIdempotency)
+
+
+@pytest.fixture(params=BACKENDS)
+def keys_and_events(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any, Runner]]:
+    """The idempotency store with the event store that records which keys stored events
+    (on PostgreSQL: one database, where `idem.applied` is written with the events)."""
+    if request.param == "memory":
+        events = MemoryEventStore()
+        run = Runner()
+        try:
+            yield MemoryIdempotency(events.applied), events, run
+        finally:
+            run.loop.close()
+        return
+    store = PostgresEventStore(request.getfixturevalue("database_url"))
+    store.open()
+    try:
+        for keys, run in _backend(request, MemoryIdempotency, PostgresIdempotency):
+            yield keys, store, run
+    finally:
+        store.close()

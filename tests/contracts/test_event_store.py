@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from adapters.errors import ConcurrencyConflict
+from adapters.idempotency_types import CURRENT_ATTEMPT, Attempt
 from adapters.store_types import Write
 from domain import forum
 from domain.forum import ForumKind
@@ -120,3 +121,33 @@ def test_two_writes_of_one_aggregate_in_a_batch_follow_each_other(event_store: A
         ]
     )
     assert after.version == 2 and event_store.load("forum", forum_id).venue == "Aula"
+
+
+def test_a_second_run_of_an_idempotency_key_stores_nothing(event_store: Any) -> None:
+    """The key goes into the store with a run's first events (one transaction): another
+    run of the same key (a retry that took over a dead one's claim) conflicts; later
+    appends of the same run, and other keys or accounts, do not."""
+    first = Attempt("pemda-3572", "k-1")
+    token = CURRENT_ATTEMPT.set(first)
+    try:
+        state, _ = event_store.append("forum", (one := uuid4()), None, [convened(one)])
+        event_store.append("forum", one, state, [corrected(state, "Balai Kota")])  # same run
+    finally:
+        CURRENT_ATTEMPT.reset(token)
+    assert first.marked
+    for account, key, refused in (
+        ("pemda-3572", "k-1", True),
+        ("pemda-3572", "k-2", False),
+        ("pemda-3374", "k-1", False),
+    ):
+        token = CURRENT_ATTEMPT.set(Attempt(account, key))
+        try:
+            other = uuid4()
+            if refused:
+                with pytest.raises(ConcurrencyConflict):
+                    event_store.append("forum", other, None, [convened(other)])
+                assert event_store.load("forum", other) is None
+            else:
+                event_store.append("forum", other, None, [convened(other)])
+        finally:
+            CURRENT_ATTEMPT.reset(token)

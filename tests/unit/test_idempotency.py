@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.unit.sites import Site, plan_action
 from tests.unit.test_action_forms import PDF
+from tests.unit.world import ACCOUNTS
 
 KEY = "4c1f3a52-9a8e-4d0e-9a5f-2c0b7d1e6f10"
 
@@ -102,3 +103,18 @@ def test_a_double_clicked_upload_writes_once_whatever_the_boundaries(site: Site)
     assert [s.status_code for s in sent] == [303, 303], sent[0].text
     assert sent[1].headers["idempotent-replayed"] == "true"
     assert site.events()[before:] == ["ActionStarted", "ProgressReportSubmitted"]
+
+
+def test_the_key_is_stored_with_the_events_of_its_first_run(site: Site) -> None:
+    """What lets a retry after a crash know whether the first run was stored: the event
+    store holds the key exactly when the run wrote events (a refusal writes none)."""
+    _, action_id = plan_action(site)
+    refused = site.client.post(
+        f"/api/v1/actions/{action_id}/progress",
+        json={"period": "2026-Q1", "percent": 40, "narrative": "Tahap pertama"},
+        headers={**site.as_("kanwil_jatim"), "Idempotency-Key": "k-refused"},
+    )
+    assert refused.status_code == 403
+    assert _report(site, action_id, 40, **{"Idempotency-Key": KEY}).status_code == 201
+    assert site.store.applied(ACCOUNTS["pemda_blitar"].user_id, KEY)
+    assert not site.store.applied(ACCOUNTS["kanwil_jatim"].user_id, "k-refused")

@@ -7,7 +7,9 @@ and runs as sent) and key, kept 24 hours: the same key with the same request (me
 path, query, content type and body) answers what the first one answered, marked
 `Idempotent-Replayed: true`; with another request it is 422; while the first still runs,
 409 with `Retry-After`. An answer of 5xx is not kept, so the retry runs again. The account
-is decided before the body is read or validated.
+is decided before the body is read or validated. A first run whose process died keeps its
+claim for the lease; then a retry runs, unless the dead run had stored its events (the
+key is written in their transaction): that retry is told so (409), never stored twice.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from litestar import Request
 from litestar.types import ASGIApp
 
 from adapters.account_types import TokenRefused
-from adapters.idempotency_types import Answer, Claim, Claimed
+from adapters.idempotency_types import CURRENT_ATTEMPT, Answer, Attempt, Claim, Claimed
 from tracker.http.principal import FORM_TYPES, SESSION_COOKIE, UNSAFE_METHODS, bearer_token
 from tracker.http.problems import problem
 
@@ -114,7 +116,7 @@ def _digest(scope: Any, headers: dict[bytes, bytes], body: bytes) -> bytes:
 
 
 async def _refuse(scope: Any, receive: Any, send: Any, status: int, code: str) -> None:
-    busy = {"Retry-After": "1"} if status == 409 else None
+    busy = {"Retry-After": "1"} if code == "idempotency-key-in-use" else None
     response = problem(Request(scope), status, code, f"problem.{code}", headers=busy)
     await response.to_asgi_response(app=None, request=Request(scope))(scope, receive, send)
 
@@ -178,6 +180,8 @@ class _Keyed:
             await _replay(send, claimed.answer)
         elif claimed.claim is Claim.BUSY:
             await _refuse(scope, receive, send, 409, "idempotency-key-in-use")
+        elif claimed.claim is Claim.APPLIED:
+            await _refuse(scope, receive, send, 409, "idempotency-key-applied")
         elif claimed.claim is Claim.MISMATCH and not form:
             await _refuse(scope, receive, send, 422, "idempotency-key-reused")
         elif claimed.claim is Claim.MISMATCH:
@@ -237,12 +241,18 @@ async def _first(
             chunks.append(message.get("body", b""))
         await send(message)
 
+    attempt = Attempt(account, key)
+    token = CURRENT_ATTEMPT.set(attempt)  # the event store records the key with the events
     try:
         await app(scope, receive, capture)
     except BaseException:
-        await store.release(account, key)
+        if not attempt.marked:  # stored: keep the claim, a retry learns so after the lease
+            await store.release(account, key)
         raise
-    if status >= 500:
-        await store.release(account, key)
-    else:
+    finally:
+        CURRENT_ATTEMPT.reset(token)
+    if status < 500:
         await store.complete(account, key, Answer(status, kept, b"".join(chunks)))
+    elif not attempt.marked:
+        await store.release(account, key)
+    # A 5xx after the events were stored keeps the claim unanswered: see LEASE.
