@@ -26,6 +26,7 @@ from tracker.http.idempotency import idempotency_middleware
 from tracker.http.openapi import CompletedJson
 from tracker.http.principal import account_first, provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
+from tracker.http.response_cache import response_cache
 from tracker.http.scrape import metrics
 from tracker.http.strict import refuse_unknown_query
 from tracker.metrics import Metrics
@@ -151,5 +152,6 @@ def create_app(
     )
     # Around the whole application, not per route as litestar's middleware is: a path that
     # matches no route (404) also gets its request id, its log line and its metric.
-    app.asgi_handler = request_middleware(app.asgi_handler, built.metrics)
+    # Inside it, the response cache: a kept answer gets this request's id and metric too.
+    app.asgi_handler = request_middleware(response_cache(app.asgi_handler, built), built.metrics)
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from adapters.account_types import AccountError
 from adapters.errors import ConcurrencyConflict
@@ -55,6 +55,12 @@ class Metrics:
             "Commands handled by the bus, by type and outcome.",
             ["command", "outcome"],
             buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.cached = Counter(
+            "tracker_response_cache_requests",
+            "Anonymous reads answered from the response cache (hit) or made (miss).",
+            ["outcome"],
             registry=registry,
         )
         self.head = Gauge(

@@ -41,6 +41,7 @@ class Settings:
     import_wait_seconds: float = 2.0  # a longer workspace import shows its progress page
     demo: bool = False  # `serve --demo`: replay the demo scenario into an empty store
     workers: bool = True  # relay, projector and sealer in-process (`serve --no-workers`)
+    response_cache: bool = True  # keep anonymous read-model answers while their ETag holds
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -62,6 +63,8 @@ class Settings:
             reminder_seconds=float(env.get("TRACKER_REMINDER_SECONDS", "300")),
             reminders=env.get("TRACKER_REMINDERS", "on").lower() not in ("off", "false", "0"),
             delivery=env.get("TRACKER_DELIVERY", "on").lower() not in ("off", "false", "0"),
+            response_cache=env.get("TRACKER_RESPONSE_CACHE", "on").lower()
+            not in ("off", "false", "0"),
             smtp_host=env.get("TRACKER_SMTP_HOST") or None,
             smtp_port=int(env.get("TRACKER_SMTP_PORT", "587")),
             smtp_tls=env.get("TRACKER_SMTP_TLS", "starttls").lower(),

@@ -135,6 +135,14 @@ async def wait_after(request: Request[Any, Any, Any], reads: Reading) -> None:
         await wait_for(reads, int(after))
 
 
+def stamp(position: int, now: datetime) -> str:
+    """What every read-model answer is a function of, besides its URL and language: the
+    read models' position and the day (a day ends in any of the three zones: 'overdue'
+    may change). The start of every read-model ETag; the response cache's key."""
+    day = "/".join(sorted({z.local(now).date().isoformat() for z in (WIB, WITA, WIT)}))
+    return f"{position}-{day}"
+
+
 async def validators(
     request: Request[Any, Any, Any], reads: Reading, variant: str = ""
 ) -> dict[str, str]:
@@ -143,11 +151,10 @@ async def validators(
     current, moved_at = await reads.data.freshness()
     request.state.read_position = current
     request.state.as_of = reads.as_of
-    now = reads.clock()  # a day ends in any of the three zones: the figures may change
-    day = "/".join(sorted({z.local(now).date().isoformat() for z in (WIB, WITA, WIT)}))
     if reads.as_of is not None:
         variant += f"@{reads.as_of.day.isoformat()}"
-    headers = {"ETag": f'W/"{current}-{day}{variant}"', "Cache-Control": "no-cache"}
+    tag = f'W/"{stamp(current, reads.clock())}{variant}"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if moved_at is not None:
         headers["Last-Modified"] = format_datetime(moved_at, usegmt=True)
     return headers
