@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs  # schemathesis's own validator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -71,3 +72,37 @@ def _fuzz(operation: Any, headers: dict[str, str]) -> tuple[int, str | None]:
     except BaseExceptionGroup as failure:  # schemathesis words each distinct failure
         return len(calls), "; ".join(" ".join(str(e).split())[:200] for e in failure.exceptions)
     return len(calls), None
+
+
+def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None:
+    """The reads typed from the domain's state types (tracker/http/openapi_docs.py): the
+    demo's own lists and single documents, public and as the region's Pemda, validate;
+    a document with a field of the wrong type does not (the schema says something)."""
+    document = demo_site.client.get("/schema/openapi.json").json()
+    client = demo_site.client
+    pemda = demo_site.as_("pemda_blitar")
+    checked = 0
+    for path, one in (
+        ("/api/v1/forums", "/api/v1/forums/{forum_id}"),
+        ("/api/v1/commitments", "/api/v1/commitments/{commitment_id}"),
+        ("/api/v1/actions", "/api/v1/actions/{action_id}"),
+    ):
+        listed = client.get(path).json()
+        _valid(document, path, listed)
+        for item in listed["items"][:3]:
+            for headers in ({}, pemda):
+                answer = client.get(path + "/" + item["id"], headers=headers).json()
+                _valid(document, one, answer)
+                checked += 1
+    region = client.get("/api/v1/regions/35.72/actions").json()
+    _valid(document, "/api/v1/regions/{code}/actions", region)
+    assert checked >= 12
+    wrong = {**listed["items"][0], "version": "two"}
+    with pytest.raises(jsonschema_rs.ValidationError):
+        _valid(document, "/api/v1/actions/{action_id}", wrong)
+
+
+def _valid(document: dict[str, Any], path: str, body: Any) -> None:
+    schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    resolver = {**schema["schema"], "components": document["components"]}
+    jsonschema_rs.validate(resolver, body)

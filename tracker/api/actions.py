@@ -35,6 +35,7 @@ from tracker.api.writes import command_response
 from tracker.errors import NotFound
 from tracker.http.deps import Bus, Files, Reader
 from tracker.http.helpers import expected_version
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, as_of, before_read
 from tracker.uploads import FORM_BODY_LIMIT, stored_evidence, uploads
@@ -51,7 +52,7 @@ class ActionController(Controller):
     path = "/actions"
     tags = ("actions",)
 
-    @get("/", summary="Papan aksi / action board")
+    @get("/", summary="Papan aksi / action board", opt={RESPONDS: ("list", "action")})
     async def list_actions(
         self,
         request: Request[Any, Any, Any],
@@ -137,7 +138,11 @@ class ActionController(Controller):
         stored = await stored_evidence(files, action_id, chosen, public)
         return Response({"items": list(stored)}, status_code=201)
 
-    @get("/{action_id:uuid}", summary="Satu aksi dengan laporannya / one action")
+    @get(
+        "/{action_id:uuid}",
+        summary="Satu aksi dengan laporannya / one action",
+        opt={RESPONDS: ("one", "action")},
+    )
     async def get_action(
         self, reads: Reads, who: Who, action_id: FromPath[UUID], pada: Pada = None
     ) -> Response[Any]:

@@ -24,6 +24,7 @@ from tracker.api.schemas import (
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus, Reader
 from tracker.http.helpers import expected_version
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, as_of, before_read, fresh
 
@@ -36,7 +37,7 @@ class ForumController(Controller):
     path = "/forums"
     tags = ("forums",)
 
-    @get("/", summary="Daftar forum / list forums")
+    @get("/", summary="Daftar forum / list forums", opt={RESPONDS: ("list", "forum")})
     async def list_forums(
         self, request: Request[Any, Any, Any], reads: Reads, after: After = None, pada: Pada = None
     ) -> Any:
@@ -61,7 +62,7 @@ class ForumController(Controller):
         result = await bus.dispatch(command, who)
         return command_response(result, 201, f"/api/v1/forums/{result.id}")
 
-    @get("/{forum_id:uuid}", summary="Satu forum / one forum")
+    @get("/{forum_id:uuid}", summary="Satu forum / one forum", opt={RESPONDS: ("one", "forum")})
     async def get_forum(self, reader: Reader, who: Who, forum_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(reader, who, "forum", forum_id)
 
@@ -131,7 +132,11 @@ class CommitmentController(Controller):
     path = "/commitments"
     tags = ("commitments",)
 
-    @get("/", summary="Daftar komitmen / list commitments")
+    @get(
+        "/",
+        summary="Daftar komitmen / list commitments",
+        opt={RESPONDS: ("list", "commitment")},
+    )
     async def list_commitments(
         self,
         request: Request[Any, Any, Any],
@@ -161,7 +166,11 @@ class CommitmentController(Controller):
         result = await bus.dispatch(command, who)
         return command_response(result, 201, f"/api/v1/commitments/{result.id}")
 
-    @get("/{commitment_id:uuid}", summary="Satu komitmen / one commitment")
+    @get(
+        "/{commitment_id:uuid}",
+        summary="Satu komitmen / one commitment",
+        opt={RESPONDS: ("one", "commitment")},
+    )
     async def get_commitment(
         self, reader: Reader, who: Who, commitment_id: FromPath[UUID]
     ) -> Response[Any]:

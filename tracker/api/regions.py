@@ -18,6 +18,7 @@ from tracker import queries
 from tracker.api.params import After, Limit, Pada
 from tracker.api.reads import board_page
 from tracker.errors import NotFound
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.reading import Reads, as_of, before_read, between, fresh
 
 
@@ -52,7 +53,11 @@ class RegionController(Controller):
         today = reads.today(code)
         return fresh(request, await queries.region_summary(reads.data, today, region))
 
-    @get("/{code:str}/actions", summary="Aksi suatu wilayah / a region's actions")
+    @get(
+        "/{code:str}/actions",
+        summary="Aksi suatu wilayah / a region's actions",
+        opt={RESPONDS: ("list", "action")},
+    )
     async def region_actions(
         self,
         request: Request[Any, Any, Any],

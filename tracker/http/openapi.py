@@ -20,6 +20,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.routes import HTTPRoute
 
 from tracker.api.examples import REQUEST_EXAMPLES
+from tracker.http.openapi_docs import RESPONDS, document_components, response_schema
 from tracker.http.principal import PUBLIC_WRITE, SESSION_COOKIE, UNSAFE_METHODS
 from tracker.http.problems import MEDIA_TYPE, PROBLEMS
 
@@ -86,6 +87,7 @@ class Operation:
     public_write: bool
     body: type | None  # the type of a `data` body
     declared: tuple[str, ...] = ()  # the handler's opt PROBLEMS
+    responds: tuple[str, str] | None = None  # the handler's opt RESPONDS
 
     @property
     def command(self) -> bool:
@@ -126,15 +128,17 @@ def operations(app: Litestar) -> Iterator[Operation]:
             data = handler.parsed_fn_signature.parameters.get("data")
             body = data.annotation if data is not None else None
             declared = tuple(handler.opt.get(PROBLEMS, ()))
+            responds = handler.opt.get(RESPONDS)
             for method in handler.http_methods:
-                yield Operation(method.lower(), route.path_format, names, public, body, declared)
+                path = route.path_format
+                yield Operation(method.lower(), path, names, public, body, declared, responds)
 
 
 def complete(document: dict[str, Any], found: Iterable[Operation]) -> dict[str, Any]:
     """The document with the problem schema, the security schemes, every operation's
     statuses and the request examples (a new dict; litestar's own is left as it was)."""
     components = dict(document.get("components") or {})
-    schemas = {**components.get("schemas", {}), "Problem": PROBLEM}
+    schemas = {**components.get("schemas", {}), "Problem": PROBLEM, **document_components()}
     paths = {path: dict(item) for path, item in document.get("paths", {}).items()}
     for operation in found:
         item = paths.get(operation.path)
@@ -158,6 +162,10 @@ def _body_schema(spec: dict[str, Any]) -> str | None:
 
 def _described(spec: dict[str, Any], operation: Operation) -> dict[str, Any]:
     responses = dict(spec.get("responses", {}))
+    if operation.responds is not None:
+        ok = dict(responses.get("200", {"description": "OK"}))
+        ok["content"] = {"application/json": {"schema": response_schema(operation.responds)}}
+        responses["200"] = ok
     for status in operation.statuses():
         if status == "304":
             responses[status] = {"description": REASONS[status]}
