@@ -111,3 +111,31 @@ def test_stopping_wakes_every_waiter(on: Any) -> None:
         assert backend.positions.stopped
 
     on(run)
+
+
+@pytest.mark.integration
+def test_the_watcher_listens_again_when_its_connection_dies(database_url: str) -> None:
+    """PostgreSQL restarted or a proxy cut the LISTEN connection: a waiter that never
+    touches the database still wakes on the next projected event."""
+
+    async def run(backend: Backend) -> None:
+        assert isinstance(backend.positions, PositionWatcher)
+        pool = backend.positions.pool
+        async with pool.acquire() as conn:
+            killed = await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+                " AND datname = current_database()"
+            )
+        assert killed == 1
+        start = backend.positions.position
+        waiting = asyncio.ensure_future(backend.positions.wait_beyond(start, WAIT_S))
+        written = await asyncio.to_thread(backend.write)
+        await backend.project()
+        assert await asyncio.wait_for(waiting, WAIT_S) == written > start
+        later = await asyncio.to_thread(backend.write)  # and it goes on listening
+        waiting = asyncio.ensure_future(backend.positions.wait_beyond(written, WAIT_S))
+        await backend.project()
+        assert await asyncio.wait_for(waiting, WAIT_S) == later
+
+    asyncio.run(_postgres(database_url, run))
