@@ -54,6 +54,7 @@ class Results:
     notify_backwards: int
     total_s: float
     problems: list[str] = field(default_factory=list)
+    single_cpu_by_process: dict[str, float] = field(default_factory=dict)
 
     @property
     def raw_save_per_s(self) -> float:
@@ -165,6 +166,7 @@ def figures(r: Results) -> str:
         f"- {v.before_answer} of {v.measured} were already visible when the HTTP answer "
         "arrived (counted as 0 ms); "
         f"{v.never_seen} committed writes never became visible within the wait.",
+        _cpu_split(r),
         f"- Scheduler lag of the paced sender, p99: {_n(lag, 2)} ms "
         "(how late commands left; high values mean the client, not the server, fell behind).",
         "- Projection caught up "
@@ -180,6 +182,17 @@ def figures(r: Results) -> str:
         f"### Commit → visible in the read model, paced at {r.settings['rate']} commands/s\n\n"
         f"{visible}\n\n" + "\n".join(notes)
     )
+
+
+def _cpu_split(r: Results) -> str:
+    """The 1-client phase's app CPU per command, by process (split with --split-workers:
+    the API alone, the relay, the projector)."""
+    done = r.single.timings.ok or 1
+    parts = ", ".join(
+        f"{name} {_n(seconds * 1000 / done, 2)} ms"
+        for name, seconds in sorted(r.single_cpu_by_process.items())
+    )
+    return f"- App CPU per command of the 1-client phase, by process: {parts or 'n/a'}."
 
 
 def health(r: Results) -> str:

@@ -118,6 +118,7 @@ class ApiOutcome:
     resyncs: int
     notify_backwards: int
     problems: list[str]
+    single_cpu_by_process: dict[str, float]  # seconds per process over the 1-client phase
 
 
 async def settle(client: httpx.AsyncClient, timeout: float) -> bool:
@@ -172,10 +173,14 @@ async def api_phases(
                 problems.append("the projection did not catch up after the set-up")
 
             say(f"ours, 1 client: {args.commands} commands")
-            cpu_before = cpu()
+            cpu_before, by_process = cpu(), serve.cpu_by_process()
             single = await closed_loop(api, sets[0], args.commands, 1)
             await settle(client, args.catch_up_timeout)
             single.timings.cpu_s = cpu() - cpu_before
+            single_by_process = {
+                name: seconds - by_process.get(name, 0.0)
+                for name, seconds in serve.cpu_by_process().items()
+            }
             say(f"ours, {args.concurrency} clients: {args.commands} commands")
             cpu_before = cpu()
             concurrent = await closed_loop(api, sets[1], args.commands, args.concurrency)
@@ -212,6 +217,7 @@ async def api_phases(
                 resyncs=api.resyncs,
                 notify_backwards=listener.went_backwards,
                 problems=problems,
+                single_cpu_by_process=single_by_process,
             )
     finally:
         await listener.stop()
@@ -305,6 +311,7 @@ def run(args: argparse.Namespace, command: str) -> report.Results:
         notify_backwards=outcome.notify_backwards,
         total_s=time.perf_counter() - started,
         problems=outcome.problems,
+        single_cpu_by_process=outcome.single_cpu_by_process,
     )
     find_problems(results, exits)
     return results

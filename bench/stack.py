@@ -160,7 +160,11 @@ class ServeProcess:
 
     def cpu_seconds(self) -> float:
         """CPU of every tracker process (HTTP, event store, relay, projector)."""
-        return sum(_cpu_seconds(p.pid) for p in self.processes.values())
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[str, float]:
+        """CPU of each tracker process by its name (serve, relay, project)."""
+        return {name: _cpu_seconds(p.pid) for name, p in self.processes.items()}
 
     def log_tail(self, lines: int = 15) -> str:
         try:
