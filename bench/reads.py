@@ -52,6 +52,11 @@ def wrk(url: str, connections: int, seconds: int) -> Load:
         check=True,
         timeout=seconds + 60,
     ).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> Load:
+    """wrk's summary with --latency: requests/s, p50, p99 (ms) and non-2xx/3xx answers."""
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return Load(rate, _latency(out, "50%"), _latency(out, "99%"), int(non_2xx[1]) if non_2xx else 0)
