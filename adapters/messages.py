@@ -167,6 +167,34 @@ async def ensure_stream(js: Any, channel: Channel = INTERNAL, replicas: int | No
         await js.stream_info(channel.stream)
 
 
+async def ensure_consumer(js: Any, durable: str, replicas: int) -> None:
+    """A durable consumer keeps the servers it was placed on when its stream had fewer
+    replicas (an older deployment, or a consumer that started before the relay scaled the
+    stream): it would stop with its one server, and editing its replicas does not move it
+    (nats-server 2.15, tests/integration/test_nats_cluster.py). Such a consumer is made
+    again on `replicas` servers, starting after what it had acknowledged. Call before
+    subscribing; a missing consumer is left to the subscription to create."""
+    from nats.js import api
+    from nats.js.errors import NotFoundError
+
+    try:
+        info = await js.consumer_info(STREAM, durable)
+    except NotFoundError:
+        return
+    placed = 1 + len((info.cluster.replicas or []) if info.cluster else [])
+    if placed >= replicas:
+        return
+    start = (info.ack_floor.stream_seq if info.ack_floor else 0) + 1
+    await js.delete_consumer(STREAM, durable)
+    config = replace(
+        info.config,
+        num_replicas=replicas,
+        deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+        opt_start_seq=start,
+    )
+    await js.add_consumer(STREAM, config)
+
+
 async def resume_point(js: Any, stream: str = STREAM) -> int:
     """Position of the last message in the stream (0 if none): where publishing goes on."""
     state = (await js.stream_info(stream)).state

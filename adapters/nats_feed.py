@@ -26,8 +26,9 @@ IDLE_FETCHES_BEFORE_LOG = 3
 
 
 class JetStreamFeed:
-    def __init__(self, pool: Any, nats_url: str, durable: str) -> None:
+    def __init__(self, pool: Any, nats_url: str, durable: str, replicas: int = 1) -> None:
         self.pool, self.nats_url, self.durable = pool, nats_url, durable
+        self.replicas = replicas
         self.log = structlog.get_logger("feed")
         self._nc: Any = None
         self._sub: Any = None
@@ -41,7 +42,8 @@ class JetStreamFeed:
             max_reconnect_attempts=-1,  # no loop of its own reconnects: the client must
         )
         js = self._nc.jetstream()
-        await messages.ensure_stream(js)
+        await messages.ensure_stream(js, messages.INTERNAL, self.replicas)
+        await messages.ensure_consumer(js, self.durable, self.replicas)
         self._sub = await js.pull_subscribe(
             f"{messages.SUBJECT_ROOT}.>", durable=self.durable, stream=messages.STREAM
         )

@@ -27,9 +27,12 @@ IDLE_ROUNDS_BEFORE_CATCH_UP = 3
 
 
 class NatsProjector:
-    def __init__(self, pool: Any, nats_url: str, name: str = catalog.NAME) -> None:
+    def __init__(
+        self, pool: Any, nats_url: str, name: str = catalog.NAME, replicas: int = 1
+    ) -> None:
         self.pool = pool
         self.nats_url = nats_url
+        self.replicas = replicas
         self.name = name
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -42,9 +45,11 @@ class NatsProjector:
             max_reconnect_attempts=-1,  # no loop of its own reconnects: the client must
         )
         js = self._nc.jetstream()
-        await messages.ensure_stream(js)
+        await messages.ensure_stream(js, messages.INTERNAL, self.replicas)
+        durable = f"projector-{self.name}"
+        await messages.ensure_consumer(js, durable, self.replicas)
         self._sub = await js.pull_subscribe(
-            f"{messages.SUBJECT_ROOT}.>", durable=f"projector-{self.name}", stream=messages.STREAM
+            f"{messages.SUBJECT_ROOT}.>", durable=durable, stream=messages.STREAM
         )
         self._task = asyncio.create_task(self._run(), name=f"nats-projector-{self.name}")
 
@@ -96,7 +101,7 @@ class NatsProjector:
             await self._nc.close()
 
 
-async def run_projector(database_url: str, nats_url: str) -> None:
+async def run_projector(database_url: str, nats_url: str, replicas: int = 1) -> None:
     """`tracker project`: the projection worker as its own process, until SIGINT/SIGTERM."""
     import signal
 
@@ -109,7 +114,7 @@ async def run_projector(database_url: str, nats_url: str) -> None:
     pool = await readstore.create_pool(database_url)
     try:
         await readstore.create_schema(pool)
-        projector = NatsProjector(pool, nats_url)
+        projector = NatsProjector(pool, nats_url, replicas=replicas)
         await projector.start()
         structlog.get_logger("projector").info("projector.started", projection=catalog.NAME)
         await stop.wait()

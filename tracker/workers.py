@@ -47,7 +47,8 @@ def _feed(services: Services, durable: str) -> JetStreamFeed | None:
     """A durable JetStream consumer of the event stream when NATS is configured (holes and
     an idle tail are read from PostgreSQL); None: read the notification log itself."""
     url = services.settings.nats_url
-    return JetStreamFeed(services.pool, url, durable=durable) if url else None
+    replicas = services.settings.nats_replicas
+    return JetStreamFeed(services.pool, url, durable=durable, replicas=replicas) if url else None
 
 
 class Workers:
@@ -111,7 +112,9 @@ class Workers:
             )
             for channel in CHANNELS
         ]
-        projecting = NatsProjector(services.pool, settings.nats_url)
+        projecting = NatsProjector(
+            services.pool, settings.nats_url, replicas=settings.nats_replicas
+        )
         return cls([*relays, projecting, sealing, *timed])
 
     async def start(self) -> None:

@@ -180,17 +180,24 @@ async def _scenario(cluster: Cluster, database_url: str, world: World) -> None:
     await _until(lambda: _jetstream_up(cluster), "a JetStream meta leader")
     pool = await readstore.create_pool(database_url)
     stop = asyncio.Event()
-    relay = Relay(database_url, cluster.url, batch=20, replicas=3)
-    tasks = [asyncio.create_task(relay.run(stop))]
+    tasks: list[asyncio.Task[None]] = []
     try:
         await readstore.create_schema(pool)
         async with _client(cluster.url) as js:
-            await _until(lambda: _stream_state(js), "the R3 stream")
-            assert (await js.stream_info(messages.STREAM)).config.num_replicas == 3
-            feed = JetStreamFeed(pool, cluster.url, durable="cluster-test")
-            projector = NatsProjector(pool, cluster.url)
+            # A deployment from before the setting: stream and consumers on one server.
+            await _started_and_stopped(pool, cluster.url, replicas=1)
+            assert (await js.stream_info(messages.STREAM)).config.num_replicas == 1
+            # With TRACKER_NATS_REPLICAS=3 the relay scales the stream, the consumers
+            # scale themselves (a durable consumer keeps the replicas it was made with).
+            relay = Relay(database_url, cluster.url, batch=20, replicas=3)
+            tasks.append(asyncio.create_task(relay.run(stop)))
+            await _until(lambda: _all_current(js), "the stream on three servers")
+            feed = JetStreamFeed(pool, cluster.url, durable="cluster-test", replicas=3)
+            projector = NatsProjector(pool, cluster.url, replicas=3)
             await feed.start()
             await projector.start()
+            for durable in ("cluster-test", "projector-catalog"):
+                await _until(lambda d=durable: _consumer_on_three(js, d), f"{durable} on three")
             consumer = Consumer(feed)
             tasks.append(asyncio.create_task(consumer.run(stop)))
             await _rounds(cluster, js, world, database_url, consumer)
@@ -218,6 +225,20 @@ async def _scenario(cluster: Cluster, database_url: str, world: World) -> None:
         for task in tasks:
             task.cancel()
         await pool.close()
+
+
+async def _consumer_on_three(js: Any, durable: str) -> bool:
+    info = await js.consumer_info(messages.STREAM, durable)
+    return info.cluster is not None and len(info.cluster.replicas or []) == 2
+
+
+async def _started_and_stopped(pool: Any, url: str, replicas: int) -> None:
+    feed = JetStreamFeed(pool, url, durable="cluster-test", replicas=replicas)
+    projector = NatsProjector(pool, url, replicas=replicas)
+    await feed.start()
+    await projector.start()
+    await projector.stop()
+    await feed.stop()
 
 
 async def _rounds(

@@ -116,7 +116,9 @@ def run_worker(configured: Settings, which: str) -> None:
             from adapters.nats_projector import run_projector
 
             assert settings.nats_url is not None
-            asyncio.run(run_projector(settings.database_url, settings.nats_url))
+            asyncio.run(
+                run_projector(settings.database_url, settings.nats_url, settings.nats_replicas)
+            )
 
 
 def run_projections(configured: Settings, action: str, name: str | None) -> None:

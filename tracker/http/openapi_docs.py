@@ -20,8 +20,8 @@ FIGURES = {
     "type": "object",
     "description": "The action's figures as the domain counts them (projections/catalog.py).",
     "properties": {
-        "completion": {"type": "integer"},
-        "verified_completion": {"type": "integer"},
+        "completion": {"type": "number", "description": "claimed percent, verified or not"},
+        "verified_completion": {"type": "number", "description": "percent a Kanwil verified"},
         "overdue_from": {"type": ["string", "null"], "format": "date"},
         "steps": {"type": "array", "items": {"type": "object"}},
         "series": {"type": "array", "items": {"type": "object"}},
