@@ -108,6 +108,16 @@ class Writer(threading.Thread):
             return False
 
 
+def reporter(capsys: Any) -> Callable[[str], None]:
+    """Print past pytest's capture, so CI's log shows the per-fault figures."""
+
+    def say(line: str) -> None:
+        with capsys.disabled():
+            print(line, flush=True)
+
+    return say
+
+
 def caught_up_within(port: int, seconds: float) -> dict[str, Any]:
     """caught_up, repeated while the read models are behind: each try waits server-side
     (`?after=` holds the request up to two seconds), so this polls nothing in a tight loop."""

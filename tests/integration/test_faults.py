@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nats
+import pytest
 import yaml
 
 from adapters import messages
@@ -34,7 +35,7 @@ from adapters.embedded.nats import jetstream_ready, nats_server_executable
 from adapters.embedded.pg_commands import run
 from adapters.embedded.postgres import postgres_bin_dir
 from adapters.signing import load_or_create
-from tests.integration.fault_support import Writer, every_acknowledged_write_once
+from tests.integration.fault_support import Writer, every_acknowledged_write_once, reporter
 from tests.integration.test_cli_serve import (
     TIMEOUT,
     caught_up,
@@ -69,7 +70,7 @@ def _read_models_equal_a_rebuild(cli: Any) -> None:
 
 
 def test_sigkill_of_serve_mid_stream_loses_and_doubles_no_acknowledged_write(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data_dir, port = tmp_path / "data", free_port()
     first = start(data_dir, port, "--demo")
@@ -86,7 +87,7 @@ def test_sigkill_of_serve_mid_stream_loses_and_doubles_no_acknowledged_write(
     again = start(data_dir, port)  # stops what the dead process left running, then starts
     try:
         wait_until_started(again)
-        every_acknowledged_write_once(port, writer, "serve-sigkill")
+        every_acknowledged_write_once(port, writer, "serve-sigkill", reporter(capsys))
         _read_models_equal_a_rebuild(lambda *args: tracker(data_dir, *args))
     finally:
         assert stop(again) == 0
@@ -296,7 +297,10 @@ async def _last_position(js: Any, stream: str) -> int:
         return 0
 
 
-def test_the_compose_layout_on_loopback_survives_each_fault(tmp_path: Path) -> None:
+def test_the_compose_layout_on_loopback_survives_each_fault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    say = reporter(capsys)
     layout = Layout(tmp_path)
     assert {"relay", "project", "seal"} <= set(layout.services) and len(layout.ports) >= 2
     layout.start_servers()
@@ -319,8 +323,8 @@ def test_the_compose_layout_on_loopback_survives_each_fault(tmp_path: Path) -> N
             inflict()
             writer.until(len(writer.acknowledged) + WRITES_PER_ROUND)
             writer.pause()
-            head = every_acknowledged_write_once(layout.ports[apis[-1]], writer, fault)
-            print(f"  streams: {layout.streams_hold_the_log(head)} messages each, 1..{head}")
+            head = every_acknowledged_write_once(layout.ports[apis[-1]], writer, fault, say)
+            say(f"  streams: {layout.streams_hold_the_log(head)} messages each, 1..{head}")
             _read_models_equal_a_rebuild(layout.cli)
             writer.resume()
         writer.stop.set()

@@ -13,13 +13,14 @@ import contextlib
 import json
 import signal
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nats
+import pytest
 
 from adapters import messages, readstore
 from adapters.embedded.nats import jetstream_ready, nats_server_executable
@@ -28,6 +29,7 @@ from adapters.nats_feed import JetStreamFeed
 from adapters.nats_projector import NatsProjector
 from adapters.rebuild import checksum, rebuild
 from adapters.relay import Relay
+from tests.integration.fault_support import reporter
 from tests.integration.test_cli_serve import free_port
 from tests.integration.test_relay import World, assert_stream_is_the_log, table
 
@@ -163,20 +165,22 @@ class Consumer:
 
 
 def test_a_lost_node_then_a_lost_leader_lose_and_reorder_nothing(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cluster = Cluster(tmp_path)
     for node in cluster.nodes:
         cluster.start(node)
     store = open_event_store(database_url)
     try:
-        asyncio.run(_scenario(cluster, database_url, World(store)))
+        asyncio.run(_scenario(cluster, database_url, World(store), reporter(capsys)))
     finally:
         store.close()
         cluster.stop()
 
 
-async def _scenario(cluster: Cluster, database_url: str, world: World) -> None:
+async def _scenario(
+    cluster: Cluster, database_url: str, world: World, say: Callable[[str], None]
+) -> None:
     await _until(lambda: _jetstream_up(cluster), "a JetStream meta leader")
     pool = await readstore.create_pool(database_url)
     stop = asyncio.Event()
@@ -200,7 +204,7 @@ async def _scenario(cluster: Cluster, database_url: str, world: World) -> None:
                 await _until(lambda d=durable: _consumer_on_three(js, d), f"{durable} on three")
             consumer = Consumer(feed)
             tasks.append(asyncio.create_task(consumer.run(stop)))
-            await _rounds(cluster, js, world, database_url, consumer)
+            await _rounds(cluster, js, world, database_url, consumer, say)
             stop.set()
             await asyncio.gather(*tasks)
             await projector.stop()
@@ -211,8 +215,8 @@ async def _scenario(cluster: Cluster, database_url: str, world: World) -> None:
         stored = await asyncio.to_thread(
             assert_stream_is_the_log, database_url, cluster.nodes[0].url
         )
-        print(
-            f"\ncluster: {len(positions)} events written, stream {len(stored)} messages, "
+        say(
+            f"cluster: {len(positions)} events written, stream {len(stored)} messages, "
             f"consumer saw {len(consumer.positions)} in order "
             f"({consumer.failed_rounds} failed rounds retried)"
         )
@@ -242,7 +246,12 @@ async def _started_and_stopped(pool: Any, url: str, replicas: int) -> None:
 
 
 async def _rounds(
-    cluster: Cluster, js: Any, world: World, database_url: str, consumer: Consumer
+    cluster: Cluster,
+    js: Any,
+    world: World,
+    database_url: str,
+    consumer: Consumer,
+    say: Callable[[str], None],
 ) -> None:
     """Round 1 kills a node that does not lead the stream, round 2 the leader; each
     round writes before and after the kill, waits for the consumer to reach the head,
@@ -264,8 +273,8 @@ async def _rounds(
         await _until(lambda: _all_current(js), "three current replicas")
         await _until(lambda head=head: _stream_at(js, head), f"the stream at {head}")
         new_leader, _ = await _stream_state(js)
-        print(
-            f"\nround {round_number}: killed {victim.name} (leader {leader}), "
+        say(
+            f"round {round_number}: killed {victim.name} (leader {leader}), "
             f"consumer at {head}; {victim.name} back, three replicas current, stream at head, "
             f"leader {new_leader}"
         )
