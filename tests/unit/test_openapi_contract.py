@@ -93,9 +93,21 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
             for headers in ({}, pemda):
                 answer = client.get(path + "/" + item["id"], headers=headers).json()
                 _valid(document, one, answer)
+                history = client.get(path + "/" + item["id"] + "/history", headers=headers)
+                assert history.json()["items"], path
+                _valid(document, one + "/history", history.json())
                 checked += 1
     region = client.get("/api/v1/regions/35.72/actions").json()
     _valid(document, "/api/v1/regions/{code}/actions", region)
+    for reference in (
+        "/api/v1/regions",
+        "/api/v1/reference/kkp-ham",
+        "/api/v1/reference/rpjmn",
+        "/api/v1/reference/national-targets",
+    ):
+        answer = client.get(reference).json()
+        assert answer["items"], reference
+        _valid(document, reference, answer)
     assert checked >= 12
     wrong = {**listed["items"][0], "version": "two"}
     with pytest.raises(jsonschema_rs.ValidationError):

@@ -160,7 +160,11 @@ class ActionController(Controller):
         body = {**then.content, "as_of": dated.as_of.describe()}
         return Response(body, headers={"Vary": "Authorization, Cookie"})
 
-    @get("/{action_id:uuid}/history", summary="Riwayat peristiwa / event history")
+    @get(
+        "/{action_id:uuid}/history",
+        summary="Riwayat peristiwa / event history",
+        opt={RESPONDS: ("history", "action")},
+    )
     async def get_history(
         self, reader: Reader, who: Who, action_id: FromPath[UUID]
     ) -> dict[str, Any]:

@@ -66,7 +66,11 @@ class ForumController(Controller):
     async def get_forum(self, reader: Reader, who: Who, forum_id: FromPath[UUID]) -> Response[Any]:
         return await aggregate_response(reader, who, "forum", forum_id)
 
-    @get("/{forum_id:uuid}/history", summary="Riwayat peristiwa / event history")
+    @get(
+        "/{forum_id:uuid}/history",
+        summary="Riwayat peristiwa / event history",
+        opt={RESPONDS: ("history", "forum")},
+    )
     async def get_history(
         self, reader: Reader, who: Who, forum_id: FromPath[UUID]
     ) -> dict[str, Any]:
@@ -176,7 +180,11 @@ class CommitmentController(Controller):
     ) -> Response[Any]:
         return await aggregate_response(reader, who, "commitment", commitment_id)
 
-    @get("/{commitment_id:uuid}/history", summary="Riwayat peristiwa / event history")
+    @get(
+        "/{commitment_id:uuid}/history",
+        summary="Riwayat peristiwa / event history",
+        opt={RESPONDS: ("history", "commitment")},
+    )
     async def get_history(
         self, reader: Reader, who: Who, commitment_id: FromPath[UUID]
     ) -> dict[str, Any]:

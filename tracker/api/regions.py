@@ -17,6 +17,7 @@ from adapters.reference_data import (
 from tracker import queries
 from tracker.api.params import After, Limit, Pada
 from tracker.api.reads import board_page
+from tracker.api.reference_out import KkpCriteriaOut, PrioritiesOut, ProvincesOut, TargetsOut
 from tracker.errors import NotFound
 from tracker.http.openapi_docs import RESPONDS
 from tracker.http.reading import Reads, as_of, before_read, between, fresh
@@ -34,8 +35,8 @@ class RegionController(Controller):
     tags = ("regions",)
 
     @get("/", summary="Provinsi / provinces")
-    async def provinces(self) -> dict[str, Any]:
-        return {"items": region_catalogue().provinces()}
+    async def provinces(self) -> ProvincesOut:
+        return ProvincesOut(region_catalogue().provinces())
 
     @get("/{code:str}", summary="Ringkasan wilayah / region summary, ranking for a province")
     async def region(
@@ -153,13 +154,13 @@ class ReferenceController(Controller):
     tags = ("reference",)
 
     @get("/kkp-ham", summary="10 kriteria KKP HAM")
-    async def kkp(self) -> dict[str, Any]:
-        return {"items": kkp_criteria()}
+    async def kkp(self) -> KkpCriteriaOut:
+        return KkpCriteriaOut(list(kkp_criteria()))
 
     @get("/rpjmn", summary="Prioritas Nasional RPJMN 2025-2029")
-    async def rpjmn(self) -> dict[str, Any]:
-        return {"items": national_priorities()}
+    async def rpjmn(self) -> PrioritiesOut:
+        return PrioritiesOut(list(national_priorities()))
 
     @get("/national-targets", summary="Target nasional 2025 / national targets")
-    async def targets(self) -> dict[str, Any]:
-        return {"items": national_targets()}
+    async def targets(self) -> TargetsOut:
+        return TargetsOut(list(national_targets()))

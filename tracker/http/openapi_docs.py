@@ -12,7 +12,7 @@ import msgspec
 
 from domain.registry import AGGREGATE_STATES
 
-RESPONDS = "responds"  # a handler's opt: ("one" | "list", aggregate kind)
+RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate kind)
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
 DOCUMENTED = ("forum", "commitment", "action")
@@ -44,8 +44,26 @@ def _optional(schema: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in schema.items() if key != "required"}
 
 
+HISTORY_ENTRY = {
+    "type": "object",
+    "description": "One stored event of the record (tracker/queries.py history), oldest first.",
+    "required": ["position", "version", "type", "at", "actor", "data"],
+    "properties": {
+        "position": {"type": "integer", "description": "its place in the whole log"},
+        "version": {"type": "integer", "description": "its place in this record"},
+        "type": {"type": "string", "examples": ["ProgressReportSubmitted"]},
+        "at": {"type": "string", "format": "date-time"},
+        "actor": {"type": "object", "description": "role and office (account id for auditors)"},
+        "data": {"type": "object", "description": "the event's own fields"},
+    },
+}
+
+
 def response_schema(responds: tuple[str, str]) -> dict[str, Any]:
     shape, kind = responds
+    if shape == "history":
+        entries = {"type": "array", "items": HISTORY_ENTRY}
+        return {"type": "object", "required": ["items"], "properties": {"items": entries}}
     one = {"$ref": REF + PREFIX + AGGREGATE_STATES[kind].__name__}
     if shape == "one":
         return one
