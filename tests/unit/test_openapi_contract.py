@@ -99,6 +99,14 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
                 checked += 1
     region = client.get("/api/v1/regions/35.72/actions").json()
     _valid(document, "/api/v1/regions/{code}/actions", region)
+    for figures, path in (
+        ("/api/v1/regions/35.72", "/api/v1/regions/{code}"),  # a kota
+        ("/api/v1/regions/35", "/api/v1/regions/{code}"),  # a province, with its ranking
+        ("/api/v1/national", "/api/v1/national"),
+    ):
+        answer = client.get(figures).json()
+        assert answer["summary"]["actions"] > 0, figures
+        _valid(document, path, answer)
     for reference in (
         "/api/v1/regions",
         "/api/v1/reference/kkp-ham",

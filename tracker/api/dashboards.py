@@ -12,6 +12,7 @@ from adapters.reference_data import national_targets
 from tracker import queries
 from tracker.api.params import After, Pada
 from tracker.errors import NotFound
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.reading import Reads, as_of, before_read, fresh
 
 
@@ -19,7 +20,11 @@ class DashboardController(Controller):
     path = "/"
     tags = ("dashboards",)
 
-    @get("/national", summary="Nasional: provinsi dan peringkat / provinces and ranking")
+    @get(
+        "/national",
+        summary="Nasional: provinsi dan peringkat / provinces and ranking",
+        opt={RESPONDS: ("figures", "national")},
+    )
     async def national(
         self, request: Request[Any, Any, Any], reads: Reads, after: After = None, pada: Pada = None
     ) -> Any:

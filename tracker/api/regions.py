@@ -38,7 +38,11 @@ class RegionController(Controller):
     async def provinces(self) -> ProvincesOut:
         return ProvincesOut(region_catalogue().provinces())
 
-    @get("/{code:str}", summary="Ringkasan wilayah / region summary, ranking for a province")
+    @get(
+        "/{code:str}",
+        summary="Ringkasan wilayah / region summary, ranking for a province",
+        opt={RESPONDS: ("figures", "region")},
+    )
     async def region(
         self,
         request: Request[Any, Any, Any],

@@ -10,9 +10,11 @@ from typing import Any
 
 import msgspec
 
+from domain.regions import Region
 from domain.registry import AGGREGATE_STATES
 
-RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate kind)
+RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate kind),
+# or ("figures", "region" | "national") for the ranked summaries
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
 DOCUMENTED = ("forum", "commitment", "action")
@@ -31,13 +33,68 @@ FIGURES = {
 }
 
 
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+SUMMARY = {
+    "type": "object",
+    "description": (
+        "What the figures are (projections/rollups.py, docs/figures.md). `completion` is what "
+        "regions claim, verified or not; `verified_completion` only what a Kanwil verified; "
+        "both weighted means of action percentages, null without actions."
+    ),
+    "required": ["actions", "by_status", "completion", "verified_completion", "overdue"],
+    "properties": {
+        "actions": {"type": "integer"},
+        "by_status": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "completion": {**NUMBER_OR_NULL, "description": "claimed percent"},
+        "verified_completion": {**NUMBER_OR_NULL, "description": "verified percent"},
+        "on_time_share": {**NUMBER_OR_NULL, "description": "of finished actions, 0-1"},
+        "overdue": {"type": "integer"},
+        "verified_share": {**NUMBER_OR_NULL, "description": "of reports, 0-1"},
+        "last_activity": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+RANKED = {
+    "type": "object",
+    "description": "Best first: verified completion, then claimed, verified share, on time.",
+    "required": ["code", "name", "summary", "rank"],
+    "properties": {
+        "code": {"type": "string", "examples": ["35.72"]},
+        "name": {"type": "string"},
+        "summary": {"$ref": REF + "FiguresSummary"},
+        "rank": {"type": "integer", "minimum": 1},
+    },
+}
+RANKING = {"type": "array", "items": {"$ref": REF + "FiguresRanked"}}
+FIGURES_SCHEMAS = {
+    "region": {
+        "type": "object",
+        "required": ["region", "summary"],
+        "properties": {
+            "region": {"$ref": REF + PREFIX + "Region"},
+            "summary": {"$ref": REF + "FiguresSummary"},
+            "province": {"$ref": REF + PREFIX + "Region"},
+            "ranking": {**RANKING, "description": "a province's regions (provinces only)"},
+        },
+    },
+    "national": {
+        "type": "object",
+        "required": ["summary", "provinces", "regions"],
+        "properties": {
+            "summary": {"$ref": REF + "FiguresSummary"},
+            "provinces": RANKING,
+            "regions": RANKING,
+        },
+    },
+}
+
+
 def document_components() -> dict[str, Any]:
-    types = [AGGREGATE_STATES[kind] for kind in DOCUMENTED]
+    types = [AGGREGATE_STATES[kind] for kind in DOCUMENTED] + [Region]
     _, found = msgspec.json.schema_components(types, ref_template=REF + PREFIX + "{name}")
     components = {PREFIX + name: _optional(schema) for name, schema in found.items()}
     action = components[PREFIX + AGGREGATE_STATES["action"].__name__]
     action["properties"] = {**action["properties"], "figures": FIGURES}
-    return components
+    return {**components, "FiguresSummary": SUMMARY, "FiguresRanked": RANKED}
 
 
 def _optional(schema: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +118,8 @@ HISTORY_ENTRY = {
 
 def response_schema(responds: tuple[str, str]) -> dict[str, Any]:
     shape, kind = responds
+    if shape == "figures":
+        return FIGURES_SCHEMAS[kind]
     if shape == "history":
         entries = {"type": "array", "items": HISTORY_ENTRY}
         return {"type": "object", "required": ["items"], "properties": {"items": entries}}
