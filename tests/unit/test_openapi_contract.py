@@ -99,6 +99,9 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
                 checked += 1
     region = client.get("/api/v1/regions/35.72/actions").json()
     _valid(document, "/api/v1/regions/{code}/actions", region)
+    closures = client.get("/api/v1/periods").json()
+    assert closures["items"], "the demo closes periods"
+    _valid(document, "/api/v1/periods", closures)
     for figures, path in (
         ("/api/v1/regions/35.72", "/api/v1/regions/{code}"),  # a kota
         ("/api/v1/regions/35", "/api/v1/regions/{code}"),  # a province, with its ranking

@@ -18,6 +18,7 @@ from tracker.api.schemas import CommandOut
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, as_of, before_read, fresh
 
@@ -36,7 +37,11 @@ class PeriodController(Controller):
     path = "/periods"
     tags = ("periods",)
 
-    @get("/", summary="Periode yang ditutup / closed reporting periods")
+    @get(
+        "/",
+        summary="Periode yang ditutup / closed reporting periods",
+        opt={RESPONDS: ("list", "period")},
+    )
     async def list_closures(
         self,
         request: Request[Any, Any, Any],

@@ -17,7 +17,7 @@ RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate
 # or ("figures", "region" | "national") for the ranked summaries
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
-DOCUMENTED = ("forum", "commitment", "action")
+DOCUMENTED = ("forum", "commitment", "action", "period")
 FIGURES = {
     "type": "object",
     "description": "The action's figures as the domain counts them (projections/catalog.py).",
