@@ -18,6 +18,7 @@ from litestar.testing import TestClient
 
 from tests.api.conftest import ok
 from tests.support import settings_for
+from tests.unit.test_openapi_contract import documented
 from tracker import cli
 from tracker.app import create_app
 from tracker.demo.accounts import PASSWORDS_FILE
@@ -146,6 +147,11 @@ def test_one_changed_byte_fails_verify_and_proofs_check_offline(
     blitar = ok(client.get(f"/api/v1/actions?region=35.72&after={head}"))["items"][0]
     position = ok(client.get(f"/api/v1/actions/{blitar['id']}/history"))["items"][-1]["position"]
     (tmp_path / "proof.json").write_text(client.get(f"/api/v1/ledger/proofs/{position}").text)
+    document = client.get("/schema/openapi.json").json()
+    proof = json.loads((tmp_path / "proof.json").read_text())
+    documented(document, "/api/v1/ledger/proofs/{position}", proof)
+    latest = ok(client.get("/api/v1/ledger/checkpoints/latest"))
+    documented(document, "/api/v1/ledger/checkpoints/latest", latest)
     (tmp_path / "key.json").write_text(client.get("/.well-known/pelacak-ham-audit-key").text)
     assert client.get(f"/api/v1/ledger/events/{position}").status_code == 401
     sign_in(client, "demo-kanwil-jatim", passwords["demo-kanwil-jatim"])

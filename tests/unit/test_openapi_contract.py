@@ -88,20 +88,20 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
         ("/api/v1/actions", "/api/v1/actions/{action_id}"),
     ):
         listed = client.get(path).json()
-        _valid(document, path, listed)
+        documented(document, path, listed)
         for item in listed["items"][:3]:
             for headers in ({}, pemda):
                 answer = client.get(path + "/" + item["id"], headers=headers).json()
-                _valid(document, one, answer)
+                documented(document, one, answer)
                 history = client.get(path + "/" + item["id"] + "/history", headers=headers)
                 assert history.json()["items"], path
-                _valid(document, one + "/history", history.json())
+                documented(document, one + "/history", history.json())
                 checked += 1
     region = client.get("/api/v1/regions/35.72/actions").json()
-    _valid(document, "/api/v1/regions/{code}/actions", region)
+    documented(document, "/api/v1/regions/{code}/actions", region)
     closures = client.get("/api/v1/periods").json()
     assert closures["items"], "the demo closes periods"
-    _valid(document, "/api/v1/periods", closures)
+    documented(document, "/api/v1/periods", closures)
     for figures, path in (
         ("/api/v1/regions/35.72", "/api/v1/regions/{code}"),  # a kota
         ("/api/v1/regions/35", "/api/v1/regions/{code}"),  # a province, with its ranking
@@ -109,7 +109,7 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
     ):
         answer = client.get(figures).json()
         assert answer["summary"]["actions"] > 0, figures
-        _valid(document, path, answer)
+        documented(document, path, answer)
     for reference in (
         "/api/v1/regions",
         "/api/v1/reference/kkp-ham",
@@ -118,14 +118,15 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
     ):
         answer = client.get(reference).json()
         assert answer["items"], reference
-        _valid(document, reference, answer)
+        documented(document, reference, answer)
     assert checked >= 12
     wrong = {**listed["items"][0], "version": "two"}
     with pytest.raises(jsonschema_rs.ValidationError):
-        _valid(document, "/api/v1/actions/{action_id}", wrong)
+        documented(document, "/api/v1/actions/{action_id}", wrong)
 
 
-def _valid(document: dict[str, Any], path: str, body: Any) -> None:
+def documented(document: dict[str, Any], path: str, body: Any) -> None:
+    """`body` fits the 200 schema of GET `path` in the served OpenAPI `document`."""
     schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
     resolver = {**schema["schema"], "components": document["components"]}
     jsonschema_rs.validate(resolver, body)

@@ -19,6 +19,7 @@ from adapters.signing import Signer
 from domain import access
 from projections.catalog import places
 from tracker.http.deps import Config, Keys, Reader
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.problems import PROBLEMS, problem
 from tracker.settings import Settings
@@ -68,7 +69,7 @@ class LedgerController(Controller):
     @get(
         "/checkpoints/latest",
         summary="Checkpoint terbaru / the latest signed checkpoint",
-        opt={PROBLEMS: ("409",)},  # not yet signed
+        opt={PROBLEMS: ("409",), RESPONDS: ("ledger", "checkpoint")},  # 409: none signed yet
     )
     async def latest(self, request: Request[Any, Any, Any], reader: Reader) -> Any:
         signed = await reader.latest_checkpoint()
@@ -88,7 +89,7 @@ class LedgerController(Controller):
     @get(
         "/proofs/{position:int}",
         summary="Bukti inklusi / inclusion proof of one event",
-        opt={PROBLEMS: ("409",)},  # no signed checkpoint covers it yet
+        opt={PROBLEMS: ("409",), RESPONDS: ("ledger", "proof")},  # 409: none covers it yet
     )
     async def proof(
         self,

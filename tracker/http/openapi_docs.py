@@ -10,11 +10,13 @@ from typing import Any
 
 import msgspec
 
+from domain.ledger.checkpoint import InclusionProof
 from domain.regions import Region
 from domain.registry import AGGREGATE_STATES
 
 RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate kind),
-# or ("figures", "region" | "national") for the ranked summaries
+# ("figures", "region" | "national") for the ranked summaries, ("ledger", "checkpoint" |
+# "proof") for the audit ledger's answers (docs/audit.md)
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
 DOCUMENTED = ("forum", "commitment", "action", "period")
@@ -65,7 +67,25 @@ RANKED = {
     },
 }
 RANKING = {"type": "array", "items": {"$ref": REF + "FiguresRanked"}}
-FIGURES_SCHEMAS = {
+CHECKPOINT = {
+    "type": "object",
+    "description": "The latest signed checkpoint of the log (docs/audit.md).",
+    "required": ["size", "position", "root", "issued_at", "key_id", "body", "signature"],
+    "properties": {
+        "size": {"type": "integer", "description": "events the tree covers"},
+        "position": {"type": "integer", "description": "the last of them"},
+        "root": {"type": "string", "description": "Merkle root, base64"},
+        "issued_at": {"type": "string", "format": "date-time"},
+        "key_id": {"type": "string"},
+        "body": {"type": "string", "description": "the signed text"},
+        "signature": {"type": "string", "description": "Ed25519, base64"},
+    },
+}
+LEDGER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "checkpoint": CHECKPOINT,
+    "proof": {"$ref": REF + PREFIX + InclusionProof.__name__},
+}
+FIGURES_SCHEMAS: dict[str, dict[str, Any]] = {
     "region": {
         "type": "object",
         "required": ["region", "summary"],
@@ -89,7 +109,7 @@ FIGURES_SCHEMAS = {
 
 
 def document_components() -> dict[str, Any]:
-    types = [AGGREGATE_STATES[kind] for kind in DOCUMENTED] + [Region]
+    types = [AGGREGATE_STATES[kind] for kind in DOCUMENTED] + [Region, InclusionProof]
     _, found = msgspec.json.schema_components(types, ref_template=REF + PREFIX + "{name}")
     components = {PREFIX + name: _optional(schema) for name, schema in found.items()}
     action = components[PREFIX + AGGREGATE_STATES["action"].__name__]
@@ -120,6 +140,8 @@ def response_schema(responds: tuple[str, str]) -> dict[str, Any]:
     shape, kind = responds
     if shape == "figures":
         return FIGURES_SCHEMAS[kind]
+    if shape == "ledger":
+        return LEDGER_SCHEMAS[kind]
     if shape == "history":
         entries = {"type": "array", "items": HISTORY_ENTRY}
         return {"type": "object", "required": ["items"], "properties": {"items": entries}}
