@@ -99,6 +99,8 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
                 checked += 1
     region = client.get("/api/v1/regions/35.72/actions").json()
     documented(document, "/api/v1/regions/{code}/actions", region)
+    key = "/.well-known/pelacak-ham-audit-key"
+    documented(document, key, client.get(key).json())
     closures = client.get("/api/v1/periods").json()
     assert closures["items"], "the demo closes periods"
     documented(document, "/api/v1/periods", closures)

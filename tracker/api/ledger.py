@@ -37,7 +37,12 @@ def _key(signer: Signer, config: Settings) -> dict[str, Any]:
     }
 
 
-@get(WELL_KNOWN, tags=["ledger"], summary="Kunci publik penanda tangan / signing public key")
+@get(
+    WELL_KNOWN,
+    tags=["ledger"],
+    summary="Kunci publik penanda tangan / signing public key",
+    opt={RESPONDS: ("ledger", "key")},
+)
 async def public_key(keys: Keys, config: Config) -> dict[str, Any]:
     return _key(keys, config)
 

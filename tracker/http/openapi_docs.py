@@ -16,7 +16,7 @@ from domain.registry import AGGREGATE_STATES
 
 RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate kind),
 # ("figures", "region" | "national") for the ranked summaries, ("ledger", "checkpoint" |
-# "proof") for the audit ledger's answers (docs/audit.md)
+# "proof" | "key") for the audit ledger's answers (docs/audit.md)
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
 DOCUMENTED = ("forum", "commitment", "action", "period")
@@ -81,8 +81,21 @@ CHECKPOINT = {
         "signature": {"type": "string", "description": "Ed25519, base64"},
     },
 }
+PUBLIC_KEY = {
+    "type": "object",
+    "description": "The key checkpoints are signed with; check proofs offline against it.",
+    "required": ["algorithm", "key_id", "public_key", "public_key_pem", "origin"],
+    "properties": {
+        "algorithm": {"type": "string", "enum": ["Ed25519"]},
+        "key_id": {"type": "string"},
+        "public_key": {"type": "string", "description": "raw key, base64"},
+        "public_key_pem": {"type": "string"},
+        "origin": {"type": "string", "description": "names this log in the checkpoints"},
+    },
+}
 LEDGER_SCHEMAS: dict[str, dict[str, Any]] = {
     "checkpoint": CHECKPOINT,
+    "key": PUBLIC_KEY,
     "proof": {"$ref": REF + PREFIX + InclusionProof.__name__},
 }
 FIGURES_SCHEMAS: dict[str, dict[str, Any]] = {
