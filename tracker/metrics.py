@@ -59,7 +59,8 @@ class Metrics:
         )
         self.cached = Counter(
             "tracker_response_cache_requests",
-            "Anonymous reads answered from the response cache (hit) or made (miss).",
+            "Anonymous reads: answered from the response cache (hit), made and kept (miss),"
+            " or made and not keepable (uncacheable: no read-model ETag, a cookie set, ...).",
             ["outcome"],
             registry=registry,
         )

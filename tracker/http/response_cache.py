@@ -75,7 +75,6 @@ class ResponseCache:
                 scope["path_template"] = entry.route
             await _replay(entry, send)
             return
-        self.counted.labels("miss").inc()
         await self._make(key, now_stamp, scope, receive, send)
 
     async def _stamp(self) -> str:
@@ -139,6 +138,8 @@ class ResponseCache:
             await self.app(scope, receive, capture)
             if size <= MAX_BODY:
                 made = self._keep(key, now_stamp, status, headers, b"".join(chunks), scope)
+            # miss: made and kept; uncacheable: an answer no ETag proves (health, a 404...)
+            self.counted.labels("miss" if made is not None else "uncacheable").inc()
         finally:
             if self.making.get(key, (None,))[0] == now_stamp:
                 del self.making[key]
