@@ -99,6 +99,11 @@ def test_the_documents_answered_fit_their_typed_schemas(demo_site: Site) -> None
                 checked += 1
     region = client.get("/api/v1/regions/35.72/actions").json()
     documented(document, "/api/v1/regions/{code}/actions", region)
+    documented(document, "/api/v1/me", client.get("/api/v1/me").json())
+    documented(document, "/api/v1/me", client.get("/api/v1/me", headers=pemda).json())
+    users = client.get("/api/v1/users", headers=demo_site.as_("admin")).json()
+    assert len(users["items"]) >= 3
+    documented(document, "/api/v1/users", users)
     key = "/.well-known/pelacak-ham-audit-key"
     documented(document, key, client.get(key).json())
     closures = client.get("/api/v1/periods").json()

@@ -14,6 +14,7 @@ from adapters.account_types import Account
 from tracker import accounts as use_cases
 from tracker.commands import CreateAccount, DisableAccount, IssueToken, RevokeToken
 from tracker.http.deps import Accounts, Bus
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who, describe
 
 
@@ -53,7 +54,7 @@ class AccountController(Controller):
     path = "/"
     tags = ("accounts",)
 
-    @get("/users", summary="Daftar akun / accounts (admin)")
+    @get("/users", summary="Daftar akun / accounts (admin)", opt={RESPONDS: ("accounts", "list")})
     async def users(self, accounts: Accounts, who: Who) -> dict[str, Any]:
         return {"items": [_out(a) for a in await use_cases.listed(accounts, who)]}
 
@@ -90,7 +91,11 @@ class AccountController(Controller):
     async def revoke(self, bus: Bus, who: Who, token_id: FromPath[str]) -> None:
         await bus.dispatch(RevokeToken(token_id=token_id), who)
 
-    @get("/me", summary="Akun yang sedang masuk / the current account")
+    @get(
+        "/me",
+        summary="Akun yang sedang masuk / the current account",
+        opt={RESPONDS: ("accounts", "me")},
+    )
     async def me(self, request: Request[Any, Any, Any], who: Who) -> dict[str, Any]:
         """Browser scripts read the session's CSRF token here to send it as X-CSRF-Token."""
         return {**describe(who), "csrf_token": getattr(request.state, "csrf", None)}

@@ -16,7 +16,8 @@ from domain.registry import AGGREGATE_STATES
 
 RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate kind),
 # ("figures", "region" | "national") for the ranked summaries, ("ledger", "checkpoint" |
-# "proof" | "key") for the audit ledger's answers (docs/audit.md)
+# "proof" | "key") for the audit ledger's answers (docs/audit.md), ("accounts", "list" |
+# "me") for the account reads
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
 DOCUMENTED = ("forum", "commitment", "action", "period")
@@ -98,6 +99,43 @@ LEDGER_SCHEMAS: dict[str, dict[str, Any]] = {
     "key": PUBLIC_KEY,
     "proof": {"$ref": REF + PREFIX + InclusionProof.__name__},
 }
+STRING_OR_NULL = {"type": ["string", "null"]}
+ACCOUNT = {
+    "type": "object",
+    "required": ["user_id", "display_name", "role", "office", "provinces", "disabled"],
+    "properties": {
+        "user_id": {"type": "string"},
+        "display_name": {"type": "string"},
+        "role": {"type": "string", "enum": ["pemda", "kanwil", "admin"]},
+        "office": {"type": "string"},
+        "region_code": {**STRING_OR_NULL, "description": "a Pemda account's region"},
+        "opd": {**STRING_OR_NULL, "description": "a Pemda account kept to one OPD"},
+        "provinces": {"type": "array", "items": {"type": "string"}, "description": "Kanwil"},
+        "disabled": {"type": "boolean"},
+    },
+}
+ME = {
+    "type": "object",
+    "description": "Who is asking; `role` is `public` without an account.",
+    "required": ["user_id", "role", "provinces"],
+    "properties": {
+        "user_id": STRING_OR_NULL,
+        "role": {"type": "string", "enum": ["public", "pemda", "kanwil", "admin"]},
+        "office": STRING_OR_NULL,
+        "region_code": STRING_OR_NULL,
+        "opd": STRING_OR_NULL,
+        "provinces": {"type": "array", "items": {"type": "string"}},
+        "csrf_token": {**STRING_OR_NULL, "description": "a browser session's X-CSRF-Token"},
+    },
+}
+ACCOUNT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "list": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": ACCOUNT}},
+    },
+    "me": ME,
+}
 FIGURES_SCHEMAS: dict[str, dict[str, Any]] = {
     "region": {
         "type": "object",
@@ -155,6 +193,8 @@ def response_schema(responds: tuple[str, str]) -> dict[str, Any]:
         return FIGURES_SCHEMAS[kind]
     if shape == "ledger":
         return LEDGER_SCHEMAS[kind]
+    if shape == "accounts":
+        return ACCOUNT_SCHEMAS[kind]
     if shape == "history":
         entries = {"type": "array", "items": HISTORY_ENTRY}
         return {"type": "object", "required": ["items"], "properties": {"items": entries}}
