@@ -19,14 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from bench.as_of import write_section
-from bench.stack import REPO_ROOT, free_port, machine_facts
+from bench.stack import REPO_ROOT, free_port, machine_facts, wait_until_ok
 
 MARK_BEGIN = "<!-- reads: written by python -m bench.reads -->"
 MARK_END = "<!-- /reads -->"
-READY_TIMEOUT_S = 120.0
 URLS = (
     ("region JSON", "/api/v1/regions/35.72"),
     ("national JSON", "/api/v1/national"),
@@ -84,18 +81,9 @@ class Server:
                 stdout=out,
                 stderr=out,
             )
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{command} exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(self.url(ready_path), timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{command} not ready: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_until_ok(
+            self.process, self.url(ready_path), lambda: log.read_text()[-2000:], command[-1]
+        )
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

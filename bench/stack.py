@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,24 @@ def _interrupt(process: subprocess.Popen[bytes]) -> int | None:
         return None
 
 
+def wait_until_ok(
+    process: subprocess.Popen[bytes], url: str, log_tail: Callable[[], str], name: str
+) -> None:
+    """Until `url` answers 200, within READY_TIMEOUT_S; raises with the log's tail if the
+    process exits first or never gets there."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}: {log_tail()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} not ready after {READY_TIMEOUT_S:.0f}s: {log_tail()}")
+
+
 @dataclass
 class ServeProcess:
     """`python -m tracker.cli serve --port N` with both URLs set, so it embeds nothing and
@@ -143,20 +162,9 @@ class ServeProcess:
             self._spawn("project", "project")
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        serve = self.processes["serve"]
-        while time.monotonic() < deadline:
-            if serve.poll() is not None:
-                raise RuntimeError(
-                    f"tracker serve exited with {serve.returncode}: {self.log_tail()}"
-                )
-            try:
-                if httpx.get(f"{self.base_url}/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"tracker serve not ready after {READY_TIMEOUT_S:.0f}s")
+        wait_until_ok(
+            self.processes["serve"], f"{self.base_url}/ready", self.log_tail, "tracker serve"
+        )
 
     def cpu_seconds(self) -> float:
         """CPU of every tracker process (HTTP, event store, relay, projector)."""

@@ -58,8 +58,8 @@ class MemoryEventStore:
         attempt = CURRENT_ATTEMPT.get()
         key = None if attempt is None or attempt.marked else (attempt.account, attempt.key)
         with self._lock:
-            if key in self._applied:
-                raise ConcurrencyConflict(key[1] if key else "")
+            if key is not None and key in self._applied:
+                raise ConcurrencyConflict(key[1])
             versions: dict[UUID, int] = {}
             for aggregate_id, version, _, encoded in planned:
                 current = versions.get(aggregate_id, len(self._streams.get(aggregate_id, ())))
