@@ -24,6 +24,7 @@ from tracker.bootstrap import Services, bootstrap
 from tracker.http.deps import App, provided
 from tracker.http.idempotency import idempotency_middleware
 from tracker.http.openapi import CompletedJson
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import account_first, provide_principal
 from tracker.http.problems import EXCEPTION_HANDLERS, problem
 from tracker.http.response_cache import response_cache
@@ -84,7 +85,7 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", tags=["ops"], summary="Siap melayani / readiness")
+@get("/ready", tags=["ops"], summary="Siap melayani / readiness", opt={RESPONDS: ("read", "ready")})
 async def ready(request: Request[Any, Any, Any], services: App) -> Any:
     """200 only when this replica can answer as the others do: its database answers, NATS
     (when configured) is connected, the read models have caught up with the log as it was

@@ -26,6 +26,7 @@ from tracker.api.params import After
 from tracker.errors import NotFound
 from tracker.http.deps import Reader
 from tracker.http.helpers import BadHeader, etag
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, before_read
 
@@ -79,6 +80,7 @@ class AuditController(Controller):
     @get(
         "/{kind:str}/{record_id:uuid}",
         summary="Jejak audit satu catatan / one record's audit trail",
+        opt={RESPONDS: ("read", "audit-trail")},
         description="kind: actions | forums | commitments | assessments. Every event with the "
         "full actor and the field-level changes it made. Admin; Kanwil of the region's "
         "province; the "
@@ -107,6 +109,7 @@ class AuditController(Controller):
     @get(
         "/regions/{code:str}/activity",
         summary="Aktivitas wilayah untuk audit / a region's activity for auditors",
+        opt={RESPONDS: ("read", "audit-activity")},
         description="Newest first; filter by since (inclusive) / until (exclusive; a bare "
         "date includes that day), actor (account id) and type (event type). Page with "
         "before=<next_before>. ?format=csv or Accept: text/csv for a CSV export.",

@@ -37,6 +37,7 @@ class DashboardController(Controller):
     @get(
         "/forums/{forum_id:uuid}/progress",
         summary="Dari komitmen ke implementasi / from commitment to implementation",
+        opt={RESPONDS: ("read", "forum-progress")},
     )
     async def forum_progress(
         self,
@@ -55,7 +56,11 @@ class DashboardController(Controller):
             raise NotFound("forum", str(forum_id))
         return fresh(request, body)
 
-    @get("/matrices/{dimension:str}", summary="Matriks PN RPJMN / kriteria KKP HAM × wilayah")
+    @get(
+        "/matrices/{dimension:str}",
+        summary="Matriks PN RPJMN / kriteria KKP HAM × wilayah",
+        opt={RESPONDS: ("read", "matrix")},
+    )
     async def matrix(
         self,
         request: Request[Any, Any, Any],
@@ -80,7 +85,11 @@ class DashboardController(Controller):
             }
         return fresh(request, {"dimension": dimension, "regions": cells})
 
-    @get("/indicators", summary="Indikator terhadap target / indicators against targets")
+    @get(
+        "/indicators",
+        summary="Indikator terhadap target / indicators against targets",
+        opt={RESPONDS: ("read", "indicators")},
+    )
     async def indicators(
         self,
         request: Request[Any, Any, Any],

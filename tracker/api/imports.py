@@ -18,6 +18,7 @@ from domain.errors import InvalidInput
 from tracker import catalogue
 from tracker.errors import NotFound
 from tracker.http.deps import Bus, Reader
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.problems import problem
 from tracker.imports import service, sheets
@@ -55,6 +56,7 @@ class ImportController(Controller):
     @get(
         "/templates/{name:str}",
         summary="Unduh templat impor / download an import template",
+        opt={RESPONDS: ("read", "template")},
         description="`rencana-aksi.xlsx`, `rencana-aksi.csv`, `laporan.xlsx` or `laporan.csv`; "
         "with `region` the plan lists the commitments it signed and the progress sheet its "
         "open actions.",

@@ -22,6 +22,7 @@ from tracker.api.schemas import CommandOut
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.reading import Reads, as_of, before_read, fresh
 
@@ -62,11 +63,19 @@ class KkpController(Controller):
     path = "/kkp-ham"
     tags = ("kkp-ham",)
 
-    @get("/method", summary="Cara menghitung perkiraan kesiapan / how the estimate is computed")
+    @get(
+        "/method",
+        summary="Cara menghitung perkiraan kesiapan / how the estimate is computed",
+        opt={RESPONDS: ("read", "kkp-method")},
+    )
     async def method(self) -> dict[str, Any]:
         return queries_kkp.method()
 
-    @get("/{year:int}", summary="Tabel nasional KKP HAM / national table for a data year")
+    @get(
+        "/{year:int}",
+        summary="Tabel nasional KKP HAM / national table for a data year",
+        opt={RESPONDS: ("read", "kkp-national")},
+    )
     async def national(
         self,
         request: Request[Any, Any, Any],
@@ -87,7 +96,11 @@ class KkpController(Controller):
         )
         return fresh(request, found)
 
-    @get("/{year:int}/{code:str}", summary="KKP HAM satu wilayah / one region's data year")
+    @get(
+        "/{year:int}/{code:str}",
+        summary="KKP HAM satu wilayah / one region's data year",
+        opt={RESPONDS: ("read", "kkp-region")},
+    )
     async def region(
         self,
         request: Request[Any, Any, Any],

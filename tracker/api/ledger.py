@@ -108,7 +108,11 @@ class LedgerController(Controller):
         except sealer.ProofUnavailable as error:
             return _unavailable(request, error)
 
-    @get("/events/{position:int}", summary="Peristiwa tersimpan / stored event bytes (auditors)")
+    @get(
+        "/events/{position:int}",
+        summary="Peristiwa tersimpan / stored event bytes (auditors)",
+        opt={RESPONDS: ("read", "stored-event")},
+    )
     async def event(
         self, request: Request[Any, Any, Any], reader: Reader, who: Who, position: FromPath[int]
     ) -> Any:

@@ -84,7 +84,11 @@ class RegionController(Controller):
         )
         return await board_page(request, reads, where, limit, cursor)
 
-    @get("/{code:str}/due", summary="Laporan yang jatuh tempo / what is due when")
+    @get(
+        "/{code:str}/due",
+        summary="Laporan yang jatuh tempo / what is due when",
+        opt={RESPONDS: ("read", "due")},
+    )
     async def due(
         self,
         request: Request[Any, Any, Any],
@@ -110,7 +114,11 @@ class RegionController(Controller):
         body = await queries.due(reads.data, where, reads.today(code), waiting=waiting)
         return fresh(request, {"code": code, **body})
 
-    @get("/{code:str}/timeline", summary="Linimasa kegiatan / activity timeline")
+    @get(
+        "/{code:str}/timeline",
+        summary="Linimasa kegiatan / activity timeline",
+        opt={RESPONDS: ("read", "timeline")},
+    )
     async def timeline(
         self,
         request: Request[Any, Any, Any],
@@ -130,6 +138,7 @@ class RegionController(Controller):
     @get(
         "/{code:str}/changes",
         summary="Perubahan antara dua tanggal / what changed between two dates",
+        opt={RESPONDS: ("read", "changes")},
     )
     async def changes(
         self,

@@ -21,6 +21,7 @@ from tracker.api.schemas import CommandOut
 from tracker.api.writes import command_response
 from tracker.http.deps import Bus
 from tracker.http.helpers import expected_version
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import Who
 from tracker.http.problems import PROBLEMS
 from tracker.http.reading import Reads, as_of, before_read, fresh
@@ -51,7 +52,7 @@ class ScheduleController(Controller):
     @get(
         "/{year:int}",
         summary="Jadwal pelaporan setahun / a year's reporting schedule",
-        opt={PROBLEMS: ("422",)},  # a year outside 2000-2100
+        opt={PROBLEMS: ("422",), RESPONDS: ("read", "schedule")},  # 422: a year outside 2000-2100
     )
     async def year(
         self,

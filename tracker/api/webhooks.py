@@ -16,6 +16,7 @@ from litestar.params import FromPath, JSONBody
 from tracker import commands as app
 from tracker.errors import NotFound
 from tracker.http.deps import App, Bus
+from tracker.http.openapi_docs import RESPONDS
 from tracker.http.principal import PUBLIC_WRITE, Who
 
 TOKEN_HEADER = "tracker-webhook-token"  # noqa: S105 - a header name, not a secret
@@ -51,7 +52,11 @@ class WebhookController(Controller):
         ident, token = await bus.dispatch(command, who)
         return {"id": str(ident), "token": token, "url": data.url, "scope": data.scope}
 
-    @get("/{webhook_id:uuid}", summary="Webhook dan log pengirimannya / a webhook's log")
+    @get(
+        "/{webhook_id:uuid}",
+        summary="Webhook dan log pengirimannya / a webhook's log",
+        opt={RESPONDS: ("read", "webhook")},
+    )
     async def read(
         self, request: Request[Any, Any, Any], services: App, webhook_id: FromPath[UUID]
     ) -> dict[str, Any]:

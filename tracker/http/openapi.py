@@ -21,6 +21,7 @@ from litestar.routes import HTTPRoute
 
 from tracker.api.examples import REQUEST_EXAMPLES
 from tracker.http.openapi_docs import RESPONDS, document_components, response_schema
+from tracker.http.openapi_reads import read_content
 from tracker.http.principal import PUBLIC_WRITE, SESSION_COOKIE, UNSAFE_METHODS
 from tracker.http.problems import MEDIA_TYPE, PROBLEMS
 
@@ -160,11 +161,18 @@ def _body_schema(spec: dict[str, Any]) -> str | None:
     return ref.rpartition("/")[2] or None
 
 
+def response_content(responds: tuple[str, str]) -> dict[str, Any]:
+    shape, name = responds
+    if shape == "read":
+        return read_content(name)
+    return {"application/json": {"schema": response_schema(responds)}}
+
+
 def _described(spec: dict[str, Any], operation: Operation) -> dict[str, Any]:
     responses = dict(spec.get("responses", {}))
     if operation.responds is not None:
         ok = dict(responses.get("200", {"description": "OK"}))
-        ok["content"] = {"application/json": {"schema": response_schema(operation.responds)}}
+        ok["content"] = response_content(operation.responds)
         responses["200"] = ok
     for status in operation.statuses():
         if status == "304":

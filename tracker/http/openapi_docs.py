@@ -20,7 +20,7 @@ RESPONDS = "responds"  # a handler's opt: ("one" | "list" | "history", aggregate
 # "me") for the account reads
 PREFIX = "Doc"  # components of ours beside litestar's, whatever their class names
 REF = "#/components/schemas/"
-DOCUMENTED = ("forum", "commitment", "action", "period")
+DOCUMENTED = ("forum", "commitment", "action", "period", "assessment")
 FIGURES = {
     "type": "object",
     "description": "The action's figures as the domain counts them (projections/catalog.py).",
