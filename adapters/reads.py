@@ -162,5 +162,8 @@ class PostgresReadStore:
     async def latest_checkpoint(self) -> sealer.SignedCheckpoint | None:
         return await sealer.latest_checkpoint(self.db)
 
+    async def key_rotations(self) -> list[sealer.StoredRotation]:
+        return await sealer.rotations(self.db)
+
     async def proof_for(self, position: int, size: int | None = None) -> Any:
         return await sealer.proof_for(self.db, position, size)

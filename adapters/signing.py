@@ -8,12 +8,15 @@ import contextlib
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from domain.ledger import Checkpoint
+from domain.ledger.rotation import SignedRotation, trusted
 
 Verifier = Callable[[bytes, bytes], bool]
 
@@ -62,6 +65,52 @@ class Signer:
 
     def verifier(self) -> Verifier:
         return verifier_from(self._public_raw)
+
+    def keyring(self) -> Keyring:
+        return Keyring([self._public_raw])
+
+
+class Keyring:
+    """The public keys an auditor trusts, by key id; `widened` adds the keys that signed
+    rotations lead to (domain.ledger.rotation)."""
+
+    def __init__(self, public_keys: Iterable[bytes]) -> None:
+        self._keys = {key_id_of(raw): raw for raw in public_keys}
+        self._verifiers: dict[str, Verifier] = {}
+
+    def ids(self) -> list[str]:
+        return sorted(self._keys)
+
+    def verifier(self, key_id: str) -> Verifier | None:
+        raw = self._keys.get(key_id)
+        if raw is None:
+            return None
+        if key_id not in self._verifiers:
+            self._verifiers[key_id] = verifier_from(raw)
+        return self._verifiers[key_id]
+
+    def widened(self, statements: Iterable[SignedRotation]) -> tuple[Keyring, list[str]]:
+        """This ring and every key a statement both keys signed connects to it, with one
+        line for each statement that connects nothing because it does not verify."""
+        keys, refused = trusted(self._keys.values(), statements, _verifies)
+        return Keyring(keys), refused
+
+    def checkpoint_verifier(self) -> Verifier:
+        """Checks a checkpoint body's signature with the key its `key-id` line names."""
+
+        def verify(body: bytes, signature: bytes) -> bool:
+            try:
+                key_id = Checkpoint.parse(body).key_id
+            except ValueError:
+                return False
+            found = self.verifier(key_id)
+            return found is not None and found(body, signature)
+
+        return verify
+
+
+def _verifies(public_raw: bytes, message: bytes, signature: bytes) -> bool:
+    return verifier_from(public_raw)(message, signature)
 
 
 def _reason(error: Exception) -> str:
@@ -140,6 +189,10 @@ def public_key_from(public_key: bytes | str) -> Ed25519PublicKey:
     if len(raw) != 32:
         raise ValueError("public key must be PEM or the base64 of 32 raw Ed25519 bytes")
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def raw_of(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def verifier_from(public_key: bytes | str) -> Verifier:

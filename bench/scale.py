@@ -136,7 +136,7 @@ async def measure(url: str, key: Path, *, rebuilding: bool) -> list[str]:
         signer = signing.load_or_create(key)
         await sealer.checkpoint(pool, signer, "pelacak-ham.bench", datetime.now(UTC))
         say("verifying the whole log")
-        verify_s, report = await _timed(lambda: audit_verify.verify(pool, signer.verifier()))
+        verify_s, report = await _timed(lambda: audit_verify.verify(pool, signer.keyring()))
         say("an inclusion proof for the newest event")
         proof_ms = await median_ms(lambda: sealer.proof_for(pool, head), repeats=3)
         say("reads")

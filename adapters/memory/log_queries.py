@@ -166,5 +166,8 @@ class LogQueries(MemoryRows):
     async def latest_checkpoint(self) -> None:
         return None
 
+    async def key_rotations(self) -> list[Any]:
+        return []  # nothing is signed in memory, so no key was ever rotated
+
     async def proof_for(self, position: int, size: int | None = None) -> Any:
         raise NotCovered("nothing has been sealed and signed yet")

@@ -8,7 +8,8 @@ far. Anyone holding a checkpoint and the public key can check one event with
 The functions take an asyncpg pool or a connection.
 
 `chain` seals, `checkpoints` signs, `proofs` answers for one event, `verify` recomputes
-everything, `worker` runs sealing and signing in the background.
+everything, `rotation` moves the signing to a new key, `worker` runs sealing and
+signing in the background.
 """
 
 from adapters.sealer.chain import (
@@ -20,7 +21,12 @@ from adapters.sealer.chain import (
     create_schema,
     seal,
 )
-from adapters.sealer.checkpoints import SignedCheckpoint, checkpoint, latest_checkpoint
+from adapters.sealer.checkpoints import (
+    KeyRetired,
+    SignedCheckpoint,
+    checkpoint,
+    latest_checkpoint,
+)
 from adapters.sealer.proofs import (
     NotCovered,
     NotSealed,
@@ -30,16 +36,20 @@ from adapters.sealer.proofs import (
     proof_for,
     stored_entry,
 )
+from adapters.sealer.rotation import RotationRefused, StoredRotation, rotate, rotations
 
 __all__ = [
     "BATCH",
     "NULL_LEAF",
     "SCHEMA",
     "SEAL_LOCK",
+    "KeyRetired",
     "NotCovered",
     "NotSealed",
     "ProofUnavailable",
+    "RotationRefused",
     "SignedCheckpoint",
+    "StoredRotation",
     "UnknownPosition",
     "chain_size",
     "checkpoint",
@@ -47,6 +57,8 @@ __all__ = [
     "entry_of",
     "latest_checkpoint",
     "proof_for",
+    "rotate",
+    "rotations",
     "seal",
     "stored_entry",
 ]

@@ -38,6 +38,14 @@ CREATE TABLE IF NOT EXISTS audit.checkpoint (
     key_id text NOT NULL,
     issued_at timestamptz NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit.key_rotation (
+    new_key_id text PRIMARY KEY,  -- a key is introduced once
+    old_key_id text UNIQUE NOT NULL,  -- and retired once
+    body text NOT NULL,  -- domain.ledger.rotation
+    old_signature bytea NOT NULL,
+    new_signature bytea NOT NULL,
+    at timestamptz NOT NULL
+);
 """
     + nodes.NODE_SCHEMA
 )

@@ -18,9 +18,14 @@ from adapters.sealer.chain import (
     sealing,
     table_exists,
 )
+from adapters.sealer.rotation import retired
 from adapters.signing import Signer
 from domain import ledger
 from domain.ledger import Checkpoint, merkle
+
+
+class KeyRetired(RuntimeError):
+    """A rotation moved the checkpoints to another key: this one signs no more."""
 
 
 @dataclass(frozen=True)
@@ -37,13 +42,16 @@ async def checkpoint(
     db: Any, signer: Signer, origin: str, issued_at: datetime, *, min_new: int = 1
 ) -> Checkpoint | None:
     """Seal, then sign the Merkle root of the whole chain if it grew by `min_new` or more
-    since the last checkpoint. Refuses (RuntimeError) to sign over an altered chain."""
+    since the last checkpoint. Refuses (RuntimeError) to sign over an altered chain, and
+    (KeyRetired) to sign with a key a rotation retired."""
     if issued_at.tzinfo is None:
         raise ValueError("issued_at must carry a time zone")
     async with sealing(db) as conn:
         if conn is None:
             return None
         await seal_locked(conn, BATCH)
+        if await retired(conn, signer.key_id):
+            raise KeyRetired(f"key {signer.key_id} was rotated out; sign with the new key")
         tail = await chain_tail(conn)
         size = int(tail["idx"]) + 1 if tail else 0
         last = await conn.fetchrow(

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.eventstore import EVENTS_TABLE
 from adapters.sealer.chain import BATCH, HASH_BATCH, connection, leaf_of, table_exists
-from adapters.signing import Verifier
+from adapters.sealer.rotation import rotations
+from adapters.signing import Keyring
 from domain import ledger
 from domain.ledger import Checkpoint
 
@@ -24,11 +25,12 @@ class VerifyReport:
     checkpoints: int  # signed checkpoints that matched
     first_bad_position: int | None = None
     problem: str | None = None  # one line, starting with the kind
-    kind: str | None = None  # changed/missing/inserted/swapped/reordered/chain/checkpoint
+    kind: str | None = None  # changed/missing/inserted/swapped/reordered/chain/checkpoint/rotation
+    keys: tuple[str, ...] = field(default=(), compare=False)  # ids checkpoints may use
 
 
 async def verify(
-    db: Any, verifier: Verifier, progress: Callable[[int, int], None] | None = None
+    db: Any, keys: Keyring, progress: Callable[[int, int], None] | None = None
 ) -> VerifyReport:
     """Recompute leaves, links and roots from `tracker_events` and compare them with
     `audit.chain` and every signed checkpoint, in one snapshot; report the first mismatch:
@@ -39,12 +41,18 @@ async def verify(
     range; chain: audit.chain itself was altered; checkpoint: a bad signature, or the
     events and audit.chain were rewritten consistently somewhere in the range named.
     Cutting back the log, the chain and the newest checkpoints together is only seen
-    against a checkpoint kept elsewhere (compare it with `latest_checkpoint`)."""
+    against a checkpoint kept elsewhere (compare it with `latest_checkpoint`).
+
+    Checkpoints verify with `keys` and the keys signed rotations connect to them;
+    rotation: a stored rotation statement is not signed by both keys it names."""
     async with connection(db) as conn:
         if not await table_exists(conn, EVENTS_TABLE):
             return VerifyReport(ok=True, checked=0, unsealed=0, checkpoints=0)
         async with conn.transaction(isolation="repeatable_read", readonly=True):
-            check = _Check(conn, verifier)
+            keys, refused = keys.widened(s.signed for s in await rotations(conn))
+            check = _Check(conn, keys)
+            if refused:
+                return check.report(_Problem("rotation", None, refused[0]))
             try:
                 await check.scan(progress)
             except _Problem as problem:
@@ -84,8 +92,8 @@ def _merged_leaves(rows: list[Any]) -> list[bytes | None]:
 
 
 class _Check:
-    def __init__(self, conn: Any, verifier: Verifier) -> None:
-        self.conn, self.verifier = conn, verifier
+    def __init__(self, conn: Any, keys: Keyring) -> None:
+        self.conn, self.keys = conn, keys
         self.checked = self.unsealed = self.checkpoints = 0
         self.accumulator, self.link = ledger.MerkleAccumulator(), ledger.GENESIS
         self.since: int | None = None  # the first position after the last good checkpoint
@@ -100,6 +108,7 @@ class _Check:
             first_bad_position=problem.position if problem else None,
             problem=str(problem) if problem else None,
             kind=problem.kind if problem else None,
+            keys=tuple(self.keys.ids()),
         )
 
     async def scan(self, progress: Callable[[int, int], None] | None) -> None:
@@ -166,8 +175,12 @@ class _Check:
             except ValueError as error:
                 raise _Problem("checkpoint", self.since, f"{where}: {error}") from None
             stored = (row["size"], row["position"], bytes(row["root"]), bytes(row["link"]))
-            if not self.verifier(body, signature):
-                why = f"the signature does not verify with this key (key id {signed.key_id})"
+            verifier = self.keys.verifier(signed.key_id)
+            if verifier is None:
+                known = ", ".join(self.keys.ids())
+                why = f"signed with key {signed.key_id}, which is not one of the keys ({known})"
+            elif not verifier(body, signature):
+                why = f"the signature does not verify with its key (key id {signed.key_id})"
             elif (signed.size, signed.position, signed.root, signed.link) != stored:
                 why = "its columns differ from the signed body"
             elif (signed.position, signed.root, signed.link) != self._head(position):

@@ -13,7 +13,7 @@ from typing import Any
 import structlog
 
 from adapters.sealer.chain import chain_size, create_schema, seal
-from adapters.sealer.checkpoints import checkpoint, latest_checkpoint
+from adapters.sealer.checkpoints import KeyRetired, checkpoint, latest_checkpoint
 from adapters.signing import Signer
 from adapters.tasks import finish
 
@@ -42,6 +42,7 @@ class Sealer:
         self._signed_at = 0.0
         self.chain_size = 0  # events in the chain after the last round (whoever sealed them)
         self.signed_size = -1  # size of the newest checkpoint it knows (-1: none)
+        self.key_retired = False  # a rotation retired its key: try again once an interval
         self._rounds = asyncio.Condition()  # notified after every round
 
     async def start(self) -> None:
@@ -93,9 +94,15 @@ class Sealer:
             self._pending += sealed
             self.log.info("sealer.sealed", count=sealed)
         now = asyncio.get_running_loop().time()
-        if not self._pending or (self.signed_of and now - self._signed_at < self.interval):
+        waits = self.signed_of or self.key_retired
+        if not self._pending or (waits and now - self._signed_at < self.interval):
             return
-        made = await checkpoint(self.pool, self.signer, self.origin, self.clock())
+        try:
+            made = await checkpoint(self.pool, self.signer, self.origin, self.clock())
+        except KeyRetired as error:  # until it restarts with the new key: seal, do not sign
+            self._signed_at, self.key_retired = now, True
+            self.log.error("sealer.key_retired", key_id=self.signer.key_id, error=str(error))  # noqa: TRY400 - expected, no traceback
+            return
         self._pending, self._signed_at = 0, now
         if made is not None:
             self.signed_of = True

@@ -48,7 +48,7 @@ async def _seal_and_project(url: str, signer: signing.Signer) -> None:
 async def _verify_and_checksums(url: str, signer: signing.Signer) -> tuple[Any, Any, Any]:
     pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
     try:
-        report = await audit_verify.verify(pool, signer.verifier())
+        report = await audit_verify.verify(pool, signer.keyring())
         before = await checksum(pool)
         await rebuild(pool)
         return report, before, await checksum(pool)

@@ -101,7 +101,7 @@ def test_the_generated_log_seals_and_verifies(database_url: str, tmp_path: Path)
             signed = await sealer.checkpoint(
                 pool, signer, "pelacak-ham.test", datetime(2026, 1, 5, tzinfo=UTC)
             )
-            return signed, await audit_verify.verify(pool, signer.verifier())
+            return signed, await audit_verify.verify(pool, signer.keyring())
         finally:
             await pool.close()
 

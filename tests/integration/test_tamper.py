@@ -10,99 +10,23 @@ import hashlib
 import os
 import stat
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from uuid import uuid4
 
-import asyncpg
 import msgspec
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from adapters import sealer, signing
-from adapters.eventstore import ConcurrencyConflict, EventStore, open_event_store
-from adapters.reference_data import region_catalogue
+from adapters.eventstore import open_event_store
 from adapters.sealer import verify as audit_verify
 from adapters.sealer.verify import VerifyReport
 from adapters.sealer.worker import Sealer
-from domain import forum, ledger
+from domain import ledger
 from domain.ledger import InclusionProof
-from domain.values import Actor, Role
-
-T = TypeVar("T")
-ACTOR = Actor(user_id="auditor", role=Role.ADMIN, office="Kanwil Kemenkum Jawa Tengah")
-AT = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-ORIGIN = "pelacak-ham.test"
-
-
-class World:
-    """An event store that forums are convened and corrected in (one event each)."""
-
-    def __init__(self, store: EventStore, url: str) -> None:
-        self.store, self.url = store, url
-        self.forums: list[Any] = []
-        self.positions: list[int] = []
-        self.holes: list[int] = []
-
-    def write(self, n: int) -> None:
-        for _ in range(n):
-            if len(self.forums) < 10:
-                event = forum.convene(
-                    forum_id=uuid4(),
-                    kind=forum.ForumKind.FGD,
-                    title=f"FGD {len(self.forums)}",
-                    theme="",
-                    organisers=("Bagian Hukum",),
-                    host_region_code="33.75",
-                    venue="",
-                    starts_on=date(2026, 1, 1),
-                    ends_on=date(2026, 1, 1),
-                    regions=region_catalogue(),
-                    actor=ACTOR,
-                    at=AT,
-                )
-                state, position = self.store.append("forum", event.forum_id, None, [event])
-                self.forums.append(state)
-            else:
-                i = len(self.positions) % 10
-                stale = self.forums[i]
-                title = f"FGD {i} v{stale.version + 1}"
-                change = forum.correct(stale, reason="ralat", title=title, actor=ACTOR, at=AT)
-                self.forums[i], position = self.store.append("forum", stale.id, stale, [change])
-            self.positions.append(position)
-
-    def hole(self) -> None:
-        """A writer that loses the race consumes a notification id: a real hole."""
-        assert len(self.forums) == 10
-        stale = self.forums[len(self.positions) % 10]
-        self.write(1)  # corrects `stale`
-        change = forum.correct(stale, reason="ralat", title="kalah", actor=ACTOR, at=AT)
-        with pytest.raises(ConcurrencyConflict):
-            self.store.append("forum", stale.id, stale, [change])
-        self.holes.append(self.positions[-1] + 1)
-
-    def run(self, body: Callable[[Any], Awaitable[T]]) -> T:
-        async def main() -> T:
-            pool = await asyncpg.create_pool(self.url, min_size=1, max_size=4)
-            try:
-                return await body(pool)
-            finally:
-                await pool.close()
-
-        return asyncio.run(main())
-
-    def sql(self, *statements: str) -> None:
-        async def execute(pool: Any) -> None:
-            async with pool.acquire() as conn, conn.transaction():
-                for statement in statements:
-                    await conn.execute(statement)
-
-        self.run(execute)
-
-    def verify(self, verifier: signing.Verifier) -> VerifyReport:
-        return self.run(lambda pool: audit_verify.verify(pool, verifier))
+from tests.integration.ledger_support import AT, ORIGIN, World, sign
 
 
 @pytest.fixture
@@ -115,10 +39,6 @@ def world(database_url: str) -> Iterator[World]:
 @pytest.fixture
 def signer(tmp_path: Path) -> signing.Signer:
     return signing.load_or_create(tmp_path / "keys" / "ledger.pem")
-
-
-def sign(world: World, signer: signing.Signer) -> Any:
-    return world.run(lambda pool: sealer.checkpoint(pool, signer, ORIGIN, AT))
 
 
 @pytest.fixture
@@ -138,7 +58,7 @@ def test_an_untouched_log_verifies_with_its_counts(sealed: World, signer: signin
     sealed.write(3)
     seen: list[tuple[int, int]] = []
     report = sealed.run(
-        lambda pool: audit_verify.verify(pool, signer.verifier(), lambda *p: seen.append(p))
+        lambda pool: audit_verify.verify(pool, signer.keyring(), lambda *p: seen.append(p))
     )
     assert report == VerifyReport(ok=True, checked=30, unsealed=3, checkpoints=2)
     assert seen[-1] == (33, 33)
@@ -157,7 +77,7 @@ def test_seal_is_incremental(world: World, signer: signing.Signer) -> None:
     rows = world.run(chain)
     assert [r["idx"] for r in rows] == list(range(17))
     assert [r["position"] for r in rows] == world.positions
-    assert world.verify(signer.verifier()) == VerifyReport(True, 17, 0, 0)
+    assert world.verify(signer.keyring()) == VerifyReport(True, 17, 0, 0)
 
 
 def test_concurrent_seals_do_not_duplicate_links(world: World, signer: signing.Signer) -> None:
@@ -168,7 +88,7 @@ def test_concurrent_seals_do_not_duplicate_links(world: World, signer: signing.S
 
     assert sum(world.run(race)) == 30
     assert sign(world, signer).size == 30
-    assert world.verify(signer.verifier()) == VerifyReport(True, 30, 0, 1)
+    assert world.verify(signer.keyring()) == VerifyReport(True, 30, 0, 1)
 
 
 def expect(report: VerifyReport, kind: str, position: int, *mentions: str) -> None:
@@ -186,7 +106,7 @@ def test_one_changed_byte_is_found(sealed: World, signer: signing.Signer) -> Non
         f"UPDATE tracker_events SET state = set_byte(state, 9, get_byte(state, 9) # 1) "
         f"WHERE notification_id = {p}"
     )
-    report = sealed.verify(signer.verifier())
+    report = sealed.verify(signer.keyring())
     expect(report, "changed", p)
     assert report.checked == 7 and report.checkpoints == 0
 
@@ -194,7 +114,7 @@ def test_one_changed_byte_is_found(sealed: World, signer: signing.Signer) -> Non
 def test_a_deleted_event_is_missing(sealed: World, signer: signing.Signer) -> None:
     p = sealed.positions[22]
     sealed.sql(f"DELETE FROM tracker_events WHERE notification_id = {p}")
-    report = sealed.verify(signer.verifier())
+    report = sealed.verify(signer.keyring())
     expect(report, "missing", p)
     assert report.checkpoints == 1
 
@@ -207,7 +127,7 @@ def test_an_event_inserted_into_a_hole_is_found(sealed: World, signer: signing.S
         f"notification_id) SELECT '{uuid4()}', 1, topic, state, {hole} FROM tracker_events "
         f"WHERE notification_id = {sealed.positions[3]}"
     )
-    expect(sealed.verify(signer.verifier()), "inserted", hole)
+    expect(sealed.verify(signer.keyring()), "inserted", hole)
 
 
 def test_swapped_states_are_named(sealed: World, signer: signing.Signer) -> None:
@@ -216,7 +136,7 @@ def test_swapped_states_are_named(sealed: World, signer: signing.Signer) -> None
         f"UPDATE tracker_events t SET state = o.state FROM tracker_events o "
         f"WHERE (t.notification_id, o.notification_id) IN (({p}, {q}), ({q}, {p}))"
     )
-    expect(sealed.verify(signer.verifier()), "swapped", p, f"{p} and {q}")
+    expect(sealed.verify(signer.keyring()), "swapped", p, f"{p} and {q}")
 
 
 def test_exchanged_rows_are_reordered(sealed: World, signer: signing.Signer) -> None:
@@ -226,13 +146,13 @@ def test_exchanged_rows_are_reordered(sealed: World, signer: signing.Signer) -> 
         f"UPDATE tracker_events SET notification_id = {p} WHERE notification_id = {q}",
         f"UPDATE tracker_events SET notification_id = {q} WHERE notification_id = -1",
     )
-    expect(sealed.verify(signer.verifier()), "reordered", p, f"{p} and {q}")
+    expect(sealed.verify(signer.keyring()), "reordered", p, f"{p} and {q}")
 
 
 def test_an_altered_seal_is_found(sealed: World, signer: signing.Signer) -> None:
     p = sealed.positions[9]
     sealed.sql(f"UPDATE audit.chain SET leaf_hash = sha256('x') WHERE position = {p}")
-    expect(sealed.verify(signer.verifier()), "chain", p, "leaf hash")
+    expect(sealed.verify(signer.keyring()), "chain", p, "leaf hash")
 
 
 def test_a_rewritten_chain_is_caught_by_the_signed_checkpoint(
@@ -265,7 +185,7 @@ def test_a_rewritten_chain_is_caught_by_the_signed_checkpoint(
             )
 
     sealed.run(relink)
-    report = sealed.verify(signer.verifier())
+    report = sealed.verify(signer.keyring())
     first, last = sealed.positions[20], sealed.positions[29]
     expect(report, "checkpoint", first, "signed checkpoint 30", f"positions {first}..{last}")
     assert report.checked == 30 and report.checkpoints == 1
@@ -278,10 +198,12 @@ def test_a_checkpoint_signed_by_another_key_fails(sealed: World, signer: signing
     sealed.write(2)
     intruder = signing.Signer.generate()
     assert sign(sealed, intruder).size == 32
-    report = sealed.verify(signer.verifier())
-    expect(report, "checkpoint", sealed.positions[30], "signed checkpoint 32", "signature")
+    report = sealed.verify(signer.keyring())
+    expect(
+        report, "checkpoint", sealed.positions[30], "signed checkpoint 32", "not one of the keys"
+    )
     assert report.checkpoints == 2
-    assert sealed.verify(intruder.verifier()).kind == "checkpoint"  # and the others fail
+    assert sealed.verify(intruder.keyring()).kind == "checkpoint"  # and the others fail
 
 
 def test_deleting_the_tail_with_its_seals_is_caught(sealed: World, signer: signing.Signer) -> None:
@@ -290,7 +212,7 @@ def test_deleting_the_tail_with_its_seals_is_caught(sealed: World, signer: signi
         f"DELETE FROM tracker_events WHERE notification_id >= {p}",
         f"DELETE FROM audit.chain WHERE position >= {p}",
     )
-    expect(sealed.verify(signer.verifier()), "missing", sealed.positions[27] + 1, "checkpoint 30")
+    expect(sealed.verify(signer.keyring()), "missing", sealed.positions[27] + 1, "checkpoint 30")
 
 
 def test_inclusion_proofs_check_end_to_end(sealed: World, signer: signing.Signer) -> None:
@@ -366,7 +288,7 @@ def test_the_sealer_worker_seals_and_signs(world: World, signer: signing.Signer)
         assert await signed() == 4
 
     world.run(body)
-    assert world.verify(signer.verifier()) == VerifyReport(True, 4, 0, 2)
+    assert world.verify(signer.keyring()) == VerifyReport(True, 4, 0, 2)
 
 
 def test_signing_keys_are_created_once_and_private(tmp_path: Path) -> None:

@@ -27,13 +27,27 @@ from tracker.settings import Settings
 WELL_KNOWN = "/.well-known/pelacak-ham-audit-key"
 
 
-def _key(signer: Signer, config: Settings) -> dict[str, Any]:
+def _key(signer: Signer, config: Settings, rotations: list[Any]) -> dict[str, Any]:
     return {
         "algorithm": "Ed25519",
         "key_id": signer.key_id,
         "public_key": signer.public_key_b64(),
         "public_key_pem": signer.public_pem(),
         "origin": config.audit_origin,
+        "rotations": [rotation_document(stored) for stored in rotations],
+    }
+
+
+def rotation_document(stored: sealer.StoredRotation) -> dict[str, Any]:
+    """A rotation as `tracker audit check-proof` reads it: the body both keys signed."""
+    encode = base64.b64encode
+    return {
+        "old_key_id": stored.old_key_id,
+        "new_key_id": stored.new_key_id,
+        "at": stored.at.isoformat(),
+        "body": stored.signed.body.decode(),
+        "old_signature": encode(stored.signed.old_signature).decode(),
+        "new_signature": encode(stored.signed.new_signature).decode(),
     }
 
 
@@ -43,8 +57,8 @@ def _key(signer: Signer, config: Settings) -> dict[str, Any]:
     summary="Kunci publik penanda tangan / signing public key",
     opt={RESPONDS: ("ledger", "key")},
 )
-async def public_key(keys: Keys, config: Config) -> dict[str, Any]:
-    return _key(keys, config)
+async def public_key(keys: Keys, config: Config, reader: Reader) -> dict[str, Any]:
+    return _key(keys, config, await reader.key_rotations())
 
 
 @get(f"{WELL_KNOWN}.pem", tags=["ledger"], media_type="application/x-pem-file")

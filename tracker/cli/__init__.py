@@ -151,8 +151,14 @@ def run_audit(configured: Settings, args: argparse.Namespace) -> None:
     with servers_for(configured, owner=False) as settings:
         assert settings.database_url is not None
         if args.action == "verify":
-            key = args.public_key or settings.key_path
-            asyncio.run(audit_commands.verify(settings.database_url, key))
+            keys = args.public_key or [settings.key_path]
+            asyncio.run(audit_commands.verify(settings.database_url, keys))
+        elif args.action == "rotate-key":
+            asyncio.run(
+                audit_commands.rotate_key(
+                    settings.database_url, settings.key_path, args.new_key, settings.audit_origin
+                )
+            )
         else:
             asyncio.run(
                 audit_commands.checkpoint(

@@ -85,13 +85,29 @@ CHECKPOINT = {
 PUBLIC_KEY = {
     "type": "object",
     "description": "The key checkpoints are signed with; check proofs offline against it.",
-    "required": ["algorithm", "key_id", "public_key", "public_key_pem", "origin"],
+    "required": ["algorithm", "key_id", "public_key", "public_key_pem", "origin", "rotations"],
     "properties": {
         "algorithm": {"type": "string", "enum": ["Ed25519"]},
         "key_id": {"type": "string"},
         "public_key": {"type": "string", "description": "raw key, base64"},
         "public_key_pem": {"type": "string"},
         "origin": {"type": "string", "description": "names this log in the checkpoints"},
+        "rotations": {
+            "type": "array",
+            "description": "every move to a new key, oldest first, signed by both keys",
+            "items": {
+                "type": "object",
+                "required": ["old_key_id", "new_key_id", "at", "body"],
+                "properties": {
+                    "old_key_id": {"type": "string"},
+                    "new_key_id": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "body": {"type": "string", "description": "the signed text"},
+                    "old_signature": {"type": "string", "description": "Ed25519, base64"},
+                    "new_signature": {"type": "string", "description": "Ed25519, base64"},
+                },
+            },
+        },
     },
 }
 LEDGER_SCHEMAS: dict[str, dict[str, Any]] = {
