@@ -8,8 +8,9 @@ a nats-server (deploy/nats-compose.conf) of the test's own, and in turn an API r
 relay, the projector, the sealer and nats-server are killed with SIGKILL and PostgreSQL is
 stopped in `immediate` mode (a crash: no checkpoint), each then started again. After every
 fault: each acknowledged write is there exactly once, the read models equal a rebuild of
-them, both NATS streams hold every position of the log once in order, and the audit chain
-verifies. The figures are printed per fault (pytest -s shows them)."""
+them, both NATS streams hold every position of the log once in order, the national Atom
+feed lists the log's newest events, and the audit chain verifies. The figures are printed
+per fault (pytest -s shows them)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,15 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from uuid import NAMESPACE_URL, uuid5
+from xml.etree import ElementTree as ET
 
+import asyncpg
 import nats
 import pytest
 import yaml
@@ -40,15 +45,18 @@ from tests.integration.test_cli_serve import (
     TIMEOUT,
     caught_up,
     free_port,
+    get,
     start,
     stop,
     tracker,
     wait_until_started,
 )
 from tests.integration.test_relay import assert_stream_is_the_log
+from tracker.web import feeds
 
 ACKNOWLEDGED_BEFORE_KILL = 25
 WRITES_PER_ROUND = 10
+ATOM = "{http://www.w3.org/2005/Atom}"
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
@@ -271,6 +279,21 @@ class Layout:
         assert counts[0] == counts[1]
         return counts[0]
 
+    def feed_ends_at_the_log(self, port: int) -> tuple[int, int]:
+        """The national Atom feed, as a subscriber reads it: the newest events of the log,
+        each once, newest first (entry ids name the log's positions). Returns the range."""
+        origin = get(port, "/.well-known/pelacak-ham-audit-key")["origin"]
+        newest = asyncio.run(_newest_events(self.database_url, feeds.LIMIT))
+        assert {topic for _, topic in newest} == {"ForumConvened"}, "only the writer writes"
+        url = f"http://127.0.0.1:{port}/umpan/nasional.atom"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            feed = ET.fromstring(answer.read())
+        entries = feed.findall(f"{ATOM}entry")
+        found = [entry.findtext(f"{ATOM}id") for entry in entries]
+        expected = [uuid5(NAMESPACE_URL, f"urn:{origin}:peristiwa/{p}").urn for p, _ in newest]
+        assert found == expected, (len(found), len(expected))
+        return newest[-1][0], newest[0][0]
+
 
 def _serves(service: Service) -> bool:
     return service.command[0] == "serve"
@@ -288,6 +311,19 @@ async def _until_streams_reach(nats_url: str, head: int) -> None:
                     pass
     finally:
         await nc.close()
+
+
+async def _newest_events(database_url: str, limit: int) -> list[tuple[int, str]]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT notification_id, topic FROM tracker_events"
+            " ORDER BY notification_id DESC LIMIT $1",
+            limit,
+        )
+    finally:
+        await conn.close()
+    return [(int(row["notification_id"]), str(row["topic"])) for row in rows]
 
 
 async def _last_position(js: Any, stream: str) -> int:
@@ -325,6 +361,8 @@ def test_the_compose_layout_on_loopback_survives_each_fault(
             writer.pause()
             head = every_acknowledged_write_once(layout.ports[apis[-1]], writer, fault, say)
             say(f"  streams: {layout.streams_hold_the_log(head)} messages each, 1..{head}")
+            oldest, newest = layout.feed_ends_at_the_log(layout.ports[apis[0]])
+            say(f"  Atom feed: the log's newest {feeds.LIMIT} events, {oldest}..{newest}")
             _read_models_equal_a_rebuild(layout.cli)
             writer.resume()
         writer.stop.set()
