@@ -1,6 +1,7 @@
 """Rebuild a projection from the event store into fresh tables, then swap them in.
 
-The new tables live in a schema of their own while they fill; the swap renames schemas
+The new tables live in a schema of their own while they fill, without their secondary
+indexes, which are built once the tables are full; the swap renames schemas
 in one transaction that holds the projectors' apply lock, after applying whatever
 arrived meanwhile. Readers see the old tables until that commit, then the new ones.
 """
@@ -18,6 +19,7 @@ from adapters.projector import (
 )
 from adapters.readstore import (
     LIVE,
+    create_indexes,
     create_schema,
     head_position,
     projection_position,
@@ -28,6 +30,10 @@ from projections import catalog
 NEXT = "rm_next"
 OLD = "rm_old"
 PROJECTIONS = (catalog.NAME,)
+# Events per transaction of a rebuild: an aggregate's row is written once per batch however
+# many of its events the batch holds, so bigger batches write far fewer rows (measured in
+# docs/benchmarks.md); 5,000 keeps a batch's states well within memory.
+BATCH = 5000
 
 Progress = Callable[[int, int], None]
 
@@ -38,12 +44,13 @@ async def rebuild(pool: Any, name: str = catalog.NAME, progress: Progress | None
         raise ValueError(f"unknown projection {name!r}; known: {', '.join(PROJECTIONS)}")
     async with pool.acquire() as conn:
         await conn.execute(f"DROP SCHEMA IF EXISTS {NEXT} CASCADE")
-    await create_schema(pool, NEXT)
+    await create_schema(pool, NEXT, indexes=False)
     async with pool.acquire() as conn:
         head = await head_position(conn)
-        while await catch_up_from_store(conn, name, NEXT, batch=1000):
+        while await catch_up_from_store(conn, name, NEXT, batch=BATCH):
             if progress is not None:
                 progress(await projection_position(conn, name, NEXT), head)
+        await create_indexes(conn, NEXT)
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLY_LOCK)
             position = await projection_position(conn, name, NEXT)

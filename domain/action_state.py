@@ -148,19 +148,27 @@ class Action(msgspec.Struct, frozen=True, kw_only=True):
         reports count; `year` only the reports whose period falls in that calendar year."""
         best: float | None = None
         best_key: tuple[tuple[int, int, int], int] | None = None
+        # Hoisted out of the loop: projecting an action runs this over every report, often.
+        percent, every_step = measure == "percent", step == "any"
+        limit = up_to.order if up_to is not None else None
         for index, report in enumerate(self.reports):
-            value = report.percent if measure == "percent" else report.indicator_value
-            if value is None or report.id == excluding or report.status is ReportStatus.RETURNED:
+            value = report.percent if percent else report.indicator_value
+            status = report.status
+            if value is None or status is ReportStatus.RETURNED:
                 continue
-            if verified_only and report.status is not ReportStatus.VERIFIED:
+            if verified_only and status is not ReportStatus.VERIFIED:
                 continue
-            if step not in ("any", report.step_id):
+            if excluding is not None and report.id == excluding:
                 continue
-            if up_to is not None and report.period.order > up_to.order:
+            if not every_step and report.step_id is not step and report.step_id != step:
                 continue
-            if year is not None and report.period.year != year:
+            period = report.period
+            if year is not None and period.year != year:
                 continue
-            key = (report.period.order, index)
+            order = period.order
+            if limit is not None and order > limit:
+                continue
+            key = (order, index)
             if best_key is None or key > best_key:
                 best, best_key = value, key
         return best

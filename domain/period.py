@@ -69,7 +69,12 @@ class ReportingPeriod(msgspec.Struct, frozen=True, kw_only=True):
         """Periods of any cadence in time order: by their last day, then their first (the
         year and months say the same as the dates, without building them: it is a sort key
         on every report of an action)."""
-        return (self.year, self.last_month, self.first_month)
+        kind, number = self.kind, self.number
+        if kind is PeriodKind.MONTH:
+            return (self.year, number, number)
+        if kind is PeriodKind.QUARTER:
+            return (self.year, number * 3, number * 3 - 2)
+        return (self.year, number, number - 3)  # four-monthly
 
     @property
     def label(self) -> str:

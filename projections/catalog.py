@@ -117,17 +117,25 @@ def figures(action: Action) -> dict[str, Any]:
     }
 
 
-def document(kind: str, state: Any) -> dict[str, Any]:
+def document(kind: str, state: Any, figured: dict[str, Any] | None = None) -> dict[str, Any]:
     """An aggregate's state as stored and served: its fields, and for an action its figures
-    (decoding the state back ignores them)."""
+    (`figured` when the caller has them already; decoding the state back ignores them)."""
     doc: dict[str, Any] = msgspec.to_builtins(state)
     if kind == "action":
-        doc["figures"] = msgspec.to_builtins(figures(state))
+        doc["figures"] = msgspec.to_builtins(figured or figures(state))
     return doc
 
 
-def action_columns(action: Action) -> dict[str, Any]:
+def action_columns(action: Action, figured: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The columns lists filter on; the figures from `figured` when given, so a projection
+    step computes them once (they walk every report)."""
     indicator = action.indicator
+    if figured is None:
+        figured = {
+            "completion": action.completion,
+            "verified_completion": action.verified_completion,
+            "overdue_from": action.overdue_from,
+        }
     return {
         "id": action.id,
         "version": action.version,
@@ -141,9 +149,9 @@ def action_columns(action: Action) -> dict[str, Any]:
         "kkp_criterion": action.kkp_criterion,
         "rpjmn_pns": sorted({t.pn for t in action.rpjmn}),
         "due_on": action.due_on,
-        "overdue_from": action.overdue_from,
-        "completion": action.completion,
-        "verified_completion": action.verified_completion,
+        "overdue_from": figured["overdue_from"],
+        "completion": figured["completion"],
+        "verified_completion": figured["verified_completion"],
         "weight": action.weight,
         "completed_at": action.completed_at,
         "indicator_name": indicator.name if indicator else None,
@@ -308,8 +316,13 @@ class Step(msgspec.Struct, frozen=True):
 def aggregate_row(kind: str, state: Any) -> Upsert:
     """The aggregate's own catalogue row: its columns, its full document (`doc`) and its
     public one, both from one computation of the figures."""
-    columns = COLUMNS[kind](state)
-    columns["doc"] = document(kind, state)
+    if kind == "action":
+        figured = figures(state)
+        columns = action_columns(state, figured)
+        columns["doc"] = document(kind, state, figured)
+    else:
+        columns = COLUMNS[kind](state)
+        columns["doc"] = document(kind, state)
     columns["public_doc"] = public.redact(columns["doc"])
     return Upsert(kind, "id", columns)
 

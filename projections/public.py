@@ -23,6 +23,9 @@ ACTOR_KEYS = frozenset(
 )
 
 
+# What the projection computes from public facts only (projections/catalog.py `figures`):
+# copied as it is, not walked (tests/unit/test_public.py checks a walk changes nothing).
+COMPUTED_KEYS = frozenset({"figures"})
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -39,7 +42,7 @@ def redact(value: Any) -> Any:
     for key, item in value.items():
         if key in DRAFT_KEYS:
             continue
-        if type(item) in _SCALARS:
+        if type(item) in _SCALARS or key in COMPUTED_KEYS:
             out[key] = item
         elif key in EVIDENCE_KEYS and isinstance(item, list | tuple):
             out[key] = [

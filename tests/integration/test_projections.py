@@ -263,3 +263,31 @@ def test_rebuild_while_serving_reads(store: EventStore, database_url: str) -> No
 
     seen, expected = asyncio.run(scenario())
     assert seen == {expected}
+
+
+def test_a_rebuild_ends_with_every_index_of_a_fresh_schema(
+    store: EventStore, database_url: str
+) -> None:
+    """It fills its tables without their secondary indexes and builds them afterwards: the
+    live schema it swaps in has each index the DDL declares, defined the same way."""
+    build_history(store)
+
+    async def indexes(pool: Any) -> set[tuple[str, str]]:
+        rows = await pool.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1",
+            readstore.LIVE,
+        )
+        return {(row["indexname"], row["indexdef"]) for row in rows}
+
+    async def scenario() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        pool = await fresh_read_side(database_url)
+        try:
+            fresh = await indexes(pool)
+            await rebuild(pool)
+            return fresh, await indexes(pool)
+        finally:
+            await pool.close()
+
+    fresh, rebuilt = asyncio.run(scenario())
+    assert any("gin" in definition for _, definition in fresh)
+    assert rebuilt == fresh
