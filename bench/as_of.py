@@ -270,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.as_of", description=__doc__)
     parser.add_argument("--actions", type=int, default=100, help="actions per region (100)")
     parser.add_argument("--repeats", type=int, default=20, help="timed reads per figure (20)")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
     args = parser.parse_args(argv)
     from adapters.embedded import EmbeddedServers
 
@@ -287,7 +288,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     section = markdown(command, facts, phases)
     print(section)
-    print(f"written to {write_section(section)}")
+    if not args.no_write:
+        print(f"written to {write_section(section)}")
 
 
 if __name__ == "__main__":

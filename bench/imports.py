@@ -174,6 +174,7 @@ def markdown(command: str, facts: dict[str, str], f: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.imports", description=__doc__)
     parser.add_argument("--rows", type=int, default=5000, help="rows per file (5000)")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
     args = parser.parse_args(argv)
     from adapters.embedded import EmbeddedServers
 
@@ -189,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = "python -m bench.imports" + (f" --rows {args.rows}" if args.rows != 5000 else "")
     section = markdown(command, facts, figures)
     print(section)
-    print(f"written to {write_section(section, MARK_BEGIN, MARK_END)}")
+    if not args.no_write:
+        print(f"written to {write_section(section, MARK_BEGIN, MARK_END)}")
 
 
 if __name__ == "__main__":

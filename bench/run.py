@@ -81,6 +81,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     add("--no-write", action="store_true", help="print the summary only")
     add("--keep", action="store_true", help="keep the temporary directory (server logs)")
     add(
+        "--all",
+        action="store_true",
+        help="then every other benchmark, each rewriting its section (bench/suite.py)",
+    )
+    add(
         "--quick",
         action="store_true",
         help="a smoke run for CI: a few dozen commands per phase; nothing is written",
@@ -327,6 +332,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         kept = other_sections(args.output)  # the other benchmarks' parts are not ours
         args.output.write_text(report.markdown(results) + kept, encoding="utf-8")
         say(f"wrote {args.output}")
+    if args.all:
+        from bench.suite import run_all
+
+        for line in run_all(quick=args.quick, say=say):
+            print(f"- {line}")
     return 0
 
 

@@ -1,6 +1,7 @@
-"""`python -m bench.run --quick` as CI runs it: the whole benchmark (raw library loops, a
-real `tracker serve` on embedded servers, every phase) end to end at a small size, with no
-problem found in the system under test and nothing written. No timing is asserted: the
+"""`python -m bench.run --quick --all` as CI runs it: the whole benchmark (raw library
+loops, a real `tracker serve` on embedded servers, every phase, then every other benchmark
+of bench/suite.py) end to end at a small size, with no problem found in the system under
+test and nothing written. No timing is asserted: the
 figures of a smoke run mean nothing; that the command works means the report can be made."""
 
 from __future__ import annotations
@@ -21,16 +22,21 @@ pytestmark = pytest.mark.integration
 def test_the_quick_benchmark_runs_end_to_end_and_finds_no_problem() -> None:
     before = (ROOT / "docs" / "benchmarks.md").read_bytes()
     done = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick"],
+        [sys.executable, "-m", "bench.run", "--quick", "--all"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=200,
+        timeout=400,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "ours, 1 client ÷ raw save loop" in done.stdout
     assert "**Problem:**" not in done.stdout, done.stdout
+    for module in ("bench.layers", "bench.as_of", "bench.imports"):  # --all: the others too
+        assert f"- {module}: ran in " in done.stdout, done.stdout[-2000:]
+    reads = "- bench.reads: ran in " in done.stdout
+    assert reads or "- bench.reads: skipped, wrk is not installed" in done.stdout
+    assert "- bench.scale: skipped" in done.stdout
     assert (ROOT / "docs" / "benchmarks.md").read_bytes() == before  # --quick writes nothing
 
 
