@@ -4,6 +4,7 @@ and name the first position that does not match (see `verify` for the kinds)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,14 +120,24 @@ class _Check:
         head = int(await self.conn.fetchval("SELECT coalesce(max(position), 0) FROM audit.chain"))
         self.pending.extend(await self.conn.fetch("SELECT * FROM audit.checkpoint ORDER BY size"))
         self._checkpoints(0)
-        after = read = 0
-        while rows := await self.conn.fetch(_MERGED, after, HASH_BATCH):
-            for row, leaf in zip(rows, await asyncio.to_thread(_merged_leaves, rows), strict=True):
-                self._row(int(row["position"]), row, leaf, head)
-            after = int(rows[-1]["position"])
-            read += sum(row["notification_id"] is not None for row in rows)
-            if progress is not None:
-                progress(read, total)
+        read = 0
+        # Pipelined: PostgreSQL reads the next batch while this process hashes the last one.
+        pending = asyncio.ensure_future(self.conn.fetch(_MERGED, 0, HASH_BATCH))
+        try:
+            while rows := await pending:
+                pending = asyncio.ensure_future(
+                    self.conn.fetch(_MERGED, int(rows[-1]["position"]), HASH_BATCH)
+                )
+                leaves = await asyncio.to_thread(_merged_leaves, rows)
+                for row, leaf in zip(rows, leaves, strict=True):
+                    self._row(int(row["position"]), row, leaf, head)
+                read += sum(row["notification_id"] is not None for row in rows)
+                if progress is not None:
+                    progress(read, total)
+        finally:
+            if not pending.done():  # a problem was found: let the read finish, unused, so
+                with contextlib.suppress(Exception):  # the snapshot stays usable to explain
+                    await pending
         if self.pending:
             size = self.pending[0]["size"]
             left = f"{self.accumulator.size} sealed events are left, the last at {head}"

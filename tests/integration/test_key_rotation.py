@@ -181,6 +181,7 @@ def test_the_cli_rotates_and_verify_names_both_keys(
     refused = capsys.readouterr().err.strip()
     assert refused.startswith("tracker: key rotation refused: the checkpoints are signed with")
     assert "\n" not in refused
+    assert not (tmp_path / "third.pem").exists()  # refused: no stray key file
     monkeypatch.setenv("TRACKER_AUDIT_KEY_FILE", str(new_file))
     assert cli.main(["audit", "checkpoint"]) == 0
     assert cli.main(["audit", "verify"]) == 0

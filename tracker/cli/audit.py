@@ -208,11 +208,14 @@ async def checkpoint(database_url: str, key_file: Path, origin: str) -> None:
 async def rotate_key(database_url: str, key_file: Path, new_key: Path, origin: str) -> None:
     from adapters import readstore, sealer
 
+    made_here = not new_key.exists()
     old, new = _signer(key_file), _signer(new_key)  # a new key file is made if there is none
     pool = await readstore.create_pool(database_url, max_size=2)
     try:
         await sealer.rotate(pool, old, new, origin, datetime.now(UTC))
     except sealer.RotationRefused as error:
+        if made_here:  # refused: leave no key behind that nothing knows of
+            new_key.unlink(missing_ok=True)
         raise CliError("rotation-refused", reason=error) from None
     finally:
         await pool.close()
