@@ -1,8 +1,8 @@
 """`python -m bench.run --all`: after its own phases, every other benchmark in turn, each
 in its own process and rewriting its own section of docs/benchmarks.md, so one command
 regenerates the whole report. A benchmark that needs what this machine lacks (wrk for
-bench.reads, the national dataset for bench.scale) is skipped with the reason, never
-faked. `--quick --all` runs each at a smoke size and writes nothing (CI runs it)."""
+bench.reads, the national dataset for bench.scale and bench.explain) is skipped with the
+reason, never faked. `--quick --all` runs each at a smoke size and writes nothing (CI runs it)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ SUITE = (
     Benchmark("bench.imports", (), ("--rows", "40")),
     Benchmark("bench.reads", (), ("--seconds", "1", "--connections", "4"), _no_wrk),
     Benchmark("bench.scale", (), (), _no_dataset, writes_by_default=False),
+    Benchmark("bench.explain", (), (), _no_dataset, writes_by_default=False),  # after scale
 )
 
 
@@ -65,7 +66,7 @@ def run_all(*, quick: bool, say: Callable[[str], None]) -> list[str]:
             lines.append(f"{benchmark.module}: skipped, {why}")
             say(lines[-1])
             continue
-        if quick and benchmark.module == "bench.scale":
+        if quick and benchmark.missing is _no_dataset:
             lines.append(f"{benchmark.module}: skipped in --quick (it reads the whole dataset)")
             continue
         say(f"running {benchmark.module}")

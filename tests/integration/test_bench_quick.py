@@ -37,6 +37,7 @@ def test_the_quick_benchmark_runs_end_to_end_and_finds_no_problem() -> None:
     reads = "- bench.reads: ran in " in done.stdout
     assert reads or "- bench.reads: skipped, wrk is not installed" in done.stdout
     assert "- bench.scale: skipped" in done.stdout
+    assert "- bench.explain: skipped" in done.stdout
     assert (ROOT / "docs" / "benchmarks.md").read_bytes() == before  # --quick writes nothing
 
 

@@ -205,17 +205,22 @@ async def checkpoint(database_url: str, key_file: Path, origin: str) -> None:
         say("checkpoint-signed", size=made.size, position=made.position, root=root)
 
 
+def _rotation_keys(key_file: Path, new_key: Path) -> tuple[bool, Signer, Signer]:
+    """The key signing now and the new one (made if its file does not exist yet)."""
+    made_here = not new_key.exists()
+    return made_here, _signer(key_file), _signer(new_key)
+
+
 async def rotate_key(database_url: str, key_file: Path, new_key: Path, origin: str) -> None:
     from adapters import readstore, sealer
 
-    made_here = not new_key.exists()
-    old, new = _signer(key_file), _signer(new_key)  # a new key file is made if there is none
+    made_here, old, new = await anyio.to_thread.run_sync(_rotation_keys, key_file, new_key)
     pool = await readstore.create_pool(database_url, max_size=2)
     try:
         await sealer.rotate(pool, old, new, origin, datetime.now(UTC))
     except sealer.RotationRefused as error:
         if made_here:  # refused: leave no key behind that nothing knows of
-            new_key.unlink(missing_ok=True)
+            await anyio.to_thread.run_sync(new_key.unlink)
         raise CliError("rotation-refused", reason=error) from None
     finally:
         await pool.close()
