@@ -6,11 +6,14 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
+from eventsourcing.persistence import OperationalError
 
 from adapters.eventstore import SNAPSHOT_INTERVAL, ConcurrencyConflict, EventStore, open_event_store
+from adapters.eventstore_recorder import KeyedRecorder
 from domain import action as action_domain
 from domain import commands as c
 from domain.access import Principal
@@ -106,3 +109,45 @@ def test_concurrent_append_of_same_version_conflicts(store: EventStore) -> None:
 def test_loading_an_id_of_another_kind_finds_nothing(store: EventStore) -> None:
     planned = _action(bus_on(store))
     assert store.load("forum", planned.id) is None  # type: ignore[attr-defined]
+
+
+class ReplyLost(KeyedRecorder):
+    """The first append commits, then its connection dies before the answer arrives (what a
+    PostgreSQL crash right after a commit does); eventsourcing's retry then runs again."""
+
+    lost = 0
+
+    def _append_once(self, stored_events: Any, **kwargs: Any) -> Any:
+        ids = super()._append_once(stored_events, **kwargs)
+        if not ReplyLost.lost:
+            ReplyLost.lost += 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return ids
+
+
+def test_an_append_whose_commit_reply_was_lost_succeeds_once(
+    store: EventStore, database_url: str
+) -> None:
+    """The retry conflicts with the rows the lost attempt committed; they are its own, so
+    the append answers as if the first reply had come, and the events are there once."""
+    service = bus_on(store)
+    planned = _action(service)
+    state = store.load("action", planned.id)  # type: ignore[attr-defined]
+    recorder = store.recorder
+    assert isinstance(recorder, KeyedRecorder)
+    recorder.__class__ = ReplyLost
+    try:
+        event = action_domain.start(state, actor=ACTOR.actor(), at=datetime.now(UTC))
+        started, position = store.append("action", state.id, state, [event])
+    finally:
+        recorder.__class__ = KeyedRecorder
+    assert ReplyLost.lost == 1 and started.version == 2
+    rows = fetch(
+        database_url,
+        f"SELECT notification_id FROM tracker_events WHERE originator_id = '{state.id}'"
+        " AND originator_version = 2",
+    )
+    assert [r["notification_id"] for r in rows] == [position]
+    stale = action_domain.start(state, actor=ACTOR.actor(), at=datetime.now(UTC))
+    with pytest.raises(ConcurrencyConflict):  # without a lost reply: the usual conflict
+        store.append("action", state.id, state, [stale])
