@@ -51,20 +51,27 @@ class _Writes:
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, tuple[str, ...]], dict[tuple[Any, ...], tuple[Any, ...]]]
         self.rows = {}
+        self.first: set[str] = set()  # tables whose first row for a key stays
 
-    def add(self, table: str, columns: dict[str, Any], key: str) -> None:
+    def add(self, table: str, columns: dict[str, Any], key: str, *, first: bool = False) -> None:
         names = tuple(columns)
         values = tuple(columns.values())
         ident = tuple(columns[k] for k in key.split(", "))
-        self.rows.setdefault((table, key, names), {})[ident] = values
+        rows = self.rows.setdefault((table, key, names), {})
+        if first:
+            self.first.add(table)
+            rows.setdefault(ident, values)
+        else:
+            rows[ident] = values
 
     async def flush(self, conn: Any) -> None:
         for (table, key, names), rows in self.rows.items():
             placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
             updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key.split(", "))
+            action = "DO NOTHING" if table in self.first else f"DO UPDATE SET {updates}"
             sql = (
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
-                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+                f"ON CONFLICT ({key}) {action}"
             )
             if len(rows) == 1:  # the live feed applies one event at a time: no batch protocol
                 await conn.execute(sql, *next(iter(rows.values())))
@@ -105,12 +112,25 @@ async def apply_rows(conn: Any, rows: Sequence[Row], schema: str = LIVE) -> None
             if upsert.table == "activity":
                 until = max(event.at, until or event.at)
                 upsert.columns["recorded_until"] = until
+                _members(writes, schema, kind, upsert.columns)
             writes.add(f"{schema}.{upsert.table}", upsert.columns, upsert.key)
             if upsert.table == kind:
                 history = {k: v for k, v in upsert.columns.items() if k != "doc"}
                 history["position"] = row["notification_id"]
                 writes.add(f"{schema}.{kind}_history", history, "id, position")
     await writes.flush(conn)
+
+
+def _members(writes: _Writes, schema: str, kind: str, line: dict[str, Any]) -> None:
+    """The places an activity line puts its aggregate in, from its first line there on."""
+    for place in ("*", *line["region_codes"], *line["province_codes"]):
+        member = {
+            "place": place,
+            "aggregate_id": line["aggregate_id"],
+            "aggregate": kind,
+            "first_position": line["position"],
+        }
+        writes.add(f"{schema}.member", member, "place, aggregate_id", first=True)
 
 
 async def save_position(conn: Any, name: str, position: int, schema: str = LIVE) -> None:

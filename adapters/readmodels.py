@@ -198,7 +198,7 @@ async def timeline(pool: Any, column: str, code: str, limit: int, before: int | 
     assert column in ("region_codes", "province_codes")
     sql = f"""
         SELECT position, aggregate, aggregate_id, type, at, actor_role, actor_office, title
-        FROM {S}.activity WHERE $1 = ANY({column}) AND position < $2
+        FROM {S}.activity WHERE {column} @> ARRAY[$1::text] AND position < $2
         ORDER BY position DESC LIMIT $3
     """
     return list(await pool.fetch(sql, code, before or 2**62, limit))
@@ -216,8 +216,8 @@ async def freshness(pool: Any) -> tuple[int, Any]:
 _ACTIVITY_SCOPE = {  # $N is the scope's value; "" means every change
     "": "TRUE",
     "national": "TRUE",
-    "region": "{v} = ANY(a.region_codes)",
-    "province": "{v} = ANY(a.province_codes)",
+    "region": "a.region_codes @> ARRAY[{v}::text]",  # @>: the GIN index serves it
+    "province": "a.province_codes @> ARRAY[{v}::text]",
     "action": "a.aggregate_id = {v}",
     "forum": f"""(a.aggregate_id = {{v}}
         OR a.aggregate_id IN (SELECT id FROM {S}.commitment WHERE forum_id = {{v}})

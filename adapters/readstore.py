@@ -158,14 +158,13 @@ ALTER TABLE {s}.{kind}_history ADD COLUMN IF NOT EXISTS position bigint NOT NULL
 CREATE UNIQUE INDEX IF NOT EXISTS {kind}_history_key ON {s}.{kind}_history (id, position);
 """
 KINDS = tuple(AGGREGATE_EVENTS)
-TABLES = (*KINDS, *(f"{kind}_history" for kind in KINDS), "activity")
+TABLES = (*KINDS, *(f"{kind}_history" for kind in KINDS), "activity", "member")
 
-# Who was in the place up to the position: GIN probes on the activity lines' places (forums,
+# Who was in the place up to the position: the place's members that joined by then (forums,
 # period closures and reporting schedules are few and all kept), then one index probe per
 # aggregate for its row at the position.
 _MEMBERS = f"""
-SELECT aggregate_id, aggregate FROM {LIVE}.activity
-WHERE position <= $1 AND (region_codes @> ARRAY[$2::text] OR province_codes @> ARRAY[$2::text])
+SELECT aggregate_id, aggregate FROM {LIVE}.member WHERE place = $2 AND first_position <= $1
 UNION
 SELECT DISTINCT id, 'forum' FROM {LIVE}.forum_history WHERE position <= $1
 UNION
@@ -178,7 +177,7 @@ WHERE position <= $1 AND (region_code = $2 OR province_code = $2)
 """
 # Reminders are private (no activity line): they are found by their own history.
 _EVERYONE = f"""
-SELECT DISTINCT aggregate_id, aggregate FROM {LIVE}.activity WHERE position <= $1
+SELECT aggregate_id, aggregate FROM {LIVE}.member WHERE place = '*' AND first_position <= $1
 UNION
 SELECT DISTINCT id, 'reminder' FROM {LIVE}.reminder_history WHERE position <= $1
 """

@@ -4,7 +4,7 @@ projections/catalog.py says what fills each column."""
 
 # Bump when a table below changes: read models are derived, so an older schema is dropped
 # and the projector refills it from the event store (position 0).
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS {s};
@@ -169,4 +169,14 @@ CREATE TABLE IF NOT EXISTS {s}.activity (
 CREATE INDEX IF NOT EXISTS activity_regions ON {s}.activity USING gin (region_codes);
 CREATE INDEX IF NOT EXISTS activity_provinces ON {s}.activity USING gin (province_codes);
 CREATE INDEX IF NOT EXISTS activity_until ON {s}.activity (recorded_until, position);
+-- Who is in a place since when: one row per aggregate and place of its activity lines
+-- ('*': everywhere), at the first line's position, so an as-of read finds a place's
+-- aggregates in an index range however long the log has grown (readstore.rows_at).
+CREATE TABLE IF NOT EXISTS {s}.member (
+    place text NOT NULL,
+    aggregate_id uuid NOT NULL,
+    aggregate text NOT NULL,
+    first_position bigint NOT NULL,
+    PRIMARY KEY (place, aggregate_id)
+);
 """
