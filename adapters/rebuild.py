@@ -31,8 +31,9 @@ NEXT = "rm_next"
 OLD = "rm_old"
 PROJECTIONS = (catalog.NAME,)
 # Events per transaction of a rebuild: an aggregate's row is written once per batch however
-# many of its events the batch holds, so bigger batches write far fewer rows (measured in
-# docs/benchmarks.md); 5,000 keeps a batch's states well within memory.
+# many of its events the batch holds, so bigger batches write far fewer rows (on a 55 k-event
+# national sample: 34,875 action upserts at 1,000, 9,504 at 5,000); 5,000 keeps a batch's
+# states well within memory.
 BATCH = 5000
 
 Progress = Callable[[int, int], None]
