@@ -9,17 +9,15 @@ adapters/memory/accounts.py, and one contract suite (tests/contracts) runs again
 from __future__ import annotations
 
 import hmac
-import secrets
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from adapters.account_schema import SCHEMA
+from adapters.account_sessions import PostgresSignIns, account_of
 from adapters.account_types import (
-    FAILURE_WINDOW,
     LAST_USED_GRANULARITY,
-    SESSION_TTL,
     Account,
     AccountChange,
     AccountExists,
@@ -30,26 +28,10 @@ from adapters.account_types import (
     check_token_use,
     digest,
     new_token,
-    retry_after,
     token_id_of,
 )
 from adapters.database import Database
 from domain.access import Principal
-from domain.values import Role
-
-
-def _account(row: Any) -> Account:
-    return Account(
-        user_id=row["user_id"],
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-        office=row["office"],
-        region_code=row["region_code"],
-        opd=row["opd"],
-        provinces=tuple(row["provinces"]),
-        disabled=row["disabled_at"] is not None,
-    )
-
 
 _LOG = (
     "INSERT INTO auth.account_change (at, actor_id, actor_role, actor_office, change, user_id,"
@@ -90,7 +72,9 @@ def _change(row: Any) -> AccountChange:
     )
 
 
-class PostgresAccounts:
+class PostgresAccounts(PostgresSignIns):
+    """Accounts and their API tokens; sign-ins and sessions come from PostgresSignIns."""
+
     def __init__(self, database: Database) -> None:
         self.database = database
 
@@ -139,11 +123,11 @@ class PostgresAccounts:
 
     async def get(self, user_id: str) -> Account | None:
         row = await self._pool.fetchrow("SELECT * FROM auth.account WHERE user_id = $1", user_id)
-        return None if row is None else _account(row)
+        return None if row is None else account_of(row)
 
     async def all_accounts(self) -> list[Account]:
         rows = await self._pool.fetch("SELECT * FROM auth.account ORDER BY role, user_id")
-        return [_account(r) for r in rows]
+        return [account_of(r) for r in rows]
 
     async def _update_and_end_sessions(
         self, sql: str, user_id: str, value: Any, change: AccountChange | None
@@ -274,63 +258,4 @@ class PostgresAccounts:
             await self._pool.execute(
                 "UPDATE auth.token SET last_used_at = $2 WHERE id = $1", token_id, now
             )
-        return _account(row).principal()
-
-    # -- passwords and sessions ------------------------------------------------------------
-    async def retry_after(self, user_id: str, client: str, now: datetime) -> int | None:
-        """Seconds until this account may be tried from `client` again; None: go ahead."""
-        row = await self._pool.fetchrow(
-            "SELECT count(*) FILTER (WHERE client = $2) AS here, count(*) AS everywhere,"
-            " min(at) FILTER (WHERE client = $2) AS first_here, min(at) AS first"
-            " FROM auth.login_failure WHERE user_id = $1 AND at > $3",
-            user_id,
-            client,
-            now - FAILURE_WINDOW,
-        )
-        return retry_after(row["here"], row["everywhere"], row["first_here"], row["first"], now)
-
-    async def password_hash(self, user_id: str) -> tuple[Account | None, str | None]:
-        row = await self._pool.fetchrow("SELECT * FROM auth.account WHERE user_id = $1", user_id)
-        return (None, None) if row is None else (_account(row), row["password_hash"])
-
-    async def record_failure(self, user_id: str, client: str, now: datetime) -> None:
-        await self._pool.execute(
-            "INSERT INTO auth.login_failure (user_id, client, at) VALUES ($1, $2, $3)",
-            user_id,
-            client,
-            now,
-        )
-
-    async def clear_failures(self, user_id: str, client: str) -> None:
-        await self._pool.execute(
-            "DELETE FROM auth.login_failure WHERE user_id = $1 AND client = $2", user_id, client
-        )
-
-    async def open_session(self, user_id: str, now: datetime) -> tuple[str, str]:
-        """A brand-new session id on every sign-in (no fixation): (session id, CSRF token)."""
-        session_id = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(32)
-        await self._pool.execute(
-            "INSERT INTO auth.session (id_hash, user_id, csrf_token, created_at, expires_at)"
-            " VALUES ($1, $2, $3, $4, $5)",
-            digest(session_id),
-            user_id,
-            csrf,
-            now,
-            now + SESSION_TTL,
-        )
-        return session_id, csrf
-
-    async def session_principal(self, session_id: str, now: datetime) -> tuple[Principal, str]:
-        """(principal, CSRF token) of a live session; raises TokenRefused otherwise."""
-        row = await self._pool.fetchrow(
-            "SELECT s.csrf_token, s.expires_at, a.* FROM auth.session s"
-            " JOIN auth.account a USING (user_id) WHERE s.id_hash = $1",
-            digest(session_id),
-        )
-        if row is None or row["expires_at"] <= now or row["disabled_at"] is not None:
-            raise TokenRefused("session ended")
-        return _account(row).principal(), str(row["csrf_token"])
-
-    async def close_session(self, session_id: str) -> None:
-        await self._pool.execute("DELETE FROM auth.session WHERE id_hash = $1", digest(session_id))
+        return account_of(row).principal()

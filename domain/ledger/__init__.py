@@ -8,7 +8,8 @@ outsider check one event against a signed checkpoint with nothing but this modul
 public key. No I/O and no clock here: callers pass the time and the signature check.
 
 `entries` encodes and links events, `merkle` builds the tree and its proofs, `checkpoint`
-signs and checks statements about it; their public names are re-exported here.
+signs and checks statements about it, `rotation` moves the signing to a new key, and `text`
+holds the checks their signed texts share; the first three's names are re-exported here.
 """
 
 from domain.ledger.checkpoint import CHECKPOINT_TAG, Checkpoint, InclusionProof, check_proof

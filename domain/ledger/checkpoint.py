@@ -7,27 +7,23 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from datetime import datetime
 
 import msgspec
 
 from domain.ledger.entries import GENESIS, HASH_SIZE, entry_position, leaf_hash
 from domain.ledger.merkle import EMPTY_ROOT, verify_inclusion
+from domain.ledger.text import TOKEN, exact_base64, is_moment, is_origin
 
 CHECKPOINT_TAG = "pelacak-ham/checkpoint/v1"
 
 
 _FIELDS = ("origin", "size", "position", "root", "link", "issued-at", "key-id")
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,18}")
-_TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces
 
 
 def _b64_hash(text: str, name: str) -> bytes:
-    try:
-        value = base64.b64decode(text, validate=True)
-    except binascii.Error:
-        value = b""
-    if len(value) != HASH_SIZE or base64.b64encode(value).decode() != text:
+    value = exact_base64(text, HASH_SIZE)
+    if value is None:
         raise ValueError(f"checkpoint {name} is not the base64 of 32 bytes")
     return value
 
@@ -45,7 +41,7 @@ class Checkpoint(msgspec.Struct, frozen=True):
     key_id: str
 
     def __post_init__(self) -> None:
-        if not self.origin or self.origin != self.origin.strip() or not self.origin.isprintable():
+        if not is_origin(self.origin):
             raise ValueError("checkpoint origin must be printable text without edge spaces")
         for name, number in (("size", self.size), ("position", self.position)):
             if not 0 <= number < 2**63:
@@ -54,13 +50,9 @@ class Checkpoint(msgspec.Struct, frozen=True):
             raise ValueError("checkpoint root and link must be 32 bytes")
         if self.size == 0 and (self.root != EMPTY_ROOT or self.link != GENESIS):
             raise ValueError("an empty checkpoint has the empty root and the genesis link")
-        try:
-            moment = datetime.fromisoformat(self.issued_at)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None or not _TOKEN.fullmatch(self.issued_at):
+        if not is_moment(self.issued_at):
             raise ValueError("checkpoint issued-at must be an ISO-8601 time with an offset")
-        if not _TOKEN.fullmatch(self.key_id):
+        if not TOKEN.fullmatch(self.key_id):
             raise ValueError("checkpoint key-id must be printable ASCII without spaces")
 
     def body(self) -> bytes:

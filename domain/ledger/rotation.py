@@ -7,10 +7,10 @@ statements from the keys an auditor trusts."""
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+
+from domain.ledger.text import exact_base64, is_moment, is_origin
 
 ROTATION_TAG = "pelacak-ham/key-rotation/v1"
 KEY_SIZE = 32
@@ -21,11 +21,8 @@ Verify = Callable[[bytes, bytes, bytes], bool]
 
 
 def _key(text: str, name: str) -> bytes:
-    try:
-        value = base64.b64decode(text, validate=True)
-    except binascii.Error:
-        value = b""
-    if len(value) != KEY_SIZE or base64.b64encode(value).decode() != text:
+    value = exact_base64(text, KEY_SIZE)
+    if value is None:
         raise ValueError(f"key rotation {name} is not the base64 of 32 raw Ed25519 bytes")
     return value
 
@@ -38,17 +35,13 @@ class KeyRotation:
     at: str  # ISO-8601 with an offset
 
     def __post_init__(self) -> None:
-        if not self.origin or not self.origin.isprintable() or self.origin != self.origin.strip():
+        if not is_origin(self.origin):
             raise ValueError("key rotation origin must be printable text without edge spaces")
         if len(self.old_key) != KEY_SIZE or len(self.new_key) != KEY_SIZE:
             raise ValueError("key rotation keys must be 32 raw bytes")
         if self.old_key == self.new_key:
             raise ValueError("key rotation must name two different keys")
-        try:
-            moment = datetime.fromisoformat(self.at)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None or " " in self.at:
+        if not is_moment(self.at):
             raise ValueError("key rotation time must be ISO-8601 with an offset")
 
     def body(self) -> bytes:

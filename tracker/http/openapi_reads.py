@@ -30,6 +30,22 @@ def shape(required: dict[str, Any], optional: dict[str, Any] | None = None, **mo
     return {"type": "object", "required": sorted(required), "properties": properties, **more}
 
 
+def extended(
+    base: dict[str, Any],
+    required: dict[str, Any],
+    optional: dict[str, Any] | None = None,
+    **more: Any,
+) -> Any:
+    """`base` with more properties; the `required` ones join its required list."""
+    properties = {**base["properties"], **required, **(optional or {})}
+    return {
+        **base,
+        "required": sorted([*base["required"], *required]),
+        "properties": properties,
+        **more,
+    }
+
+
 def listing(item: dict[str, Any], **others: Any) -> Any:
     return shape({"items": {"type": "array", "items": item}, **others}, {"demo": DEMO})
 
@@ -51,17 +67,15 @@ ACTIVITY = shape(
     {"title": NULLABLE_STRING},
     description="One event of the region's public activity, newest first.",
 )
-AUDIT_ACTIVITY = {
-    **ACTIVITY,
-    "required": sorted([*ACTIVITY["required"], "actor_id", "region_codes", "province_codes"]),
-    "properties": {
-        **ACTIVITY["properties"],
+AUDIT_ACTIVITY = extended(
+    ACTIVITY,
+    {
         "actor_id": {"type": "string", "description": "the account that wrote it"},
         "region_codes": STRINGS,
         "province_codes": STRINGS,
     },
-    "description": "One event with the account that wrote it (auditors only).",
-}
+    description="One event with the account that wrote it (auditors only).",
+)
 NEXT_BEFORE = {"type": ["integer", "null"], "description": "`before=` for the next page"}
 AS_OF = shape(
     {"date": DATE, "time_zone": STRING, "until": DATE_TIME, "position": INTEGER},
@@ -190,11 +204,9 @@ ESTIMATE = shape(
     },
     description="Which indicator list the estimate uses; `illustrative` until the official one.",
 )
-KKP_METHOD = {
-    **ESTIMATE,
-    "required": sorted([*ESTIMATE["required"], "note", "method", "criteria", "indicators"]),
-    "properties": {
-        **ESTIMATE["properties"],
+KKP_METHOD = extended(
+    ESTIMATE,
+    {
         "note": STRING,
         "method": STRING,
         "criteria": {
@@ -216,8 +228,8 @@ KKP_METHOD = {
             ),
         },
     },
-    "description": "How the KKP HAM readiness estimate is computed (docs/kkp-ham.md).",
-}
+    description="How the KKP HAM readiness estimate is computed (docs/kkp-ham.md).",
+)
 RESULT = {"type": ["object", "null"], "description": "the assessment's outcome, once decided"}
 KKP_NATIONAL = shape(
     {
@@ -255,16 +267,15 @@ GRID_CELL = shape(
         "actions": {"type": "array", "items": {"type": "object"}},
     }
 )
-READINESS = {
-    **ESTIMATE,
-    "required": sorted(
-        [*ESTIMATE["required"], "data_year", "readiness", "claimed_readiness", "cells"]
-    ),
-    "properties": {
-        **ESTIMATE["properties"],
+READINESS = extended(
+    ESTIMATE,
+    {
         "data_year": INTEGER,
         "readiness": {**NULLABLE_NUMBER, "description": "verified, 0-100"},
         "claimed_readiness": {**NULLABLE_NUMBER, "description": "claimed, 0-100"},
+        "cells": {"type": "array", "items": GRID_CELL},
+    },
+    {
         "meets_threshold": BOOLEAN,
         "gaps": shape(
             {
@@ -272,9 +283,8 @@ READINESS = {
                 "cells": {"type": "array", "items": shape({"criterion": INTEGER, "type": STRING})},
             }
         ),
-        "cells": {"type": "array", "items": GRID_CELL},
     },
-}
+)
 KKP_REGION = shape(
     {
         "region_code": STRING,
