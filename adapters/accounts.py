@@ -4,6 +4,7 @@ Credentials are not domain facts: they live in ordinary tables, never in the eve
 so a password hash can be replaced and a leaked token erased. Only hashes are stored (see
 adapters/account_types.py). Every method takes `now` from the caller; the in-memory twin is
 adapters/memory/accounts.py, and one contract suite (tests/contracts) runs against both.
+Passwords, failed sign-ins and sessions are in adapters/account_sessions.py.
 """
 
 from __future__ import annotations
